@@ -1,0 +1,1 @@
+"""Shared test helpers: the real-Helm oracle and chart writers."""

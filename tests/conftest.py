@@ -18,3 +18,5 @@ def chart_factory(tmp_path: Path):
         return write_chart(tmp_path / f"chart{next(_counter)}" / "mychart", templates, **kw)
 
     return make
+
+pytest_plugins = ["kts.testing.pytest_plugin"]

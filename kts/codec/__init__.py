@@ -1,0 +1,1 @@
+"""Data codecs with Go's exact behaviour: YAML (sigs.k8s.io/yaml, go-yaml), JSON (encoding/json), TOML."""

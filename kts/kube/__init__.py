@@ -1,0 +1,1 @@
+"""Kubernetes engine: discovery, server-side apply, readiness, deletion by label, watch caches."""

@@ -1,0 +1,1 @@
+"""A Kubernetes API emulator for tests and demos (shares no code with kts.kube)."""

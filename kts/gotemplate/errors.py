@@ -18,3 +18,47 @@ class RenderError(Exception):
         self.column = column
         self.message = message
         super().__init__(text if text is not None else message)
+
+
+class ParseError(RenderError):
+    """A template failed to parse: ``template: NAME:LINE: MSG``."""
+
+    def __init__(self, message: str, *, template: str = "", line: int = 0) -> None:
+        super().__init__(message, template=template, line=line,
+                         text=f"template: {template}:{line}: {message}")
+
+
+class ExecError(RenderError):
+    """A template failed to execute: ``template: LOC: executing "NAME" at <NODE>: MSG``.
+
+    ``template`` names the file the failing node was parsed from (Go's ParseName) and
+    ``name`` the template being executed; ``node`` is the node's Go ``String()`` form (empty
+    when the error has no node). ``cause`` keeps the exception raised by a function
+    (a ``GoError``, or a nested ``ExecError`` from ``include``/``tpl``), so callers can find
+    markers such as Helm's ``HELM_ERR_START`` in it.
+    """
+
+    def __init__(self, message: str, *, template: str = "", line: int = 0, column: int = 0,
+                 name: str = "", node: str = "", cause: BaseException | None = None,
+                 text: str | None = None) -> None:
+        self.name = name
+        self.node = node
+        self.cause = cause
+        if text is None:
+            text = exec_error_text(message, template=template, line=line, column=column,
+                                   name=name, node=node)
+        super().__init__(message, template=template, line=line, column=column, text=text)
+
+    @property
+    def location(self) -> str:
+        """``NAME:LINE:COL`` of the failing node (empty when unknown)."""
+        return f"{self.template}:{self.line}:{self.column}" if self.node or self.line else ""
+
+
+def exec_error_text(message: str, *, template: str, line: int, column: int, name: str,
+                    node: str) -> str:
+    from kts.gotemplate.strconv import quote
+
+    if not node and not line:
+        return f"template: {name}: {message}"
+    return f"template: {template}:{line}:{column}: executing {quote(name)} at <{node}>: {message}"

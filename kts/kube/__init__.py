@@ -1,1 +1,49 @@
-"""Kubernetes engine: discovery, server-side apply, readiness, deletion by label, watch caches."""
+"""Kubernetes engine: discovery, server-side apply, readiness, deletion by label, watch caches.
+
+    async with await KubeClient.connect(kubeconfig) as kube:       # one client per event loop
+        live = await kube.apply(objects, namespace="ns", field_manager="kts")
+        await kube.wait_ready(live, timeout=300, on_event=print)    # NotReady(reason) on hopeless pods
+        pods = kube.pod_cache("ns", "app=x")                        # reads cost no API request
+        await kube.delete_by_labels(namespace="ns", labels={"app": "x"}, lifecycles={"server"})
+
+Every failed call raises a ``KubeError`` subclass whose message names the object (``Pod ns/name: ...``).
+The engine knows nothing of charts: it applies any list of manifests (dicts).
+"""
+
+from kts.kube.client import KubeClient
+from kts.kube.discovery import Resource, ResourceMap
+from kts.kube.errors import (
+    Conflict,
+    DeleteTimeout,
+    Forbidden,
+    Gone,
+    Invalid,
+    KubeError,
+    NotFound,
+    NotReady,
+    Unavailable,
+    UnknownKind,
+)
+from kts.kube.reflector import EventCache, Reflector
+from kts.kube.refs import ObjectRef
+from kts.kube.transport import RetryPolicy
+
+__all__ = [
+    "Conflict",
+    "DeleteTimeout",
+    "EventCache",
+    "Forbidden",
+    "Gone",
+    "Invalid",
+    "KubeClient",
+    "KubeError",
+    "NotFound",
+    "NotReady",
+    "ObjectRef",
+    "Reflector",
+    "Resource",
+    "ResourceMap",
+    "RetryPolicy",
+    "Unavailable",
+    "UnknownKind",
+]

@@ -1,0 +1,182 @@
+"""Helm's ``SimpleHead`` parse of a rendered manifest: ``sigs.k8s.io/yaml.Unmarshal`` into a struct.
+
+Decoding into a struct differs from decoding into ``interface{}``: sigs.k8s.io/yaml first turns
+numbers and bools aimed at string fields into strings (floats with 32-bit precision), fields
+match case-insensitively, and type mismatches produce Go's ``Go struct field`` messages.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+from kts.codec.gofloat import format_g
+from kts.codec.yaml_load import GoYAMLError, Key, decode_first_document
+
+_META_TYPE = ('struct { Name string "json:\\"name\\""; Annotations map[string]string '
+              '"json:\\"annotations\\"" }')
+
+
+@dataclass
+class SimpleHead:
+    """``util.SimpleHead``: what Helm reads from each manifest document."""
+
+    version: str = ""
+    kind: str = ""
+    name: str = ""
+    annotations: dict[str, str] | None = None
+    has_metadata: bool = False
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def _keys_to_strings(value: Any) -> Any:
+    from kts.codec.yaml import _key_string
+
+    if isinstance(value, dict):
+        return {_key_string(k, v) if isinstance(k, Key) else k: _keys_to_strings(v)
+                for k, v in value.items()}
+    if isinstance(value, list):
+        return [_keys_to_strings(v) for v in value]
+    return value
+
+
+def _coerce_str(value: Any) -> Any:
+    """sigs.k8s.io/yaml: a YAML number or bool headed for a Go string field becomes its text."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        return format_g(value, 32)
+    return value
+
+
+def _match(obj: dict[str, Any], name: str) -> list[str]:
+    """JSON keys that fill field ``name``, in the order Go's decoder meets them (sorted)."""
+    return sorted(k for k in obj if k == name or k.casefold() == name.casefold())
+
+
+def _first_bad_float(value: Any) -> float | None:
+    if isinstance(value, float) and (math.isnan(value) or math.isinf(value)):
+        return value
+    if isinstance(value, dict):
+        for k in sorted(value):
+            bad = _first_bad_float(value[k])
+            if bad is not None:
+                return bad
+    if isinstance(value, list):
+        for v in value:
+            bad = _first_bad_float(v)
+            if bad is not None:
+                return bad
+    return None
+
+
+def _kind(value: Any) -> str:
+    if isinstance(value, dict):
+        return "object"
+    if isinstance(value, list):
+        return "array"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, bool):
+        return "bool"
+    return "number"
+
+
+def load_manifest_head(text: str) -> SimpleHead:
+    """Parse a manifest document as Helm's ``yaml.Unmarshal(doc, &SimpleHead{})`` does.
+
+    Raises ``kts.codec.yaml.YAMLError`` with Go's message (Helm prefixes
+    ``YAML parse error on <path>: ``).
+    """
+    from kts.codec.yaml import YAMLError
+
+    try:
+        raw = decode_first_document(text)
+    except GoYAMLError as exc:
+        raise YAMLError("error converting YAML to JSON: " + str(exc), exc.line) from None
+    value = _keys_to_strings(raw)
+    if isinstance(value, dict):
+        for key in list(value):
+            low = key.casefold()
+            if low in ("apiversion", "kind"):
+                value[key] = _coerce_str(value[key])
+            elif low == "metadata" and isinstance(value[key], dict):
+                meta = value[key]
+                for mk in list(meta):
+                    if mk.casefold() == "name":
+                        meta[mk] = _coerce_str(meta[mk])
+                    elif mk.casefold() == "annotations" and isinstance(meta[mk], dict):
+                        meta[mk] = {k: _coerce_str(v) for k, v in meta[mk].items()}
+    bad = _first_bad_float(value)
+    if bad is not None:
+        raise YAMLError(f"error converting YAML to JSON: json: unsupported value: {format_g(bad)}")
+
+    def fail(kind: str, where: str) -> YAMLError:
+        return YAMLError("error unmarshaling JSON: while decoding JSON: json: cannot unmarshal "
+                         f"{kind} into {where}")
+
+    head = SimpleHead()
+    if value is None:
+        return head
+    if not isinstance(value, dict):
+        raise fail(_kind(value), "Go value of type util.SimpleHead")
+    errors: list[YAMLError] = []
+    for key in sorted(value):
+        v = value[key]
+        low = key.casefold()
+        if low in ("apiversion", "kind"):
+            field_name = "apiVersion" if low == "apiversion" else "kind"
+            if v is None:
+                continue
+            if not isinstance(v, str):
+                errors.append(fail(_kind(v), f"Go struct field SimpleHead.{field_name} of type string"))
+                continue
+            if low == "apiversion":
+                head.version = v
+            else:
+                head.kind = v
+        elif low == "metadata":
+            if v is None:
+                continue
+            if not isinstance(v, dict):
+                errors.append(fail(_kind(v), f"Go struct field SimpleHead.metadata of type {_META_TYPE}"))
+                continue
+            head.has_metadata = True
+            for mk in sorted(v):
+                mv = v[mk]
+                if mk.casefold() == "name":
+                    if mv is None:
+                        continue
+                    if not isinstance(mv, str):
+                        errors.append(fail(_kind(mv), "Go struct field .metadata.name of type string"))
+                        continue
+                    head.name = mv
+                elif mk.casefold() == "annotations":
+                    if mv is None:
+                        continue
+                    if not isinstance(mv, dict):
+                        errors.append(fail(_kind(mv), "Go struct field .metadata.annotations of type "
+                                                      "map[string]string"))
+                        continue
+                    annotations = dict(head.annotations or {})
+                    for ak in sorted(mv):
+                        av = mv[ak]
+                        if av is None:
+                            annotations[ak] = ""
+                        elif isinstance(av, str):
+                            annotations[ak] = av
+                        else:
+                            errors.append(fail(_kind(av), "Go struct field .metadata.annotations of type "
+                                                          "string"))
+                    head.annotations = annotations
+        else:
+            head.extra[key] = v
+    if errors:
+        raise errors[0]
+    return head
+
+
+__all__ = ["SimpleHead", "load_manifest_head"]

@@ -1,0 +1,442 @@
+"""Decode YAML exactly as go-yaml v2 does into ``interface{}``.
+
+PyYAML's scanner and parser are ports of the same libyaml code go-yaml embeds, so we use
+their event stream, translate their error texts to libyaml's, and do go-yaml's own work on
+top: node building (anchors may be redefined), YAML 1.1 typing, merge keys, alias checks.
+"""
+
+from __future__ import annotations
+
+import base64
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml as pyyaml
+from yaml import events as ev
+
+from kts.codec.yaml_resolve import BINARY, MERGE, STR, ResolveError, resolve
+
+
+class GoYAMLError(ValueError):
+    """A go-yaml failure; ``str()`` is Go's text (``yaml: line 3: ...``)."""
+
+    def __init__(self, message: str, line: int | None = None) -> None:
+        super().__init__(message)
+        self.line = line
+
+
+@dataclass(eq=False)
+class Node:
+    kind: str  # "scalar" | "seq" | "map" | "alias"
+    line: int
+    tag: str = ""
+    value: str = ""
+    implicit: bool = False
+    children: list[Node] = field(default_factory=list)
+    alias: Node | None = None
+
+
+_BLANKZ = "\0 \t\r\n\x85\u2028\u2029"
+_BLANK_OR_BREAK = " \t\r\n\x85\u2028\u2029"
+
+
+class _EventSource(pyyaml.reader.Reader, pyyaml.scanner.Scanner, pyyaml.parser.Parser):
+    """PyYAML's reader, scanner and parser, with libyaml's rules where PyYAML departs from them
+    (tabs as separators, tabs and ``:`` inside plain scalars)."""
+
+    def __init__(self, text: str) -> None:
+        pyyaml.reader.Reader.__init__(self, text)
+        pyyaml.scanner.Scanner.__init__(self)
+        pyyaml.parser.Parser.__init__(self)
+
+    def scan_to_next_token(self) -> None:
+        found = False
+        while not found:
+            if self.column == 0 and self.peek() == "\ufeff":
+                self.forward()
+            # libyaml: tabs separate tokens in flow context and where no simple key may start.
+            while self.peek() == " " or (
+                    (self.flow_level or not self.allow_simple_key) and self.peek() == "\t"):
+                self.forward()
+            if self.peek() == "#":
+                while self.peek() not in "\0\r\n\x85\u2028\u2029":
+                    self.forward()
+            if self.scan_line_break():
+                if not self.flow_level:
+                    self.allow_simple_key = True
+            else:
+                found = True
+
+    def scan_plain(self) -> Any:
+        chunks: list[str] = []
+        start_mark = self.get_mark()
+        end_mark = start_mark
+        indent = self.indent + 1
+        leading_break = ""
+        trailing_breaks: list[str] = []
+        whitespaces = ""
+        leading_blanks = False
+        while True:
+            if (self.column == 0 and self.prefix(3) in ("---", "...")
+                    and self.peek(3) in _BLANKZ):
+                break
+            if self.peek() == "#":
+                break
+            while self.peek() not in _BLANKZ:
+                ch = self.peek()
+                if (ch == ":" and self.peek(1) in _BLANKZ) or (self.flow_level and ch in ",?[]{}"):
+                    break
+                if leading_blanks:
+                    if leading_break == "\n":
+                        chunks.append("".join(trailing_breaks) if trailing_breaks else " ")
+                    else:
+                        chunks.append(leading_break)
+                        chunks.extend(trailing_breaks)
+                    trailing_breaks = []
+                    leading_break = ""
+                    leading_blanks = False
+                elif whitespaces:
+                    chunks.append(whitespaces)
+                    whitespaces = ""
+                chunks.append(ch)
+                self.forward()
+                end_mark = self.get_mark()
+            if self.peek() not in _BLANK_OR_BREAK:
+                break
+            while self.peek() in _BLANK_OR_BREAK:
+                ch = self.peek()
+                if ch in " \t":
+                    if leading_blanks and self.column < indent and ch == "\t":
+                        raise pyyaml.scanner.ScannerError(
+                            "while scanning a plain scalar", start_mark,
+                            "found a tab character that violates indentation", self.get_mark())
+                    if not leading_blanks:
+                        whitespaces += ch
+                    self.forward()
+                elif not leading_blanks:
+                    whitespaces = ""
+                    leading_break = self.scan_line_break()
+                    leading_blanks = True
+                else:
+                    trailing_breaks.append(self.scan_line_break())
+            if not self.flow_level and self.column < indent:
+                break
+        if leading_blanks:
+            self.allow_simple_key = True
+        return pyyaml.tokens.ScalarToken("".join(chunks), True, start_mark, end_mark)
+
+
+# PyYAML problem texts -> libyaml's (the first match wins; groups are not used).
+_PROBLEMS: list[tuple[str, str]] = [
+    (r"mapping values are not allowed here", "mapping values are not allowed in this context"),
+    (r"mapping keys are not allowed here", "mapping keys are not allowed in this context"),
+    (r"sequence entries are not allowed here", "block sequence entries are not allowed in this context"),
+    (r"found character .* that cannot start any token", "found character that cannot start any token"),
+    (r"found a tab character that violates indentation", "found a tab character that violates indentation"),
+    (r"could not find expected ':'", "could not find expected ':'"),
+    (r"found unexpected end of stream", "found unexpected end of stream"),
+    (r"found unexpected document separator", "found unexpected document indicator"),
+    (r"found unknown escape character", "found unknown escape character"),
+    (r"expected escape sequence of", "did not find expected hexdecimal number"),
+    (r"expected the node content", "did not find expected node content"),
+    (r"expected ',' or '\]'", "did not find expected ',' or ']'"),
+    (r"expected ',' or '\}'", "did not find expected ',' or '}'"),
+    (r"expected '<document start>'", "did not find expected <document start>"),
+    (r"found undefined tag handle", "found undefined tag handle"),
+    (r"expected a comment or a line break", "did not find expected comment or line break"),
+    (r"expected chomping or indentation indicators", "did not find expected comment or line break"),
+    (r"expected indentation indicator in the range 1-9", "found an indentation indicator equal to 0"),
+    (r"expected alphabetic or numeric character", "did not find expected alphabetic or numeric character"),
+    (r"invalid indentation or unclosed", "did not find expected ',' or ']'"),
+    (r"found duplicate YAML directive", "found duplicate %YAML directive"),
+    (r"found incompatible YAML document", "found incompatible YAML document"),
+    (r"duplicate tag handle", "found duplicate %TAG directive"),
+    (r"expected '>'", "did not find the expected '>'"),
+    (r"expected ' ', but found", "did not find expected whitespace or line break"),
+    (r"expected URI", "did not find expected tag URI"),
+    (r"unacceptable character", "control characters are not allowed"),
+]
+
+
+def _translate(exc: pyyaml.MarkedYAMLError, last_event: Any = None, source: str = "") -> GoYAMLError:
+    problem = exc.problem or ""
+    context = exc.context or ""
+    text = problem
+    for pattern, go_text in _PROBLEMS:
+        if re.search(pattern, problem):
+            text = go_text
+            break
+    else:
+        if problem.startswith("expected <block end>"):
+            text = ("did not find expected '-' indicator" if "collection" in context
+                    else "did not find expected key")
+    if ("'\\t'" in problem and isinstance(last_event, ev.ScalarEvent)
+            and last_event.style in ("|", ">")):
+        text = "found a tab character where an indentation space is expected"
+    problem_line = exc.problem_mark.line if exc.problem_mark is not None else 0
+    context_line = exc.context_mark.line if exc.context_mark is not None else 0
+    scanner = isinstance(exc, (pyyaml.scanner.ScannerError, pyyaml.reader.ReaderError))
+    if isinstance(exc, pyyaml.reader.ReaderError):
+        return GoYAMLError("yaml: " + text, None)
+    mark = exc.problem_mark
+    if (not scanner and mark is not None and mark.index >= len(source) and mark.column != 0):
+        # libyaml ends the stream on a fresh line when the text lacks a final line break.
+        problem_line += 1
+    line = 0
+    if problem_line != 0:
+        line = problem_line + (1 if scanner else 0)
+    elif context_line != 0:
+        line = context_line
+    if line:
+        return GoYAMLError(f"yaml: line {line}: {text}", line)
+    return GoYAMLError("yaml: " + text, None)
+
+
+class _Composer:
+    """go-yaml's parser.go: events to nodes; an anchor names the latest node defining it."""
+
+    def __init__(self, text: str) -> None:
+        self.src = _EventSource(text)
+        self.anchors: dict[str, Node] = {}
+        self.last_event: Any = None
+
+    def next(self) -> Any:
+        self.last_event = self.src.get_event()
+        return self.last_event
+
+    def peek(self) -> Any:
+        return self.src.peek_event()
+
+    def first_document(self) -> Node | None:
+        self.next()  # stream start
+        if isinstance(self.peek(), ev.StreamEndEvent):
+            return None
+        self.next()  # document start
+        node = self.node()
+        self.next()  # document end
+        return node
+
+    def node(self) -> Node:
+        event = self.next()
+        line = event.start_mark.line
+        if isinstance(event, ev.AliasEvent):
+            target = self.anchors.get(event.anchor)
+            if target is None:
+                raise GoYAMLError(f"yaml: unknown anchor '{event.anchor}' referenced")
+            return Node("alias", line, value=event.anchor, alias=target)
+        if isinstance(event, ev.ScalarEvent):
+            if event.style == '"' and any(0xD800 <= ord(c) <= 0xDFFF for c in event.value):
+                where = f"line {line + 1}: " if line else ""
+                raise GoYAMLError(f"yaml: {where}found invalid Unicode character escape code",
+                                  line + 1 if line else None)
+            n = Node("scalar", line, tag=_tag(event.tag), value=event.value,
+                     implicit=bool(event.implicit[0]))
+            self._anchor(event, n)
+            return n
+        if isinstance(event, ev.SequenceStartEvent):
+            n = Node("seq", line, tag=_tag(event.tag))
+            self._anchor(event, n)
+            while not isinstance(self.peek(), ev.SequenceEndEvent):
+                n.children.append(self.node())
+            self.next()
+            return n
+        if isinstance(event, ev.MappingStartEvent):
+            n = Node("map", line, tag=_tag(event.tag))
+            self._anchor(event, n)
+            while not isinstance(self.peek(), ev.MappingEndEvent):
+                n.children.append(self.node())
+                n.children.append(self.node())
+            self.next()
+            return n
+        raise GoYAMLError(f"yaml: attempted to parse unknown event: {type(event).__name__}")
+
+    def _anchor(self, event: Any, n: Node) -> None:
+        if event.anchor is not None:
+            self.anchors[event.anchor] = n
+
+
+def _tag(tag: str | None) -> str:
+    return tag or ""
+
+
+def parse_first_document(text: str) -> Node | None:
+    """The node tree of the first document (later documents are never read), or None."""
+    composer = _Composer(text)
+    try:
+        return composer.first_document()
+    except pyyaml.MarkedYAMLError as exc:
+        raise _translate(exc, composer.last_event, text) from None
+    except pyyaml.reader.ReaderError as exc:
+        raise GoYAMLError("yaml: control characters are not allowed") from exc
+
+
+# ---------------------------------------------------------------------------------------------
+# Decoding into interface{}: maps keep typed keys as (kind, value) pairs until stringified.
+
+
+@dataclass(frozen=True)
+class Key:
+    """A Go map[interface{}] key: its kind keeps 1, 1.0 and true apart."""
+
+    kind: str
+    value: Any
+
+
+def _key_kind(value: Any) -> str:
+    if value is None:
+        return "nil"
+    if isinstance(value, bool):
+        return "bool"
+    if isinstance(value, int):
+        return "uint64" if value >= 1 << 63 else "int"
+    if isinstance(value, float):
+        return "float64"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, bytes):
+        return "binary"
+    return "composite"
+
+
+class Decoder:
+    """go-yaml decode.go for an ``interface{}`` target (alias loop and expansion checks)."""
+
+    def __init__(self) -> None:
+        self.active_aliases: set[int] = set()
+        self.decode_count = 0
+        self.alias_count = 0
+        self.alias_depth = 0
+
+    def decode(self, n: Node) -> Any:
+        self.decode_count += 1
+        if self.alias_depth > 0:
+            self.alias_count += 1
+        if (self.alias_count > 100 and self.decode_count > 1000
+                and self.alias_count / self.decode_count > _allowed_alias_ratio(self.decode_count)):
+            raise GoYAMLError("yaml: document contains excessive aliasing")
+        if n.kind == "alias":
+            if id(n) in self.active_aliases:
+                raise GoYAMLError(f"yaml: anchor '{n.value}' value contains itself")
+            self.active_aliases.add(id(n))
+            self.alias_depth += 1
+            assert n.alias is not None
+            out = self.decode(n.alias)
+            self.alias_depth -= 1
+            self.active_aliases.discard(id(n))
+            return out
+        if n.kind == "scalar":
+            return self.scalar(n)
+        if n.kind == "seq":
+            return [self.decode(c) for c in n.children]
+        out: dict[Key, Any] = {}
+        self.mapping_into(n, out)
+        return out
+
+    def scalar(self, n: Node) -> Any:
+        if n.tag == "" and not n.implicit:
+            return n.value
+        try:
+            tag, value = resolve(n.tag, n.value)
+        except ResolveError as exc:
+            raise GoYAMLError(f"yaml: {exc}") from None
+        if tag == BINARY:
+            try:
+                return base64.b64decode(value.replace("\r", "").replace("\n", "").encode(), validate=True)
+            except (ValueError, UnicodeEncodeError):
+                raise GoYAMLError("yaml: !!binary value contains invalid base64 data") from None
+        if tag.endswith(":timestamp"):
+            return n.value
+        return value
+
+    def mapping_into(self, n: Node, out: dict[Key, Any]) -> None:
+        kids = n.children
+        for i in range(0, len(kids), 2):
+            if _is_merge(kids[i]):
+                self.merge(kids[i + 1], out)
+                continue
+            k = self.decode(kids[i])
+            if isinstance(k, (list, dict)):
+                raise GoYAMLError(f"yaml: invalid map key: {_go_repr(k)}")
+            out[Key(_key_kind(k), k)] = self.decode(kids[i + 1])
+
+    def merge(self, n: Node, out: dict[Key, Any]) -> None:
+        def want_map() -> GoYAMLError:
+            return GoYAMLError("yaml: map merge requires map or sequence of maps as the value")
+
+        if n.kind == "map":
+            self._merge_one(n, out)
+        elif n.kind == "alias":
+            if n.alias is not None and n.alias.kind != "map":
+                raise want_map()
+            self._merge_one(n, out)
+        elif n.kind == "seq":
+            for child in reversed(n.children):
+                if child.kind == "alias":
+                    if child.alias is not None and child.alias.kind != "map":
+                        raise want_map()
+                elif child.kind != "map":
+                    raise want_map()
+                self._merge_one(child, out)
+        else:
+            raise want_map()
+
+    def _merge_one(self, n: Node, out: dict[Key, Any]) -> None:
+        self.decode_count += 1
+        if self.alias_depth > 0:
+            self.alias_count += 1
+        if n.kind == "alias":
+            if id(n) in self.active_aliases:
+                raise GoYAMLError(f"yaml: anchor '{n.value}' value contains itself")
+            self.active_aliases.add(id(n))
+            self.alias_depth += 1
+            assert n.alias is not None
+            self.decode_count += 1
+            self.mapping_into(n.alias, out)
+            self.alias_depth -= 1
+            self.active_aliases.discard(id(n))
+        else:
+            self.mapping_into(n, out)
+
+
+def _is_merge(n: Node) -> bool:
+    return n.kind == "scalar" and n.value == "<<" and (n.implicit or n.tag == MERGE)
+
+
+def _allowed_alias_ratio(count: int) -> float:
+    low, high = 400000, 4000000
+    if count <= low:
+        return 0.99
+    if count >= high:
+        return 0.10
+    return 0.99 - 0.89 * ((count - low) / (high - low))
+
+
+def _go_repr(value: Any) -> str:
+    if isinstance(value, dict):
+        # fmt sorts map keys: by dynamic type (an address order in Go), then by value.
+        rank = {"string": 0, "int": 1, "uint64": 2, "float64": 3, "bool": 4}
+        items = sorted(value.items(), key=lambda kv: (rank.get(kv[0].kind, 5), str(kv[0].value)))
+        inner = ", ".join(f"{_go_repr(k.value)}:{_go_repr(v)}" for k, v in items)
+        return "map[interface {}]interface {}{" + inner + "}"
+    if isinstance(value, list):
+        return "[]interface {}{" + ", ".join(_go_repr(v) for v in value) + "}"
+    if isinstance(value, str):
+        from kts.gotemplate.strconv import quote
+
+        return quote(value)
+    if value is None:
+        return "interface {}(nil)"
+    return str(value).lower() if isinstance(value, bool) else str(value)
+
+
+def decode_first_document(text: str) -> Any:
+    """``yaml.Unmarshal(text, &v)`` with ``v interface{}``; maps have ``Key`` keys."""
+    node = parse_first_document(text)
+    if node is None:
+        return None
+    return Decoder().decode(node)
+
+
+__all__ = ["STR", "Decoder", "GoYAMLError", "Key", "Node", "decode_first_document",
+           "parse_first_document"]

@@ -1,0 +1,320 @@
+"""Parse-tree nodes modelled on Go's ``text/template/parse``.
+
+``str(node)`` gives Go's ``String()`` form, which execution errors quote
+(``<.Values.missing.foo>``, ``<include "nope" .>``).
+"""
+
+from __future__ import annotations
+
+from kts.gotemplate.strconv import go_bytes, quote
+
+
+class Tree:
+    """A parsed template: its name, the name of the parse that produced it, and the text."""
+
+    __slots__ = ("name", "parse_name", "root", "text")
+
+    def __init__(self, name: str, parse_name: str, text: str) -> None:
+        self.name = name
+        self.parse_name = parse_name
+        self.text = text
+        self.root: ListNode | None = None
+
+    def location(self, pos: int) -> tuple[int, int]:
+        """1-based line and Go's 0-based byte column of a character offset."""
+        text = self.text
+        line = text.count("\n", 0, pos) + 1
+        start = text.rfind("\n", 0, pos) + 1
+        seg = text[start:pos]
+        col = len(seg) if seg.isascii() else len(go_bytes(seg))
+        return line, col
+
+
+class Node:
+    __slots__ = ("pos", "tree")
+
+    def __init__(self, tree: Tree | None, pos: int) -> None:
+        self.tree = tree
+        self.pos = pos
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} {self}>"
+
+
+class ListNode(Node):
+    __slots__ = ("nodes",)
+
+    def __init__(self, tree: Tree | None, pos: int) -> None:
+        super().__init__(tree, pos)
+        self.nodes: list[Node] = []
+
+    def __str__(self) -> str:
+        return "".join(str(n) for n in self.nodes)
+
+
+class TextNode(Node):
+    __slots__ = ("text",)
+
+    def __init__(self, tree: Tree | None, pos: int, text: str) -> None:
+        super().__init__(tree, pos)
+        self.text = text
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class CommentNode(Node):
+    __slots__ = ("text",)
+
+    def __init__(self, tree: Tree | None, pos: int, text: str) -> None:
+        super().__init__(tree, pos)
+        self.text = text
+
+    def __str__(self) -> str:
+        return "{{" + self.text + "}}"
+
+
+class PipeNode(Node):
+    __slots__ = ("cmds", "decl", "is_assign", "line")
+
+    def __init__(self, tree: Tree | None, pos: int, line: int) -> None:
+        super().__init__(tree, pos)
+        self.line = line
+        self.is_assign = False
+        self.decl: list[VariableNode] = []
+        self.cmds: list[CommandNode] = []
+
+    def __str__(self) -> str:
+        s = ""
+        if self.decl:
+            s = ", ".join(str(v) for v in self.decl) + (" = " if self.is_assign else " := ")
+        return s + " | ".join(str(c) for c in self.cmds)
+
+
+class ActionNode(Node):
+    __slots__ = ("line", "pipe")
+
+    def __init__(self, tree: Tree | None, pos: int, line: int, pipe: PipeNode) -> None:
+        super().__init__(tree, pos)
+        self.line = line
+        self.pipe = pipe
+
+    def __str__(self) -> str:
+        return "{{" + str(self.pipe) + "}}"
+
+
+class CommandNode(Node):
+    __slots__ = ("args",)
+
+    def __init__(self, tree: Tree | None, pos: int) -> None:
+        super().__init__(tree, pos)
+        self.args: list[Node] = []
+
+    def __str__(self) -> str:
+        return " ".join(f"({a})" if isinstance(a, PipeNode) else str(a) for a in self.args)
+
+
+class IdentifierNode(Node):
+    __slots__ = ("ident",)
+
+    def __init__(self, tree: Tree | None, pos: int, ident: str) -> None:
+        super().__init__(tree, pos)
+        self.ident = ident
+
+    def __str__(self) -> str:
+        return self.ident
+
+
+class VariableNode(Node):
+    __slots__ = ("ident",)
+
+    def __init__(self, tree: Tree | None, pos: int, ident: str) -> None:
+        super().__init__(tree, pos)
+        self.ident = ident.split(".")
+
+    def __str__(self) -> str:
+        return ".".join(self.ident)
+
+
+class DotNode(Node):
+    __slots__ = ()
+
+    def __str__(self) -> str:
+        return "."
+
+
+class NilNode(Node):
+    __slots__ = ()
+
+    def __str__(self) -> str:
+        return "nil"
+
+
+class FieldNode(Node):
+    __slots__ = ("ident",)
+
+    def __init__(self, tree: Tree | None, pos: int, ident: str) -> None:
+        super().__init__(tree, pos)
+        self.ident = ident[1:].split(".")
+
+    def __str__(self) -> str:
+        return "".join("." + i for i in self.ident)
+
+
+class ChainNode(Node):
+    __slots__ = ("field", "node")
+
+    def __init__(self, tree: Tree | None, pos: int, node: Node) -> None:
+        super().__init__(tree, pos)
+        self.node = node
+        self.field: list[str] = []
+
+    def add(self, field: str) -> None:
+        self.field.extend(field[1:].split("."))
+
+    def __str__(self) -> str:
+        s = f"({self.node})" if isinstance(self.node, PipeNode) else str(self.node)
+        return s + "".join("." + f for f in self.field)
+
+
+class BoolNode(Node):
+    __slots__ = ("true",)
+
+    def __init__(self, tree: Tree | None, pos: int, true: bool) -> None:
+        super().__init__(tree, pos)
+        self.true = true
+
+    def __str__(self) -> str:
+        return "true" if self.true else "false"
+
+
+class NumberNode(Node):
+    """A numeric constant with every interpretation Go allows for it."""
+
+    __slots__ = ("complex128", "float64", "int64", "is_complex", "is_float", "is_int", "is_uint",
+                 "text", "uint64")
+
+    def __init__(self, tree: Tree | None, pos: int, text: str) -> None:
+        super().__init__(tree, pos)
+        self.text = text
+        self.is_int = self.is_uint = self.is_float = self.is_complex = False
+        self.int64 = 0
+        self.uint64 = 0
+        self.float64 = 0.0
+        self.complex128 = 0j
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class StringNode(Node):
+    __slots__ = ("quoted", "text")
+
+    def __init__(self, tree: Tree | None, pos: int, quoted: str, text: str) -> None:
+        super().__init__(tree, pos)
+        self.quoted = quoted
+        self.text = text
+
+    def __str__(self) -> str:
+        return self.quoted
+
+
+class EndNode(Node):
+    __slots__ = ()
+
+    def __str__(self) -> str:
+        return "{{end}}"
+
+
+class ElseNode(Node):
+    __slots__ = ("line",)
+
+    def __init__(self, tree: Tree | None, pos: int, line: int) -> None:
+        super().__init__(tree, pos)
+        self.line = line
+
+    def __str__(self) -> str:
+        return "{{else}}"
+
+
+class BranchNode(Node):
+    __slots__ = ("else_list", "line", "list", "pipe")
+    keyword = ""
+
+    def __init__(self, tree: Tree | None, pos: int, line: int, pipe: PipeNode, lst: ListNode,
+                 else_list: ListNode | None) -> None:
+        super().__init__(tree, pos)
+        self.line = line
+        self.pipe = pipe
+        self.list = lst
+        self.else_list = else_list
+
+    def __str__(self) -> str:
+        s = "{{" + self.keyword + " " + str(self.pipe) + "}}" + str(self.list)
+        if self.else_list is not None:
+            s += "{{else}}" + str(self.else_list)
+        return s + "{{end}}"
+
+
+class IfNode(BranchNode):
+    __slots__ = ()
+    keyword = "if"
+
+
+class RangeNode(BranchNode):
+    __slots__ = ()
+    keyword = "range"
+
+
+class WithNode(BranchNode):
+    __slots__ = ()
+    keyword = "with"
+
+
+class BreakNode(Node):
+    __slots__ = ("line",)
+
+    def __init__(self, tree: Tree | None, pos: int, line: int) -> None:
+        super().__init__(tree, pos)
+        self.line = line
+
+    def __str__(self) -> str:
+        return "{{break}}"
+
+
+class ContinueNode(Node):
+    __slots__ = ("line",)
+
+    def __init__(self, tree: Tree | None, pos: int, line: int) -> None:
+        super().__init__(tree, pos)
+        self.line = line
+
+    def __str__(self) -> str:
+        return "{{continue}}"
+
+
+class TemplateNode(Node):
+    __slots__ = ("line", "name", "pipe")
+
+    def __init__(self, tree: Tree | None, pos: int, line: int, name: str, pipe: PipeNode | None) -> None:
+        super().__init__(tree, pos)
+        self.line = line
+        self.name = name
+        self.pipe = pipe
+
+    def __str__(self) -> str:
+        s = "{{template " + quote(self.name)
+        if self.pipe is not None:
+            s += " " + str(self.pipe)
+        return s + "}}"
+
+
+def is_empty_tree(n: Node | None) -> bool:
+    """Go's ``parse.IsEmptyTree``: only whitespace text and comments."""
+    if n is None:
+        return True
+    if isinstance(n, ListNode):
+        return all(is_empty_tree(x) for x in n.nodes)
+    if isinstance(n, TextNode):
+        return n.text.strip(" \t\r\n\v\f\x85\xa0") == ""
+    return isinstance(n, CommentNode)

@@ -1,0 +1,461 @@
+"""The template parser, following Go's ``text/template/parse`` step for step.
+
+Step-for-step matters: Go reports a parse error at the line of the most recently lexed
+token, so the three-token lookahead is reproduced exactly.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from kts.gotemplate import lexer as L
+from kts.gotemplate.errors import ParseError
+from kts.gotemplate.literals import LiteralError, make_number, unquote
+from kts.gotemplate.nodes import (
+    ActionNode,
+    BoolNode,
+    BranchNode,
+    BreakNode,
+    ChainNode,
+    CommandNode,
+    ContinueNode,
+    DotNode,
+    ElseNode,
+    EndNode,
+    FieldNode,
+    IdentifierNode,
+    IfNode,
+    ListNode,
+    NilNode,
+    Node,
+    NumberNode,
+    PipeNode,
+    RangeNode,
+    StringNode,
+    TemplateNode,
+    TextNode,
+    Tree,
+    VariableNode,
+    WithNode,
+    is_empty_tree,
+)
+
+MAX_STACK_DEPTH = 10000
+
+
+class _Abort(Exception):
+    pass
+
+
+class Parser:
+    """Parses one template text; defines go into ``tree_set`` keyed by name."""
+
+    def __init__(self, tree: Tree, items: list[L.Item], has_function: Callable[[str], bool],
+                 tree_set: dict[str, Tree]) -> None:
+        self.tree = tree
+        self.items = items
+        self.idx = 0
+        self.token: list[L.Item] = [items[0], items[0], items[0]]
+        self.peek_count = 0
+        self.vars: list[str] = ["$"]
+        self.has_function = has_function
+        self.tree_set = tree_set
+        self.action_line = 0
+        self.range_depth = 0
+        self.stack_depth = 0
+
+    # -- token stream ------------------------------------------------------------
+    def _lex_next(self) -> L.Item:
+        item = self.items[self.idx]
+        if self.idx < len(self.items) - 1:
+            self.idx += 1
+        return item
+
+    def next(self) -> L.Item:
+        if self.peek_count > 0:
+            self.peek_count -= 1
+        else:
+            self.token[0] = self._lex_next()
+        return self.token[self.peek_count]
+
+    def backup(self) -> None:
+        self.peek_count += 1
+
+    def backup2(self, t1: L.Item) -> None:
+        self.token[1] = t1
+        self.peek_count = 2
+
+    def backup3(self, t2: L.Item, t1: L.Item) -> None:
+        self.token[1] = t1
+        self.token[2] = t2
+        self.peek_count = 3
+
+    def peek(self) -> L.Item:
+        if self.peek_count > 0:
+            return self.token[self.peek_count - 1]
+        self.peek_count = 1
+        self.token[0] = self._lex_next()
+        return self.token[0]
+
+    def next_non_space(self) -> L.Item:
+        while True:
+            token = self.next()
+            if token.typ != L.SPACE:
+                return token
+
+    def peek_non_space(self) -> L.Item:
+        token = self.next_non_space()
+        self.backup()
+        return token
+
+    # -- errors ------------------------------------------------------------------
+    def errorf(self, msg: str) -> None:
+        raise ParseError(msg, template=self.tree.parse_name, line=self.token[0].line)
+
+    def expect(self, typ: int, context: str) -> L.Item:
+        token = self.next_non_space()
+        if token.typ != typ:
+            self.unexpected(token, context)
+        return token
+
+    def expect_one_of(self, t1: int, t2: int, context: str) -> L.Item:
+        token = self.next_non_space()
+        if token.typ not in (t1, t2):
+            self.unexpected(token, context)
+        return token
+
+    def unexpected(self, token: L.Item, context: str) -> None:
+        if token.typ == L.ERROR:
+            extra = ""
+            if self.action_line != 0 and self.action_line != token.line:
+                extra = f" in action started at {self.tree.parse_name}:{self.action_line}"
+                if token.val.endswith(" action"):
+                    extra = extra[len(" in action"):]
+            self.errorf(f"{token}{extra}")
+        self.errorf(f"unexpected {token} in {context}")
+
+    # -- grammar -----------------------------------------------------------------
+    def parse(self) -> None:
+        t = self.tree
+        t.root = ListNode(t, self.peek().pos)
+        while self.peek().typ != L.EOF:
+            if self.peek().typ == L.LEFT_DELIM:
+                delim = self.next()
+                if self.next_non_space().typ == L.DEFINE:
+                    sub = Parser(Tree("definition", t.parse_name, t.text), self.items,
+                                 self.has_function, self.tree_set)
+                    sub.idx = self.idx
+                    sub.token = list(self.token)
+                    sub.parse_definition()
+                    self.idx = sub.idx
+                    self.peek_count = 0
+                    continue
+                self.backup2(delim)
+            n = self.text_or_action()
+            if isinstance(n, (EndNode, ElseNode)):
+                self.errorf(f"unexpected {n}")
+            t.root.nodes.append(n)
+
+    def add(self) -> None:
+        t = self.tree
+        old = self.tree_set.get(t.name)
+        if old is None or is_empty_tree(old.root):
+            self.tree_set[t.name] = t
+            return
+        if not is_empty_tree(t.root):
+            self.errorf(f"template: multiple definition of template {_quote(t.name)}")
+
+    def parse_definition(self) -> None:
+        context = "define clause"
+        name = self.expect_one_of(L.STRING, L.RAW_STRING, context)
+        try:
+            self.tree.name = unquote(name.val)
+        except LiteralError as exc:
+            self.errorf(str(exc))
+        self.expect(L.RIGHT_DELIM, context)
+        root, end = self.item_list()
+        self.tree.root = root
+        if not isinstance(end, EndNode):
+            self.errorf(f"unexpected {end} in {context}")
+        self.add()
+
+    def item_list(self) -> tuple[ListNode, Node]:
+        lst = ListNode(self.tree, self.peek_non_space().pos)
+        while self.peek_non_space().typ != L.EOF:
+            n = self.text_or_action()
+            if isinstance(n, (EndNode, ElseNode)):
+                return lst, n
+            lst.nodes.append(n)
+        self.errorf("unexpected EOF")
+        raise AssertionError
+
+    def text_or_action(self) -> Node:
+        token = self.next_non_space()
+        if token.typ == L.TEXT:
+            return TextNode(self.tree, token.pos, token.val)
+        if token.typ == L.LEFT_DELIM:
+            self.action_line = token.line
+            try:
+                return self.action()
+            finally:
+                self.action_line = 0
+        self.unexpected(token, "input")
+        raise AssertionError
+
+    def action(self) -> Node:
+        token = self.next_non_space()
+        typ = token.typ
+        if typ == L.BLOCK:
+            return self.block_control()
+        if typ == L.BREAK:
+            return self.break_control(token, "{{break}}", BreakNode)
+        if typ == L.CONTINUE:
+            return self.break_control(token, "{{continue}}", ContinueNode)
+        if typ == L.ELSE:
+            return self.else_control()
+        if typ == L.END:
+            return EndNode(self.tree, self.expect(L.RIGHT_DELIM, "end").pos)
+        if typ == L.IF:
+            return self.control(IfNode, "if")
+        if typ == L.RANGE:
+            return self.control(RangeNode, "range")
+        if typ == L.TEMPLATE:
+            return self.template_control()
+        if typ == L.WITH:
+            return self.control(WithNode, "with")
+        self.backup()
+        token = self.peek()
+        return ActionNode(self.tree, token.pos, token.line, self.pipeline("command", L.RIGHT_DELIM))
+
+    def break_control(self, tok: L.Item, word: str, cls: type) -> Node:
+        token = self.next_non_space()
+        if token.typ != L.RIGHT_DELIM:
+            self.unexpected(token, word)
+        if self.range_depth == 0:
+            self.errorf(f"{word} outside {{{{range}}}}")
+        return cls(self.tree, tok.pos, tok.line)
+
+    def pipeline(self, context: str, end: int) -> PipeNode:
+        token = self.peek_non_space()
+        pipe = PipeNode(self.tree, token.pos, token.line)
+        while True:  # the decls loop
+            v = self.peek_non_space()
+            if v.typ != L.VARIABLE:
+                break
+            self.next()
+            after = self.peek()
+            nxt = self.peek_non_space()
+            if nxt.typ in (L.ASSIGN, L.DECLARE):
+                pipe.is_assign = nxt.typ == L.ASSIGN
+                self.next_non_space()
+                pipe.decl.append(VariableNode(self.tree, v.pos, v.val))
+                self.vars.append(v.val)
+            elif nxt.typ == L.CHAR and nxt.val == ",":
+                self.next_non_space()
+                pipe.decl.append(VariableNode(self.tree, v.pos, v.val))
+                self.vars.append(v.val)
+                if context == "range" and len(pipe.decl) < 2:
+                    if self.peek_non_space().typ in (L.VARIABLE, L.RIGHT_DELIM, L.RIGHT_PAREN):
+                        continue
+                    self.errorf("range can only initialize variables")
+                self.errorf(f"too many declarations in {context}")
+            elif after.typ == L.SPACE:
+                self.backup3(v, after)
+            else:
+                self.backup2(v)
+            break
+        while True:
+            token = self.next_non_space()
+            if token.typ == end:
+                self.check_pipeline(pipe, context)
+                return pipe
+            if token.typ in _OPERAND_START:
+                self.backup()
+                pipe.cmds.append(self.command())
+            else:
+                self.unexpected(token, context)
+
+    def check_pipeline(self, pipe: PipeNode, context: str) -> None:
+        if not pipe.cmds:
+            self.errorf(f"missing value for {context}")
+        for i, c in enumerate(pipe.cmds[1:]):
+            if isinstance(c.args[0], (BoolNode, DotNode, NilNode, NumberNode, StringNode)):
+                self.errorf(f"non executable command in pipeline stage {i + 2}")
+
+    def control(self, cls: type[BranchNode], context: str) -> BranchNode:
+        mark = len(self.vars)
+        try:
+            pipe = self.pipeline(context, L.RIGHT_DELIM)
+            if context == "range":
+                self.range_depth += 1
+            lst, nxt = self.item_list()
+            if context == "range":
+                self.range_depth -= 1
+            else_list = None
+            if isinstance(nxt, ElseNode):
+                if context == "if" and self.peek().typ == L.IF:
+                    self.next()
+                    else_list = ListNode(self.tree, nxt.pos)
+                    else_list.nodes.append(self.control(IfNode, "if"))
+                elif context == "with" and self.peek().typ == L.WITH:
+                    self.next()
+                    else_list = ListNode(self.tree, nxt.pos)
+                    else_list.nodes.append(self.control(WithNode, "with"))
+                else:
+                    else_list, nxt = self.item_list()
+                    if not isinstance(nxt, EndNode):
+                        self.errorf(f"expected end; found {nxt}")
+            return cls(self.tree, pipe.pos, pipe.line, pipe, lst, else_list)
+        finally:
+            del self.vars[mark:]
+
+    def else_control(self) -> Node:
+        peek = self.peek_non_space()
+        if peek.typ in (L.IF, L.WITH):
+            return ElseNode(self.tree, peek.pos, peek.line)
+        token = self.expect(L.RIGHT_DELIM, "else")
+        return ElseNode(self.tree, token.pos, token.line)
+
+    def block_control(self) -> Node:
+        context = "block clause"
+        token = self.next_non_space()
+        name = self.parse_template_name(token, context)
+        pipe = self.pipeline(context, L.RIGHT_DELIM)
+        sub = Parser(Tree(name, self.tree.parse_name, self.tree.text), self.items, self.has_function,
+                     self.tree_set)
+        sub.idx = self.idx
+        sub.token = list(self.token)
+        root, end = sub.item_list()
+        sub.tree.root = root
+        self.idx = sub.idx
+        self.peek_count = 0
+        if not isinstance(end, EndNode):
+            self.errorf(f"unexpected {end} in {context}")
+        sub.add()
+        return TemplateNode(self.tree, token.pos, token.line, name, pipe)
+
+    def template_control(self) -> Node:
+        context = "template clause"
+        token = self.next_non_space()
+        name = self.parse_template_name(token, context)
+        pipe = None
+        if self.next_non_space().typ != L.RIGHT_DELIM:
+            self.backup()
+            pipe = self.pipeline(context, L.RIGHT_DELIM)
+        return TemplateNode(self.tree, token.pos, token.line, name, pipe)
+
+    def parse_template_name(self, token: L.Item, context: str) -> str:
+        if token.typ in (L.STRING, L.RAW_STRING):
+            try:
+                return unquote(token.val)
+            except LiteralError as exc:
+                self.errorf(str(exc))
+        self.unexpected(token, context)
+        raise AssertionError
+
+    def command(self) -> CommandNode:
+        cmd = CommandNode(self.tree, self.peek_non_space().pos)
+        while True:
+            self.peek_non_space()
+            operand = self.operand()
+            if operand is not None:
+                cmd.args.append(operand)
+            token = self.next()
+            if token.typ == L.SPACE:
+                continue
+            if token.typ in (L.RIGHT_DELIM, L.RIGHT_PAREN):
+                self.backup()
+            elif token.typ == L.PIPE:
+                pass
+            else:
+                self.unexpected(token, "operand")
+            break
+        if not cmd.args:
+            self.errorf("empty command")
+        return cmd
+
+    def operand(self) -> Node | None:
+        node = self.term()
+        if node is None:
+            return None
+        if self.peek().typ == L.FIELD:
+            chain = ChainNode(self.tree, self.peek().pos, node)
+            while self.peek().typ == L.FIELD:
+                chain.add(self.next().val)
+            if isinstance(node, FieldNode):
+                node = FieldNode(self.tree, chain.pos, str(chain))
+            elif isinstance(node, VariableNode):
+                node = VariableNode(self.tree, chain.pos, str(chain))
+            elif isinstance(node, (BoolNode, StringNode, NumberNode, NilNode, DotNode)):
+                self.errorf(f"unexpected . after term {_quote(str(node))}")
+            else:
+                node = chain
+        return node
+
+    def term(self) -> Node | None:
+        token = self.next_non_space()
+        typ = token.typ
+        t = self.tree
+        if typ == L.IDENTIFIER:
+            if not self.has_function(token.val):
+                self.errorf(f"function {_quote(token.val)} not defined")
+            return IdentifierNode(t, token.pos, token.val)
+        if typ == L.DOT:
+            return DotNode(t, token.pos)
+        if typ == L.NIL:
+            return NilNode(t, token.pos)
+        if typ == L.VARIABLE:
+            v = VariableNode(t, token.pos, token.val)
+            if v.ident[0] not in self.vars:
+                self.errorf(f"undefined variable {_quote(v.ident[0])}")
+            return v
+        if typ == L.FIELD:
+            return FieldNode(t, token.pos, token.val)
+        if typ == L.BOOL:
+            return BoolNode(t, token.pos, token.val == "true")
+        if typ in (L.CHAR_CONSTANT, L.COMPLEX, L.NUMBER):
+            n = NumberNode(t, token.pos, token.val)
+            try:
+                make_number(n, typ == L.COMPLEX)
+            except LiteralError as exc:
+                self.errorf(str(exc))
+            return n
+        if typ == L.LEFT_PAREN:
+            if self.stack_depth >= MAX_STACK_DEPTH:
+                self.errorf("max expression depth exceeded")
+            self.stack_depth += 1
+            try:
+                return self.pipeline("parenthesized pipeline", L.RIGHT_PAREN)
+            finally:
+                self.stack_depth -= 1
+        if typ in (L.STRING, L.RAW_STRING):
+            try:
+                s = unquote(token.val)
+            except LiteralError as exc:
+                self.errorf(str(exc))
+            return StringNode(t, token.pos, token.val, s)
+        self.backup()
+        return None
+
+
+_OPERAND_START = frozenset({
+    L.BOOL, L.CHAR_CONSTANT, L.COMPLEX, L.DOT, L.FIELD, L.IDENTIFIER, L.NUMBER, L.NIL,
+    L.RAW_STRING, L.STRING, L.VARIABLE, L.LEFT_PAREN,
+})
+
+
+def _quote(s: str) -> str:
+    from kts.gotemplate.strconv import quote
+
+    return quote(s)
+
+
+def parse(name: str, text: str, has_function: Callable[[str], bool]) -> dict[str, Tree]:
+    """Parse ``text`` as template ``name``: every tree it defines, keyed by name (Go's treeSet)."""
+    items = L.lex(text, break_ok=not has_function("break"), continue_ok=not has_function("continue"))
+    tree_set: dict[str, Tree] = {}
+    tree = Tree(name, name, text)
+    p = Parser(tree, items, has_function, tree_set)
+    p.parse()
+    p.add()
+    return tree_set

@@ -1,0 +1,75 @@
+"""Public entry points: ``render_chart`` for one-off renders, ``load_chart`` to render many times."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from typing import Any
+
+from kts.helm import loader
+from kts.helm.chart import Chart as ChartModel
+from kts.helm.errors import ChartError
+from kts.helm.objects import Capabilities
+from kts.helm.render import ReleaseOptions, Renderer, json_values
+
+LookupFn = Callable[[str, str, str, str], dict[str, Any]]
+
+
+class Chart:
+    """A loaded chart. ``render`` reuses parsed templates across calls.
+
+    Values handed to ``render`` are typed like a values file (numbers become float64).
+    """
+
+    def __init__(self, model: ChartModel) -> None:
+        self.model = model
+        self._renderer = Renderer(model)
+        self._caps: dict[tuple[str | None, tuple[str, ...]], Capabilities] = {}
+
+    @property
+    def name(self) -> str:
+        return self.model.name
+
+    @property
+    def values(self) -> dict[str, Any]:
+        """The chart's default values (``values.yaml``)."""
+        return self.model.values
+
+    def _capabilities(self, kube_version: str | None, api_versions: Any) -> Capabilities:
+        key = (kube_version, tuple(api_versions or ()))
+        caps = self._caps.get(key)
+        if caps is None:
+            try:
+                caps = Capabilities(kube_version, list(api_versions or ()))
+            except ValueError as exc:
+                raise ChartError(f"invalid kube version '{kube_version}': {exc}") from exc
+            self._caps[key] = caps
+        return caps
+
+    def render(self, values: dict[str, Any] | None = None, *, release_name: str = "release-name",
+               namespace: str = "default", revision: int = 1, is_upgrade: bool = False,
+               kube_version: str | None = None, api_versions: list[str] | None = None,
+               lookup: LookupFn | None = None, typed_values: bool = False) -> dict[str, str]:
+        """Render every template: ``{"chart/templates/x.yaml": text}`` (NOTES.txt included).
+
+        ``typed_values=True`` passes values through untouched (already Go-typed, e.g. from
+        ``--set`` parsing); otherwise they are typed as JSON.
+        """
+        vals = values if typed_values else json_values(values or {})
+        opts = ReleaseOptions(release_name, namespace, revision, is_upgrade)
+        return self._renderer.render(vals, opts, self._capabilities(kube_version, api_versions), lookup)
+
+
+def load_chart(path: str | os.PathLike[str]) -> Chart:
+    """Load a chart directory or ``.tgz`` archive once, to render it many times."""
+    return Chart(loader.load(path))
+
+
+def render_chart(path: str | os.PathLike[str], values: dict[str, Any] | None = None, *,
+                 release_name: str = "release-name", namespace: str = "default", revision: int = 1,
+                 is_upgrade: bool = False, kube_version: str | None = None,
+                 api_versions: list[str] | None = None) -> dict[str, str]:
+    """Render a chart like Helm's engine: ``{"CHART/templates/FILE": text}``; raises RenderError."""
+    return load_chart(path).render(values, release_name=release_name, namespace=namespace,
+                                   revision=revision, is_upgrade=is_upgrade, kube_version=kube_version,
+                                   api_versions=api_versions)

@@ -1,0 +1,174 @@
+"""Dependency processing before rendering: enable/disable, aliases, import-values (Helm v4.2)."""
+
+from __future__ import annotations
+
+import copy
+import logging
+from typing import Any
+
+from kts.helm import semver
+from kts.helm.chart import Chart, Dependency
+from kts.helm.coalesce import coalesce_tables, coalesce_values, merge_tables, merge_values
+from kts.helm.errors import ChartLoadError, ValuesError
+from kts.helm.values import NoTableError, NoValueError, path_value, table
+
+log = logging.getLogger("kts.helm")
+
+
+class DependencyError(ValuesError):
+    """Dependency processing failed (``helm install`` prefixes "chart dependencies processing failed")."""
+
+
+def check_dependencies(chart: Chart) -> None:
+    """``action.CheckDependencies``: every Chart.yaml dependency must be in ``charts/``."""
+    loaded = {d.name for d in chart.dependencies}
+    missing = [d.name for d in chart.metadata.dependencies if d.name not in loaded]
+    if missing:
+        raise ChartLoadError(
+            "an error occurred while checking for chart dependencies. You may need to run "
+            "'helm dependency build' to fetch missing dependencies: found in Chart.yaml, but missing "
+            f"in charts/ directory: {', '.join(missing)}", path=f"{chart.source or chart.name}/Chart.yaml")
+
+
+def process_dependencies(chart: Chart, values: dict[str, Any]) -> None:
+    """Mutates ``chart`` (a per-render clone): drops disabled subcharts, applies import-values."""
+    try:
+        _process_enabled(chart, values, "")
+        _process_import_values(chart)
+    except ValuesError as exc:
+        raise DependencyError(str(exc), path=exc.path) from exc
+
+
+def _alias_chart(charts: list[Chart], dep: Dependency) -> Chart | None:
+    for c in charts:
+        if c.name != dep.name or not semver.check(dep.version, c.metadata.version):
+            continue
+        out = copy.copy(c)
+        out.metadata = c.metadata.copy()
+        out.dependencies = []
+        for sub in c.dependencies:
+            out.add_dependency(copy.copy(sub))
+        if dep.alias:
+            out.metadata.name = dep.alias
+        return out
+    return None
+
+
+def _process_tags(reqs: list[Dependency], cvals: dict[str, Any]) -> None:
+    try:
+        tags = table(cvals, "tags")
+    except NoTableError:
+        return
+    for r in reqs:
+        has_true = has_false = False
+        for k in r.tags:
+            if k in tags:
+                b = tags[k]
+                if isinstance(b, bool):
+                    has_true |= b
+                    has_false |= not b
+                else:
+                    log.debug("returned non-bool value tag=%s chart=%s", k, r.name)
+        if not has_true and has_false:
+            r.enabled = False
+        elif has_true or (not has_true and not has_false):
+            r.enabled = True
+
+
+def _process_conditions(reqs: list[Dependency], cvals: dict[str, Any], cpath: str) -> None:
+    for r in reqs:
+        for c in r.condition.strip().split(","):
+            if not c:
+                continue
+            try:
+                vv = path_value(cvals, cpath + c)
+            except NoValueError:
+                continue
+            except Exception:
+                continue
+            if isinstance(vv, bool):
+                r.enabled = vv
+                break
+
+
+def _process_enabled(c: Chart, v: dict[str, Any], path: str) -> None:
+    if not c.metadata.dependencies:
+        return
+    chart_deps: list[Chart] = []
+    for existing in c.dependencies:
+        if not any(existing.name == req.name and semver.check(req.version, existing.metadata.version)
+                   for req in c.metadata.dependencies):
+            chart_deps.append(existing)
+    for req in c.metadata.dependencies:
+        found = _alias_chart(c.dependencies, req)
+        if found is not None:
+            chart_deps.append(found)
+        if req.alias:
+            req.name = req.alias
+    c.set_dependencies(*chart_deps)
+    for req in c.metadata.dependencies:
+        req.enabled = True
+    cvals = coalesce_values(c, v)
+    _process_tags(c.metadata.dependencies, cvals)
+    _process_conditions(c.metadata.dependencies, cvals, path)
+    removed = {r.name for r in c.metadata.dependencies if not r.enabled}
+    kept = [d for d in c.dependencies if d.metadata.name not in removed]
+    kept_md = [r for r in c.metadata.dependencies if r.name not in removed]
+    for t in kept:
+        _process_enabled(t, cvals, path + t.metadata.name + ".")
+    c.metadata.dependencies = kept_md
+    c.set_dependencies(*kept)
+
+
+def _path_to_map(path: str, data: dict[str, Any]) -> dict[str, Any]:
+    if path == ".":
+        return data
+    cur: dict[str, Any] = data
+    for part in reversed(path.split(".")):
+        cur = {part: cur}
+    return cur
+
+
+def _go_sprint(v: Any) -> str:
+    if v is None:
+        return "<nil>"
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, float) and v.is_integer() and abs(v) < 1e21:
+        return str(int(v))
+    return str(v)
+
+
+def _process_import_values(c: Chart) -> None:
+    for d in c.dependencies:
+        _process_import_values(d)
+    if not c.metadata.dependencies:
+        return
+    cvals = merge_values(c, None)
+    b: dict[str, Any] = {}
+    for r in c.metadata.dependencies:
+        out_iv: list[Any] = []
+        for riv in r.import_values:
+            if isinstance(riv, dict):
+                child, parent = _go_sprint(riv.get("child")), _go_sprint(riv.get("parent"))
+                out_iv.append({"child": child, "parent": parent})
+                try:
+                    vv = table(cvals, r.name + "." + child)
+                except NoTableError as exc:
+                    log.debug("ImportValues missing table from chart chart=%s error=%s", r.name, exc)
+                    continue
+                b = merge_tables(b, _path_to_map(parent, copy.deepcopy(dict(vv)))) or {}
+            elif isinstance(riv, str):
+                child = "exports." + riv
+                out_iv.append({"child": child, "parent": "."})
+                try:
+                    vm = table(cvals, r.name + "." + child)
+                except NoTableError as exc:
+                    log.debug("ImportValues missing table error=%s", exc)
+                    continue
+                b = merge_tables(b, copy.deepcopy(dict(vm))) or {}
+        r.import_values = out_iv
+    c.values = merge_tables(copy.deepcopy(cvals), b) or {}
+
+
+__all__ = ["check_dependencies", "coalesce_tables", "process_dependencies"]

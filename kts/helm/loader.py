@@ -1,0 +1,362 @@
+"""Load charts from directories and ``.tgz`` archives, as Helm's ``pkg/chart/v2/loader`` does."""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import stat
+import tarfile
+import unicodedata
+from pathlib import Path
+from typing import Any
+
+from kts.helm.chart import APIVERSION_V1, Chart, Dependency, File, Maintainer, Metadata
+from kts.helm.errors import ChartLoadError
+from kts.helm.ignore import IgnoreError, Rules
+from kts.helm.yamlio import YAMLError, load_document, load_values
+
+_BOM = b"\xef\xbb\xbf"
+_SEMVER = re.compile(
+    r"^v?([0-9]+)(\.[0-9]+)?(\.[0-9]+)?"
+    r"(-([0-9A-Za-z\-]+(\.[0-9A-Za-z\-]+)*))?"
+    r"(\+([0-9A-Za-z\-]+(\.[0-9A-Za-z\-]+)*))?$")
+_ALIAS = re.compile(r"^[a-zA-Z0-9_-]+$")
+
+
+def load(path: str | os.PathLike[str]) -> Chart:
+    """Load a chart directory or archive; errors name the file and the cause."""
+    p = Path(path)
+    if not p.exists():
+        raise ChartLoadError(f"path {str(path)!r} not found".replace("'", '"'), path=str(path))
+    if p.is_dir():
+        chart = load_dir(p)
+    else:
+        chart = load_archive_file(p)
+    _set_source(chart, str(p))
+    return chart
+
+
+def _set_source(chart: Chart, source: str) -> None:
+    chart.source = source
+    for dep in chart.dependencies:
+        _set_source(dep, f"{source}/charts/{dep.name}")
+
+
+def load_dir(top: Path) -> Chart:
+    rules_text = ""
+    ignore_file = top / ".helmignore"
+    if ignore_file.is_file():
+        rules_text = ignore_file.read_text(errors="replace")
+    try:
+        rules = Rules(rules_text)
+    except IgnoreError as exc:
+        raise ChartLoadError(f"{ignore_file}: {exc}", path=str(ignore_file)) from exc
+    files: list[File] = []
+    _walk(top, "", rules, files)
+    return _wrap_load(lambda: load_files(files), str(top))
+
+
+def _walk(base: Path, rel: str, rules: Rules, out: list[File]) -> None:
+    directory = base / rel if rel else base
+    for entry in sorted(os.listdir(directory)):
+        name = f"{rel}/{entry}" if rel else entry
+        full = base / name
+        st = os.stat(full)  # follows symlinks, as Helm's sympath walk does
+        if stat.S_ISDIR(st.st_mode):
+            if not rules.ignore(name, True):
+                _walk(base, name, rules, out)
+            continue
+        if rules.ignore(name, False):
+            continue
+        if not stat.S_ISREG(st.st_mode):
+            raise ChartLoadError(
+                f"cannot load irregular file {full} as it has file mode type bits set", path=str(full))
+        data = full.read_bytes()
+        out.append(File(name, data.removeprefix(_BOM)))
+
+
+def load_archive_file(path: Path) -> Chart:
+    data = path.read_bytes()
+    if not data.startswith(b"\x1f\x8b"):
+        raise ChartLoadError(
+            f"file '{path}' does not appear to be a gzipped archive; got 'application/octet-stream'",
+            path=str(path))
+    return _wrap_load(lambda: load_archive(data), str(path))
+
+
+def _wrap_load(fn: Any, where: str) -> Chart:
+    try:
+        return fn()
+    except ChartLoadError as exc:
+        exc.path = os.path.join(where, exc.path) if exc.path and not os.path.isabs(exc.path) else where
+        raise
+
+
+def load_archive(data: bytes) -> Chart:
+    """Load the chart in a gzipped tarball (the first path segment is the chart directory)."""
+    try:
+        tar = tarfile.open(fileobj=io.BytesIO(data), mode="r:gz")  # noqa: SIM115 - read below
+        members = tar.getmembers()
+    except (tarfile.TarError, OSError, EOFError) as exc:
+        raise ChartLoadError(f"error reading chart archive: {exc}") from exc
+    files: list[File] = []
+    for m in members:
+        if not m.isfile():
+            continue
+        name = m.name.replace("\\", "/")
+        parts = name.split("/")
+        if len(parts) > 1 and parts[0] in ("", "."):
+            parts = parts[1:]
+        if parts[0] == "Chart.yaml" and len(parts) == 1:
+            raise ChartLoadError("chart yaml not in base directory")
+        rel = "/".join(parts[1:])
+        if not rel:
+            continue
+        if rel.startswith("/") or re.match(r"^[A-Za-z]:", rel):
+            raise ChartLoadError("chart illegally contains absolute paths")
+        if ".." in rel.split("/"):
+            raise ChartLoadError("chart illegally references parent directory")
+        fobj = tar.extractfile(m)
+        content = fobj.read() if fobj is not None else b""
+        files.append(File(rel, content.removeprefix(_BOM)))
+    if not files:
+        raise ChartLoadError("no files in chart archive")
+    return load_files(files)
+
+
+def load_files(files: list[File]) -> Chart:
+    """Route files into a Chart (``LoadFiles``), then load subcharts from ``charts/``."""
+    md: Metadata | None = None
+    for f in files:
+        if f.name == "Chart.yaml":
+            md = _parse_metadata(f, Metadata())
+            if not md.api_version:
+                md.api_version = APIVERSION_V1
+    chart = Chart(metadata=md or Metadata())
+    sub_files: dict[str, list[File]] = {}
+    for f in files:
+        name = f.name
+        if name == "Chart.yaml":
+            continue
+        if name in ("Chart.lock", "requirements.lock"):
+            _load_yaml(f, "cannot load " + name)
+            if name == "requirements.lock" and md is not None and md.api_version == APIVERSION_V1:
+                chart.files.append(f)
+        elif name == "values.yaml":
+            try:
+                chart.values = load_values(f.data.decode("utf-8", "surrogateescape"), multi_doc=True)
+            except YAMLError as exc:
+                raise ChartLoadError(f"cannot load values.yaml: {exc}", path="values.yaml") from exc
+        elif name == "values.schema.json":
+            chart.schema = f.data
+        elif name == "requirements.yaml":
+            if md is None:
+                md = Metadata()
+                chart.metadata = md
+            _parse_requirements(f, md)
+            if md.api_version == APIVERSION_V1:
+                chart.files.append(f)
+        elif name.startswith("templates/"):
+            chart.templates.append(f)
+        elif name.startswith("charts/"):
+            if name.endswith(".prov"):
+                chart.files.append(f)
+                continue
+            rest = name[len("charts/"):]
+            cname = rest.split("/", 1)[0]
+            sub_files.setdefault(cname, []).append(File(rest, f.data))
+        else:
+            chart.files.append(f)
+    if md is None:
+        raise ChartLoadError("Chart.yaml file is missing", path="Chart.yaml")
+    _validate(md)
+    for cname in sorted(sub_files):
+        entries = sub_files[cname]
+        if cname[:1] in ("_", "."):
+            continue
+        try:
+            if cname.endswith(".tgz"):
+                first = entries[0]
+                if first.name != cname:
+                    raise ChartLoadError(
+                        f"error unpacking subchart tar in {md.name}: expected {cname}, got {first.name}")
+                sub = load_archive(first.data)
+            else:
+                inner = [File(e.name.split("/", 1)[1], e.data) for e in entries if "/" in e.name]
+                sub = load_files(inner)
+        except ChartLoadError as exc:
+            raise ChartLoadError(f"error unpacking subchart {cname} in {md.name}: {exc}",
+                                 path=f"charts/{cname}/" + (exc.path or "")) from exc
+        chart.add_dependency(sub)
+    return chart
+
+
+def _load_yaml(f: File, prefix: str) -> Any:
+    try:
+        return load_document(f.data.decode("utf-8", "surrogateescape"))
+    except YAMLError as exc:
+        raise ChartLoadError(f"{prefix}: {exc}", path=f.name) from exc
+
+
+_STR_FIELDS = {"name": "name", "home": "home", "version": "version", "description": "description",
+               "icon": "icon", "apiVersion": "api_version", "condition": "condition", "tags": "tags",
+               "appVersion": "app_version", "kubeVersion": "kube_version", "type": "type"}
+
+
+def _type_error(value: Any, struct: str, fld: str, gotype: str) -> str:
+    kinds = {bool: "bool", float: "number", int: "number", str: "string", list: "array", dict: "object"}
+    kind = kinds.get(type(value), "value")
+    return (f"error unmarshaling JSON: while decoding JSON: json: cannot unmarshal {kind} "
+            f"into Go struct field {struct}.{fld} of type {gotype}")
+
+
+def _scalar_text(value: Any) -> str | None:
+    """sigs.k8s.io/yaml turns a YAML scalar into the string a Go string field wants."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        if value.is_integer() and abs(value) < 1e19:
+            return str(int(value))
+        try:
+            from kts.codec.gofloat import format_g
+
+            return format_g(value, 32)
+        except ImportError:
+            return repr(value)
+    if isinstance(value, int):
+        return str(value)
+    return None
+
+
+def _expect(value: Any, pytype: type, struct: str, fld: str, gotype: str, fname: str) -> Any:
+    if value is None:
+        return pytype()
+    if pytype is str and not isinstance(value, str):
+        text = _scalar_text(value)
+        if text is not None:
+            return text
+    if (pytype is str and not isinstance(value, str)) or (pytype is bool and not isinstance(value, bool)) \
+            or (pytype is list and not isinstance(value, list)) \
+            or (pytype is dict and not isinstance(value, dict)):
+        raise ChartLoadError(f"cannot load {fname}: {_type_error(value, struct, fld, gotype)}", path=fname)
+    return value
+
+
+def _parse_metadata(f: File, md: Metadata) -> Metadata:
+    doc = _load_yaml(f, "cannot load Chart.yaml")
+    if doc is None:
+        return md
+    if not isinstance(doc, dict):
+        raise ChartLoadError(
+            "cannot load Chart.yaml: error unmarshaling JSON: while decoding JSON: json: cannot unmarshal "
+            f"{'array' if isinstance(doc, list) else 'string'} into Go value of type v2.Metadata",
+            path="Chart.yaml")
+    for key, attr in _STR_FIELDS.items():
+        if key in doc:
+            setattr(md, attr, _expect(doc[key], str, "Metadata", key, "string", "Chart.yaml"))
+    if "deprecated" in doc:
+        md.deprecated = _expect(doc["deprecated"], bool, "Metadata", "deprecated", "bool", "Chart.yaml")
+    for key in ("sources", "keywords"):
+        if key in doc:
+            items = _expect(doc[key], list, "Metadata", key, "[]string", "Chart.yaml")
+            setattr(md, key, [_expect(i, str, "Metadata", key, "string", "Chart.yaml") for i in items])
+    if "maintainers" in doc:
+        md.maintainers = []
+        for m in _expect(doc["maintainers"], list, "Metadata", "maintainers", "[]*v2.Maintainer",
+                         "Chart.yaml"):
+            if m is None:
+                raise ChartLoadError("validation: maintainers must not contain empty or null nodes",
+                                     path="Chart.yaml")
+            m = _expect(m, dict, "Metadata", "maintainers", "v2.Maintainer", "Chart.yaml")
+            md.maintainers.append(Maintainer(
+                *(_expect(m.get(k), str, "Maintainer", k, "string", "Chart.yaml")
+                  for k in ("name", "email", "url"))))
+    if "annotations" in doc:
+        ann = doc["annotations"]
+        if ann is not None:
+            ann = _expect(ann, dict, "Metadata", "annotations", "map[string]string", "Chart.yaml")
+            md.annotations = {k: _expect(v, str, "Metadata", "annotations", "string", "Chart.yaml")
+                              for k, v in ann.items()}
+    if "dependencies" in doc:
+        md.dependencies = _parse_dependencies(doc["dependencies"], "Chart.yaml", "Metadata")
+    return md
+
+
+def _parse_dependencies(raw: Any, fname: str, struct: str) -> list[Dependency]:
+    out: list[Dependency] = []
+    for d in _expect(raw, list, struct, "dependencies", "[]*v2.Dependency", fname):
+        if d is None:
+            raise ChartLoadError("validation: dependencies must not contain empty or null nodes", path=fname)
+        d = _expect(d, dict, struct, "dependencies", "v2.Dependency", fname)
+        dep = Dependency()
+        for key, attr in (("name", "name"), ("version", "version"), ("repository", "repository"),
+                          ("condition", "condition"), ("alias", "alias")):
+            if key in d:
+                setattr(dep, attr, _expect(d[key], str, "Dependency", key, "string", fname))
+        if "tags" in d:
+            dep.tags = [_expect(t, str, "Dependency", "tags", "string", fname)
+                        for t in _expect(d["tags"], list, "Dependency", "tags", "[]string", fname)]
+        if "enabled" in d:
+            dep.enabled = _expect(d["enabled"], bool, "Dependency", "enabled", "bool", fname)
+        if "import-values" in d:
+            dep.import_values = list(_expect(d["import-values"], list, "Dependency", "import-values",
+                                             "[]interface {}", fname))
+        out.append(dep)
+    return out
+
+
+def _parse_requirements(f: File, md: Metadata) -> None:
+    doc = _load_yaml(f, "cannot load requirements.yaml")
+    if isinstance(doc, dict) and "dependencies" in doc:
+        md.dependencies = _parse_dependencies(doc["dependencies"], "requirements.yaml", "Metadata")
+
+
+def _sanitize(s: str) -> str:
+    out = []
+    for ch in s:
+        if ch.isspace():
+            out.append(" ")
+        elif ch.isprintable() or unicodedata.category(ch) == "Zs":
+            out.append(ch)
+    return "".join(out)
+
+
+def _validate(md: Metadata) -> None:
+    def fail(msg: str) -> None:
+        raise ChartLoadError("validation: " + msg, path="Chart.yaml")
+
+    for attr in ("name", "description", "home", "icon", "condition", "tags", "app_version", "kube_version"):
+        setattr(md, attr, _sanitize(getattr(md, attr)))
+    md.sources = [_sanitize(s) for s in md.sources]
+    md.keywords = [_sanitize(s) for s in md.keywords]
+    if not md.api_version:
+        fail("chart.metadata.apiVersion is required")
+    if not md.name:
+        fail("chart.metadata.name is required")
+    if md.name in (".", ".."):
+        fail(f'chart.metadata.name "{md.name}" is not allowed')
+    if md.name != md.name.rstrip("/").rsplit("/", 1)[-1]:
+        fail(f'chart.metadata.name "{md.name}" is invalid')
+    if not md.version:
+        fail("chart.metadata.version is required")
+    if not _SEMVER.match(md.version):
+        fail(f'chart.metadata.version "{md.version}" is invalid')
+    if md.type not in ("", "application", "library"):
+        fail("chart.metadata.type must be application or library")
+    for m in md.maintainers:
+        m.name, m.email, m.url = _sanitize(m.name), _sanitize(m.email), _sanitize(m.url)
+    seen: set[str] = set()
+    for dep in md.dependencies:
+        dep.name = _sanitize(dep.name)
+        dep.version = _sanitize(dep.version)
+        dep.repository = _sanitize(dep.repository)
+        dep.condition = _sanitize(dep.condition)
+        dep.tags = [_sanitize(t) for t in dep.tags]
+        if dep.alias and not _ALIAS.match(dep.alias):
+            fail(f'dependency "{dep.name}" has disallowed characters in the alias')
+        key = dep.alias or dep.name
+        if key in seen:
+            fail(f'more than one dependency with name or alias "{key}". '
+                 "Try using distinct aliases for dependencies with the same chart name.")
+        seen.add(key)

@@ -1,0 +1,87 @@
+"""``common.Values``: the named map type behind ``.Values``, with Helm's methods."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from kts.gotemplate.gotypes import GoError, GoMap, Signature
+
+
+class NoTableError(GoError):
+    def __init__(self, key: str) -> None:
+        super().__init__(f'"{key}" is not a table')
+
+
+class NoValueError(GoError):
+    def __init__(self, key: str) -> None:
+        super().__init__(f'"{key}" is not a value')
+
+
+def _to_yaml(value: Any) -> str:
+    from kts.helm.funcs import to_yaml_full
+
+    return to_yaml_full(value)
+
+
+class Values(GoMap):
+    """A ``map[string]interface {}`` named ``common.Values``; methods shadow same-named keys."""
+
+    go_type_name = "common.Values"
+    go_methods = {
+        "YAML": Signature((), result="string", error=True),
+        "Table": Signature(("string",), result="common.Values", error=True),
+        "AsMap": Signature((), result="map[string]interface {}"),
+        "Encode": Signature(("io.Writer",), result="error"),
+        "PathValue": Signature(("string",), result="interface {}", error=True),
+    }
+
+    def YAML(self) -> str:
+        return _to_yaml(self)
+
+    def Table(self, name: str) -> Values:
+        return Values(table(self, name))
+
+    def AsMap(self) -> dict[str, Any]:
+        return self if self else {}
+
+    def Encode(self, writer: Any) -> None:
+        raise GoError("Encode needs an io.Writer")
+
+    def PathValue(self, path: str) -> Any:
+        return path_value(self, path)
+
+
+def table(values: dict[str, Any], name: str) -> dict[str, Any]:
+    """``Values.Table``: the map at a dotted path, or NoTableError naming the failing key."""
+    current = values
+    for part in name.split("."):
+        if part not in current:
+            raise NoTableError(part)
+        nxt = current[part]
+        if not isinstance(nxt, dict) or (isinstance(nxt, GoMap) and not isinstance(nxt, Values)):
+            raise NoTableError(part)
+        current = nxt
+    return current
+
+
+def _istable(v: Any) -> bool:
+    return type(v) is dict
+
+
+def path_value(values: dict[str, Any], path: str) -> Any:
+    """``Values.PathValue``: a non-table value at a dotted path, or NoValueError."""
+    if path == "":
+        raise GoError("YAML path cannot be empty")
+    parts = path.split(".")
+    if len(parts) == 1:
+        if parts[0] in values and not _istable(values[parts[0]]):
+            return values[parts[0]]
+        raise NoValueError(parts[0])
+    key = parts[-1]
+    try:
+        t = table(values, ".".join(parts[:-1]))
+    except NoTableError:
+        raise NoValueError(key) from None
+    if key in t and not _istable(t[key]):
+        return t[key]
+    raise NoValueError(key)

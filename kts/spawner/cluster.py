@@ -1,0 +1,191 @@
+"""The spawner's view of the Kubernetes engine, shared by all spawners of a hub process.
+
+One client (connection, discovery, watch caches) per event loop and connection settings: polling
+thousands of servers reads the shared pod cache and sends no request.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from kts.kube.errors import DeleteTimeout, NotFound, UnknownKind
+
+
+class PodView(Protocol):
+    """Pods of one namespace and label selector, read from memory."""
+
+    def get(self, name: str) -> dict[str, Any] | None: ...
+
+    def items(self) -> list[dict[str, Any]]: ...
+
+    def events_for(self, kind: str, name: str) -> list[dict[str, Any]]: ...
+
+
+@dataclass(frozen=True)
+class Connection:
+    """How to reach the cluster; equal settings share one client."""
+
+    kubeconfig: str | None = None
+    context: str | None = None
+    in_cluster: bool | None = None
+
+
+class Cluster:
+    """Thin, spawner-shaped wrapper over :class:`kts.kube.KubeClient`."""
+
+    def __init__(self, client: Any) -> None:
+        self.client = client
+        self._pods: dict[tuple[str, str], Any] = {}
+        self._pods_lock = asyncio.Lock()
+        self._capabilities: tuple[str | None, list[str] | None] | None = None
+        self._namespaced: dict[tuple[str, str], bool] = {}
+
+    @classmethod
+    async def connect(cls, conn: Connection) -> Cluster:
+        from kts.kube import KubeClient
+
+        client = await KubeClient.connect(
+            kubeconfig=conn.kubeconfig, context=conn.context, in_cluster=conn.in_cluster
+        )
+        return cls(client)
+
+    async def close(self) -> None:
+        await self.client.close()
+
+    async def capabilities(self) -> tuple[str | None, list[str] | None]:
+        """The cluster's version and served API versions, for ``.Capabilities``."""
+        if self._capabilities is None:
+            version = (await self.client.version()).get("gitVersion") or None
+            rmap = await self.client.discovery()
+            apis = {r.api_version for r in rmap.resources}
+            apis |= {f"{r.api_version}/{r.kind}" for r in rmap.resources}
+            self._capabilities = (version, sorted(apis))
+        return self._capabilities
+
+    async def load_scopes(self) -> None:
+        """Learn which kinds are namespaced, so the contract check needs no request per object."""
+        if not self._namespaced:
+            rmap = await self.client.discovery()
+            self._namespaced = {(r.api_version, r.kind): r.namespaced for r in rmap.resources}
+
+    def is_namespaced(self, api_version: str, kind: str) -> bool | None:
+        return self._namespaced.get((api_version, kind))
+
+    async def apply(
+        self, bodies: list[dict[str, Any]], *, namespace: str, field_manager: str
+    ) -> list[dict[str, Any]]:
+        return await self.client.apply(bodies, namespace=namespace, field_manager=field_manager, force=True)
+
+    async def wait_ready(
+        self, bodies: list[dict[str, Any]], *, timeout: float, on_event: Any, pull_grace: float | None = None
+    ) -> None:
+        await self.client.wait_ready(bodies, timeout=timeout, on_event=on_event, pull_grace=pull_grace)
+
+    async def get(
+        self, api_version: str, kind: str, name: str, namespace: str | None
+    ) -> dict[str, Any] | None:
+        try:
+            return await self.client.get(api_version, kind, name, namespace)
+        except NotFound:
+            return None
+
+    async def lookup(self, api_version: str, kind: str, namespace: str, name: str) -> dict[str, Any]:
+        """Helm's lookup: the object, a list object when ``name`` is empty, ``{}`` when absent."""
+        try:
+            if name:
+                return await self.client.get(api_version, kind, name, namespace or None) or {}
+            items = await self.client.list(api_version, kind, namespace or None)
+        except (NotFound, UnknownKind):
+            return {}
+        return {"apiVersion": api_version, "kind": f"{kind}List", "metadata": {}, "items": items}
+
+    async def delete(
+        self,
+        *,
+        namespace: str,
+        labels: dict[str, str],
+        lifecycles: list[str],
+        include_unannotated: bool,
+        timeout: float,
+        now: bool = False,
+        kinds: set[str] | None = None,
+        lifecycle_annotation: str = "kubetemplatespawner/lifecycle",
+    ) -> list[Any]:
+        """Delete (and wait for) labelled objects; ``kinds`` (``apiVersion/Kind``) narrows the scan.
+
+        Waits in growing slices (a quarter second first), so a deletion that completes at once
+        returns at once; the last slice ends at ``timeout`` and raises DeleteTimeout.
+        """
+        deadline = time.monotonic() + timeout
+        slice_ = 0.25
+        deleted: list[Any] = []
+        while True:
+            left = deadline - time.monotonic()
+            try:
+                refs = await self.client.delete_by_labels(
+                    namespace=namespace,
+                    labels=labels,
+                    lifecycles=set(lifecycles),
+                    include_unannotated=include_unannotated,
+                    lifecycle_annotation=lifecycle_annotation,
+                    grace_period=0 if now else None,
+                    timeout=max(0.05, min(slice_, left)),
+                    kinds=kinds,
+                )
+                return deleted + [r for r in refs if r not in deleted]
+            except DeleteTimeout as e:
+                deleted += [r for r in e.deleted if r not in deleted]
+                if time.monotonic() >= deadline:
+                    raise
+            slice_ *= 2
+
+    async def pods(self, namespace: str, selector: str) -> PodView:
+        """The shared pod cache for ``namespace``/``selector``, started once and synced."""
+        key = (namespace, selector)
+        cache = self._pods.get(key)
+        if cache is None:
+            async with self._pods_lock:
+                cache = self._pods.get(key)
+                if cache is None:
+                    cache = self.client.pod_cache(namespace, selector)
+                    self._pods[key] = cache
+        await cache.synced()
+        return cache
+
+
+_shared: dict[tuple[int, Connection], asyncio.Future[Cluster]] = {}
+
+
+async def shared_cluster(conn: Connection) -> Cluster:
+    """The process-wide cluster for ``conn`` on the running loop (connects once)."""
+    key = (id(asyncio.get_running_loop()), conn)
+    fut = _shared.get(key)
+    if fut is None or (fut.done() and fut.exception() is not None):
+        fut = asyncio.get_running_loop().create_future()
+        _shared[key] = fut
+        try:
+            fut.set_result(await Cluster.connect(conn))
+        except BaseException as e:
+            fut.set_exception(e)
+            _shared.pop(key, None)
+            raise
+    return await asyncio.shield(fut)
+
+
+def set_shared_cluster(conn: Connection, cluster: Cluster) -> None:
+    """Install a cluster for ``conn`` on the running loop (tests and benchmarks inject their own)."""
+    fut = asyncio.get_running_loop().create_future()
+    fut.set_result(cluster)
+    _shared[(id(asyncio.get_running_loop()), conn)] = fut
+
+
+async def close_shared() -> None:
+    """Close every cluster of the running loop (at hub shutdown, or between tests)."""
+    loop_id = id(asyncio.get_running_loop())
+    for key in [k for k in _shared if k[0] == loop_id]:
+        fut = _shared.pop(key)
+        if fut.done() and fut.exception() is None:
+            await fut.result().close()

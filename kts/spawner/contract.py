@@ -1,0 +1,255 @@
+"""The chart contract: what every rendered object must satisfy before anything is applied.
+
+Labels make objects findable for deletion, the connection annotation says where the server
+listens, lifecycles say when objects go away, and the guards keep a chart inside its
+namespace and its allowed kinds. A violation names the template, the object and the rule.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from kts.names import is_valid_label
+from kts.spawner.errors import ContractError
+
+INSTANCE_LABEL = "app.kubernetes.io/instance"
+USERNAME_LABEL = "hub.jupyter.org/username"
+SERVERNAME_LABEL = "hub.jupyter.org/servername"
+
+SERVER_STOPPED = "server-stopped"
+SERVER_DELETED = "server-deleted"
+USER_DELETED = "user-deleted"
+LIFECYCLES = (SERVER_STOPPED, SERVER_DELETED, USER_DELETED)
+
+# Cluster-scoped built-in kinds, for when the cluster's discovery is not at hand.
+CLUSTER_SCOPED_KINDS = frozenset(
+    {
+        "Namespace",
+        "Node",
+        "PersistentVolume",
+        "ClusterRole",
+        "ClusterRoleBinding",
+        "StorageClass",
+        "CustomResourceDefinition",
+        "PriorityClass",
+        "MutatingWebhookConfiguration",
+        "ValidatingWebhookConfiguration",
+        "APIService",
+        "CSIDriver",
+        "CSINode",
+        "RuntimeClass",
+        "IngressClass",
+        "VolumeAttachment",
+        "CertificateSigningRequest",
+        "ValidatingAdmissionPolicy",
+        "ValidatingAdmissionPolicyBinding",
+        "FlowSchema",
+        "PriorityLevelConfiguration",
+    }
+)
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """One object out of the chart: the template it came from and its body."""
+
+    source: str
+    body: dict[str, Any]
+    hook: str | None = None
+
+
+@dataclass(frozen=True)
+class Rules:
+    """What the spawner expects of this server's objects."""
+
+    instance: str
+    username: str
+    servername: str
+    namespace: str
+    connection_key: str = "kubetemplatespawner/connection"
+    lifecycle_key: str = "kubetemplatespawner/lifecycle"
+    allowed_kinds: tuple[str, ...] = ()
+    allow_cluster_scoped: bool = False
+    allow_other_namespaces: bool = False
+    is_namespaced: Callable[[str, str], bool | None] | None = field(default=None, compare=False)
+
+
+@dataclass(frozen=True)
+class ObjectRef:
+    """Where one applied object lives; kept in spawner state to find it again."""
+
+    api_version: str
+    kind: str
+    name: str
+    namespace: str | None
+    lifecycle: str
+
+    def describe(self) -> str:
+        where = f"{self.namespace}/" if self.namespace else ""
+        return f"{self.kind} {where}{self.name}"
+
+    def to_json(self) -> list[str | None]:
+        return [self.api_version, self.kind, self.name, self.namespace, self.lifecycle]
+
+    @classmethod
+    def from_json(cls, data: list[Any]) -> ObjectRef:
+        api_version, kind, name, namespace, lifecycle = data
+        return cls(str(api_version), str(kind), str(name), namespace, str(lifecycle))
+
+    @property
+    def group(self) -> str:
+        return self.api_version.rpartition("/")[0]
+
+
+@dataclass
+class CheckedObjects:
+    """Objects that passed the contract, with namespaces filled in, in install order."""
+
+    bodies: list[dict[str, Any]]
+    refs: list[ObjectRef]
+    connection: ObjectRef
+
+
+def _name_of(body: Mapping[str, Any]) -> str:
+    meta = body.get("metadata")
+    name = meta.get("name") if isinstance(meta, Mapping) else None
+    return f"{body.get('kind', '?')}/{name if isinstance(name, str) else '?'}"
+
+
+def _kind_allowed(allowed: Iterable[str], api_version: str, kind: str) -> bool:
+    group = api_version.rpartition("/")[0]
+    for entry in allowed:
+        if entry in (kind, f"{group}/{kind}", f"{api_version}/{kind}") or (not group and entry == f"/{kind}"):
+            return True
+    return False
+
+
+def _namespaced(rules: Rules, api_version: str, kind: str) -> bool:
+    if rules.is_namespaced is not None:
+        answer = rules.is_namespaced(api_version, kind)
+        if answer is not None:
+            return answer
+    return kind not in CLUSTER_SCOPED_KINDS
+
+
+def check(objects: Iterable[Rendered], rules: Rules) -> CheckedObjects:
+    """Validate ``objects`` against the contract; raise :class:`ContractError` on the first breach.
+
+    Namespaced objects without a namespace get ``rules.namespace``. Helm test hooks are dropped:
+    a server has no use for them.
+    """
+    bodies: list[dict[str, Any]] = []
+    refs: list[ObjectRef] = []
+    connection: ObjectRef | None = None
+    connection_source = ""
+    seen: dict[tuple[str, str, str | None, str], str] = {}
+    for item in objects:
+        if item.hook and "test" in item.hook.split(","):
+            continue
+        src, body = item.source, item.body
+        if not isinstance(body, Mapping):
+            raise ContractError(src, "?", "a rendered document is not a Kubernetes object")
+        what = _name_of(body)
+        api_version, kind = body.get("apiVersion"), body.get("kind")
+        meta = body.get("metadata")
+        if not (isinstance(api_version, str) and api_version and isinstance(kind, str) and kind):
+            raise ContractError(src, what, "the object needs apiVersion and kind")
+        if not isinstance(meta, Mapping) or not isinstance(meta.get("name"), str) or not meta["name"]:
+            raise ContractError(src, what, "the object needs metadata.name (generateName cannot be tracked)")
+        labels = meta.get("labels") or {}
+        annotations = meta.get("annotations") or {}
+        if not isinstance(labels, Mapping) or not isinstance(annotations, Mapping):
+            raise ContractError(src, what, "metadata.labels and metadata.annotations must be maps")
+
+        if rules.allowed_kinds and not _kind_allowed(rules.allowed_kinds, api_version, kind):
+            raise ContractError(
+                src, what, f"kind {api_version}/{kind} is not in allowed_kinds {list(rules.allowed_kinds)}"
+            )
+        body = copy.deepcopy(dict(body))
+        meta = body["metadata"] = dict(body["metadata"])
+        namespace: str | None
+        if _namespaced(rules, api_version, kind):
+            namespace = meta.get("namespace") or rules.namespace
+            if namespace != rules.namespace and not rules.allow_other_namespaces:
+                raise ContractError(
+                    src,
+                    what,
+                    f"namespace {namespace!r} is not the spawner's namespace {rules.namespace!r}"
+                    " (set allow_other_namespaces to permit it)",
+                )
+            meta["namespace"] = namespace
+        else:
+            if not rules.allow_cluster_scoped:
+                raise ContractError(
+                    src, what, f"{kind} is cluster-scoped (set allow_cluster_scoped to permit it)"
+                )
+            if meta.get("namespace"):
+                raise ContractError(src, what, f"{kind} is cluster-scoped and cannot have a namespace")
+            namespace = None
+
+        lifecycle = annotations.get(rules.lifecycle_key, SERVER_STOPPED)
+        if lifecycle not in LIFECYCLES:
+            raise ContractError(
+                src,
+                what,
+                f"annotation {rules.lifecycle_key}={lifecycle!r} is not one of {', '.join(LIFECYCLES)}",
+            )
+        _check_label(src, what, labels, INSTANCE_LABEL, rules.instance, "every object")
+        _check_label(src, what, labels, USERNAME_LABEL, rules.username, "every user object")
+        if lifecycle != USER_DELETED or SERVERNAME_LABEL in labels:
+            _check_label(
+                src,
+                what,
+                labels,
+                SERVERNAME_LABEL,
+                rules.servername,
+                f"every server object (lifecycle {lifecycle})",
+            )
+        ref = ObjectRef(api_version, kind, meta["name"], namespace, lifecycle)
+        key = (ref.group, kind, namespace, ref.name)
+        if key in seen:
+            raise ContractError(src, what, f"the same object is also rendered by {seen[key]}")
+        seen[key] = src
+
+        flag = annotations.get(rules.connection_key)
+        if flag not in (None, "false"):
+            if flag != "true":
+                raise ContractError(
+                    src, what, f'annotation {rules.connection_key} must be "true", not {flag!r}'
+                )
+            if api_version != "v1" or kind not in ("Pod", "Service"):
+                raise ContractError(src, what, "the connection object must be a v1 Pod or Service")
+            if lifecycle != SERVER_STOPPED:
+                raise ContractError(src, what, f"the connection object must have lifecycle {SERVER_STOPPED}")
+            if connection is not None:
+                raise ContractError(
+                    src,
+                    what,
+                    f'only one object may have {rules.connection_key}="true"; '
+                    f"{connection_source} already marks {connection.describe()}",
+                )
+            connection, connection_source = ref, src
+        bodies.append(body)
+        refs.append(ref)
+    if connection is None:
+        raise ContractError(
+            "(chart)",
+            "(none)",
+            f'exactly one Pod or Service must have the annotation {rules.connection_key}="true"',
+        )
+    return CheckedObjects(bodies, refs, connection)
+
+
+def _check_label(src: str, what: str, labels: Mapping[str, Any], key: str, want: str, who: str) -> None:
+    got = labels.get(key)
+    if got is None:
+        raise ContractError(src, what, f"{who} needs the label {key}: {want!r}")
+    if got != want:
+        raise ContractError(src, what, f"label {key} is {got!r}, expected {want!r}")
+    if not is_valid_label(want):
+        raise ContractError(
+            src, what, f"label {key}={want!r} is not a valid Kubernetes label value (use slug_scheme 'safe')"
+        )

@@ -1,0 +1,630 @@
+"""KubeTemplateSpawner: each JupyterHub server is a Helm chart rendered in-process and applied."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+from jupyterhub.spawner import Spawner
+from traitlets import Bool, Callable, Dict, Enum, Float, Integer, List, Unicode, Union, default
+
+from kts.kube.errors import DeleteTimeout, KubeError, NotReady
+from kts.names import SlugScheme, server_names
+from kts.spawner import charts
+from kts.spawner.cluster import Cluster, Connection, shared_cluster
+from kts.spawner.contract import (
+    INSTANCE_LABEL,
+    SERVER_DELETED,
+    SERVER_STOPPED,
+    SERVERNAME_LABEL,
+    USER_DELETED,
+    USERNAME_LABEL,
+    CheckedObjects,
+    Rules,
+    check,
+)
+from kts.spawner.errors import SpawnFailed
+from kts.spawner.orphans import OrphanSweeper
+from kts.spawner.progress import ProgressLog
+from kts.spawner.state import STATE_KEY, ServerState
+from kts.spawner.values import (
+    builtin_values,
+    load_values_files,
+    release_name,
+    resolve_extra_vars,
+    server_values,
+)
+
+_SA_NAMESPACE = "/var/run/secrets/kubernetes.io/serviceaccount/namespace"
+
+
+class KubeTemplateSpawner(Spawner):
+    """Spawn each server by rendering a Helm chart with the server's variables and applying it.
+
+    The chart is rendered in-process (no helm binary), every object is checked against the chart
+    contract before anything is applied, and objects are removed by their lifecycle annotation.
+    """
+
+    chart = Unicode(
+        "",
+        config=True,
+        help="""Helm chart of one server: a chart directory or a packaged .tgz.
+
+        Empty means the example chart shipped with kts (a Pod, a home PVC, an optional Service).""",
+    )
+    values = Dict(
+        config=True,
+        help="Chart values, like `helm --set`; the server's template variables and extra_vars override them.",
+    )
+    values_files = List(
+        Unicode(),
+        config=True,
+        help="YAML values files merged in order (like `helm -f`), below `values`.",
+    )
+    extra_vars = Union(
+        [Dict(), Callable()],
+        default_value={},
+        config=True,
+        help="""Extra chart values: a dict, or a callable taking the spawner (sync or async) that
+        returns one. Applied last, so it can override the built-in template variables.""",
+    )
+    namespace = Unicode(
+        config=True,
+        help="Namespace of the servers' objects (default: the hub's own namespace, else `default`).",
+    )
+    instance = Unicode(
+        "jupyter",
+        config=True,
+        help="""Name of this hub deployment: the `app.kubernetes.io/instance` label every object must
+        carry. Hubs sharing a namespace need different instances.""",
+    )
+    slug_scheme = Enum(
+        ["safe", "escape"],
+        "safe",
+        config=True,
+        help="""How user and server names become Kubernetes names: `safe` (KubeSpawner 7's default)
+        or `escape` (KubeSpawner <= 6, for objects created by old deployments).""",
+    )
+    connection_annotation = Unicode(
+        "kubetemplatespawner/connection",
+        config=True,
+        help='Annotation marking the one Pod or Service the hub connects to (value "true").',
+    )
+    lifecycle_annotation = Unicode(
+        "kubetemplatespawner/lifecycle",
+        config=True,
+        help="""Annotation saying when an object is deleted: server-stopped (the default),
+        server-deleted or user-deleted.""",
+    )
+    in_cluster = Bool(
+        None,
+        allow_none=True,
+        config=True,
+        help="Use the pod's service account (True), a kubeconfig (False), or whichever exists (None).",
+    )
+    kubeconfig = Unicode(
+        None,
+        allow_none=True,
+        config=True,
+        help="Path of a kubeconfig file (default: $KUBECONFIG, ~/.kube/config).",
+    )
+    kube_context = Unicode(None, allow_none=True, config=True, help="Context of the kubeconfig to use.")
+    field_manager = Unicode(
+        "kubetemplatespawner", config=True, help="Field manager name for server-side apply."
+    )
+    ready_timeout = Float(
+        0,
+        config=True,
+        help="""Seconds to wait for the connection object to become ready; 0 means a little less than
+        start_timeout, so the spawner reports why a server did not start before the hub gives up.""",
+    )
+    image_pull_grace = Float(
+        30,
+        config=True,
+        help="""Seconds an image may keep failing to pull (ErrImagePull, ImagePullBackOff) before the
+        spawn fails with the pull error instead of waiting out the timeout.""",
+    )
+    delete_timeout = Float(
+        60, config=True, help="Seconds to wait for deleted objects to disappear before stop() fails."
+    )
+    kube_version = Unicode(
+        None,
+        allow_none=True,
+        config=True,
+        help="`.Capabilities.KubeVersion` for templates (default: the cluster's version).",
+    )
+    api_versions = List(
+        Unicode(),
+        default_value=None,
+        allow_none=True,
+        config=True,
+        help="`.Capabilities.APIVersions` for templates (default: what the cluster serves).",
+    )
+    allowed_kinds = List(
+        Unicode(),
+        config=True,
+        help="""Kinds a chart may create, as `Kind`, `group/Kind` or `apiVersion/Kind`. Empty allows
+        every namespaced kind the hub's RBAC permits.""",
+    )
+    allow_cluster_scoped = Bool(
+        False, config=True, help="Let charts create cluster-scoped objects (they are never shared safely)."
+    )
+    allow_other_namespaces = Bool(
+        False, config=True, help="Let charts create objects, and lookup, outside `namespace`."
+    )
+    service_host = Unicode(
+        "{name}.{namespace}.svc",
+        config=True,
+        help="""Host the hub connects to when the connection object is a Service; `{name}`,
+        `{namespace}` and `{cluster_ip}` are replaced.""",
+    )
+    service_connect = Enum(
+        ["dns", "endpoints"],
+        "dns",
+        config=True,
+        help="""How the hub reaches a Service connection object: `dns` (`service_host`), or
+        `endpoints`: straight to a ready pod behind it (for hubs outside the cluster network's DNS,
+        such as the emulator demo).""",
+    )
+    cleanup_orphans = Bool(
+        True,
+        config=True,
+        help="""At hub start-up, delete server-stopped objects of this instance whose server the hub
+        does not consider running (left behind by crashes or a lost database).""",
+    )
+    orphan_cleanup_interval = Float(
+        0, config=True, help="Seconds between orphan cleanups after start-up; 0 runs it only once."
+    )
+    resource_kinds = List(
+        Unicode(),
+        config=True,
+        help="""Kinds (`apiVersion/Kind`, e.g. `apps/v1/Deployment`) always searched when deleting a
+        server's objects, besides those its last render produced: list kinds a chart creates only
+        conditionally.""",
+    )
+    render_concurrency = Integer(
+        8, config=True, help="Charts rendered at once (renders run in worker threads)."
+    )
+
+    @default("namespace")
+    def _default_namespace(self) -> str:
+        with contextlib.suppress(OSError):
+            return Path(_SA_NAMESPACE).read_text().strip() or "default"
+        return "default"
+
+    @default("ip")
+    def _default_ip(self) -> str:
+        return "0.0.0.0"
+
+    @default("port")
+    def _default_port(self) -> int:
+        return 8888
+
+    @default("env_keep")
+    def _default_env_keep(self) -> list[str]:
+        return []
+
+    _render_slots: dict[int, asyncio.Semaphore] = {}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._state = ServerState()
+        self._progress = ProgressLog()
+        self._progress.close()
+        self._starting = False
+        self._state_lost = False
+        if self.cleanup_orphans:
+            OrphanSweeper.ensure_started(self)
+
+    # ----- names and labels -------------------------------------------------------------------
+
+    @property
+    def server_names(self) -> Any:
+        return server_names(self.user.name, self.name or "", self._scheme)
+
+    @property
+    def _scheme(self) -> SlugScheme:
+        return "escape" if self.slug_scheme == "escape" else "safe"
+
+    def user_labels(self) -> dict[str, str]:
+        return {INSTANCE_LABEL: self.instance, USERNAME_LABEL: self.server_names.username}
+
+    def server_labels(self) -> dict[str, str]:
+        return {**self.user_labels(), SERVERNAME_LABEL: self.server_names.servername}
+
+    @property
+    def connection_settings(self) -> Connection:
+        return Connection(self.kubeconfig, self.kube_context, self.in_cluster)
+
+    async def cluster(self) -> Cluster:
+        return await shared_cluster(self.connection_settings)
+
+    # ----- state ------------------------------------------------------------------------------
+
+    def get_state(self) -> dict[str, Any]:
+        state = super().get_state()
+        if self._state.refs or self._state.running or self._state.kinds:
+            state[STATE_KEY] = self._state.to_json()
+        return state
+
+    def load_state(self, state: dict[str, Any]) -> None:
+        super().load_state(state)
+        stored = state.get(STATE_KEY) if isinstance(state, dict) else None
+        if stored is None:
+            return
+        try:
+            self._state = ServerState.from_json(stored)
+        except (ValueError, TypeError) as e:
+            # Unknown or damaged state: remember nothing, so stop() falls back to labels alone.
+            self.log.warning("Ignoring stored state of %s: %s", self._log_name, e)
+            self._state = ServerState(running=True, namespace=self.namespace, kinds=[])
+            self._state_lost = True
+
+    def clear_state(self) -> None:
+        super().clear_state()
+        self._state = ServerState(kinds=self._state.kinds)
+
+    # ----- rendering --------------------------------------------------------------------------
+
+    async def chart_values(self) -> dict[str, Any]:
+        """The values this server's chart is rendered with (holds the API token: never log them)."""
+        configured = load_values_files(list(self.values_files)) if self.values_files else {}
+        from kts.spawner.values import merge
+
+        configured = merge(configured, self.values)
+        builtins = builtin_values(self, instance=self.instance, namespace=self.namespace, scheme=self._scheme)
+        extra = await resolve_extra_vars(self.extra_vars, self)
+        return server_values(configured, builtins, extra)
+
+    def contract_rules(self, cluster: Cluster | None) -> Rules:
+        names = self.server_names
+        return Rules(
+            instance=self.instance,
+            username=names.username,
+            servername=names.servername,
+            namespace=self.namespace,
+            connection_key=self.connection_annotation,
+            lifecycle_key=self.lifecycle_annotation,
+            allowed_kinds=tuple(self.allowed_kinds),
+            allow_cluster_scoped=self.allow_cluster_scoped,
+            allow_other_namespaces=self.allow_other_namespaces,
+            is_namespaced=cluster.is_namespaced if cluster is not None else None,
+        )
+
+    async def render(self, cluster: Cluster | None) -> CheckedObjects:
+        """Render the chart in a worker thread and check the result against the contract."""
+        values = await self.chart_values()
+        chart = charts.load(self.chart)
+        names = self.server_names
+        release = release_name(self.instance, names.user_server)
+        kube_version, api_versions = self.kube_version, self.api_versions
+        if cluster is not None and (kube_version is None or api_versions is None):
+            found_version, found_apis = await cluster.capabilities()
+            kube_version = kube_version if kube_version is not None else found_version
+            api_versions = api_versions if api_versions is not None else found_apis
+        lookup = charts.bridge_lookup(cluster, asyncio.get_running_loop(), self.contract_rules(cluster))
+        loop_id = id(asyncio.get_running_loop())
+        slots = self._render_slots.setdefault(loop_id, asyncio.Semaphore(self.render_concurrency))
+        async with slots:
+            rendered = await asyncio.to_thread(
+                charts.render, chart, values, release_name=release, namespace=self.namespace,
+                kube_version=kube_version, api_versions=api_versions, lookup=lookup,
+            )  # fmt: skip
+        self._state.release = release
+        return check(rendered, self.contract_rules(cluster))
+
+    # ----- start ------------------------------------------------------------------------------
+
+    def _wait_budget(self) -> float:
+        if self.ready_timeout > 0:
+            return self.ready_timeout
+        return max(1.0, min(self.start_timeout - 5.0, self.start_timeout * 0.9))
+
+    async def start(self) -> str:
+        progress = self._progress = ProgressLog()
+        self._starting = True
+        created = False
+        try:
+            progress.add("Rendering the server's chart", 5)
+            cluster = await self._cluster_for_start()
+            checked = await self.render(cluster)
+            progress.add(
+                f"Rendered {len(checked.refs)} objects: "
+                + ", ".join(r.describe() for r in checked.refs), 20,
+            )  # fmt: skip
+            kinds = sorted({f"{r.api_version}/{r.kind}" for r in checked.refs} | set(self._state.kinds))
+            await self._remove_leftovers(cluster, kinds)
+            self._state = ServerState(
+                namespace=self.namespace, release=self._state.release, refs=checked.refs,
+                connection=checked.connection, running=True, kinds=kinds,
+            )  # fmt: skip
+            created = True
+            progress.add(f"Applying {len(checked.refs)} objects", 30)
+            applied = await cluster.apply(
+                checked.bodies, namespace=self.namespace, field_manager=self.field_manager
+            )
+            progress.add(f"Waiting for {checked.connection.describe()}", 50)
+            live = await self._wait_connection(cluster, checked, applied)
+            url = await self._url_of(cluster, live)
+            progress.add(f"{checked.connection.describe()} is ready", 95)
+            return url
+        except BaseException as e:
+            failure = self._failure(e)
+            if created:
+                await self._rollback(failure)
+            if failure is not None:
+                progress.add(f"Spawn failed: {failure.message}", 100, failed=True)
+                raise failure from e
+            raise
+        finally:
+            self._starting = False
+            progress.close()
+
+    async def _cluster_for_start(self) -> Cluster:
+        try:
+            cluster = await self.cluster()
+            await cluster.load_scopes()
+            return cluster
+        except KubeError as e:
+            raise SpawnFailed(f"cannot reach Kubernetes: {e}", reason="kubernetes", status_code=503) from e
+
+    def _failure(self, e: BaseException) -> SpawnFailed | None:
+        """The user-facing error for ``e`` (None for cancellation, which the hub reports)."""
+        if isinstance(e, SpawnFailed):
+            return e
+        if isinstance(e, asyncio.CancelledError | KeyboardInterrupt | SystemExit):
+            return None
+        if isinstance(e, NotReady):
+            return SpawnFailed(f"server did not start: {e}", reason="not-ready")
+        if isinstance(e, TimeoutError):
+            return SpawnFailed(f"server did not start: {e or 'timed out'}", reason="timeout")
+        if isinstance(e, KubeError):
+            return SpawnFailed(f"Kubernetes refused the server's objects: {e}", reason="kubernetes")
+        from kts import RenderError
+
+        if isinstance(e, RenderError):
+            return SpawnFailed(f"the server's chart failed to render: {e}", reason="chart", status_code=400)
+        return SpawnFailed(f"spawn failed: {type(e).__name__}: {e}", reason="error")
+
+    async def _remove_leftovers(self, cluster: Cluster, kinds: list[str]) -> None:
+        """Delete what an earlier run of this server left: a new Pod must not meet an old one."""
+        await cluster.delete(
+            namespace=self.namespace, labels=self.server_labels(), lifecycles=[SERVER_STOPPED],
+            include_unannotated=True, timeout=self.delete_timeout, now=True,
+            kinds=set(kinds) | set(self.resource_kinds), lifecycle_annotation=self.lifecycle_annotation,
+        )  # fmt: skip
+
+    def _stop_kinds(self) -> set[str] | None:
+        """Kinds to search at stop; None (every kind) when the state does not say."""
+        if self._state_lost or not self._state.kinds:
+            return None
+        return set(self._state.kinds) | set(self.resource_kinds)
+
+    async def _wait_connection(
+        self, cluster: Cluster, checked: CheckedObjects, applied: list[dict[str, Any]]
+    ) -> dict[str, Any]:
+        """Wait for the connection object (and the server's Pods, which tell why they fail).
+
+        Events are reported only for the objects this start created: an earlier object of the
+        same name (an earlier run's pod) has another uid.
+        """
+        uids = {
+            (obj.get("kind"), (obj.get("metadata") or {}).get("name")): (obj.get("metadata") or {}).get("uid")
+            for obj in applied or []
+            if isinstance(obj, dict)
+        }
+        targets = [
+            body for body, ref in zip(checked.bodies, checked.refs, strict=True)
+            if ref == checked.connection or (ref.kind == "Pod" and ref.api_version == "v1")
+        ]  # fmt: skip
+        seen: set[str] = set()
+
+        def on_event(event: dict[str, Any]) -> None:
+            uid = (event.get("metadata") or {}).get("uid") or id(event)
+            inv = event.get("involvedObject") or event.get("regarding") or {}
+            current = uids.get((inv.get("kind"), inv.get("name")))
+            if uid in seen or (current and inv.get("uid") and inv.get("uid") != current):
+                return
+            seen.add(uid)
+            text = event.get("message") or event.get("note") or ""
+            self._progress.add_waiting(
+                f"[{event.get('type', 'Normal')}] {inv.get('kind', '')} {inv.get('name', '')}: {text}".strip()
+            )
+
+        await cluster.wait_ready(
+            targets, timeout=self._wait_budget(), on_event=on_event, pull_grace=self.image_pull_grace
+        )
+        conn = checked.connection
+        fetched = await cluster.get(conn.api_version, conn.kind, conn.name, conn.namespace)
+        if fetched is None:
+            raise SpawnFailed(f"{conn.describe()} disappeared while starting", reason="not-ready")
+        return fetched
+
+    async def _url_of(self, cluster: Cluster, obj: dict[str, Any]) -> str:
+        """The server's URL: the Pod's IP, or the Service's name (or cluster IP, or backing pod)."""
+        proto = "https" if self.internal_ssl else "http"
+        meta, spec, status = obj.get("metadata") or {}, obj.get("spec") or {}, obj.get("status") or {}
+        if obj.get("kind") == "Pod":
+            host = status.get("podIP")
+            if not host:
+                raise SpawnFailed(f"Pod {meta.get('name')} is ready but has no IP", reason="not-ready")
+            port = _container_port(spec) or self.port
+        elif self.service_connect == "endpoints":
+            host, port = await self._service_backend(cluster, obj)
+        else:
+            host = self.service_host.format(
+                name=meta.get("name", ""), namespace=meta.get("namespace", self.namespace),
+                cluster_ip=spec.get("clusterIP", ""),
+            )  # fmt: skip
+            port = _service_port(spec) or self.port
+        if ":" in host:
+            host = f"[{host}]"
+        return f"{proto}://{host}:{port}"
+
+    async def _service_backend(self, cluster: Cluster, svc: dict[str, Any]) -> tuple[str, int]:
+        """A ready pod behind the Service and its target port, from the shared pod cache."""
+        spec = svc.get("spec") or {}
+        selector = spec.get("selector") or {}
+        pods = await cluster.pods(self.namespace, f"{INSTANCE_LABEL}={self.instance}")
+        name = (svc.get("metadata") or {}).get("name")
+        for _ in range(50):
+            for pod in pods.items():
+                labels = (pod.get("metadata") or {}).get("labels") or {}
+                ip = (pod.get("status") or {}).get("podIP")
+                if selector and ip and all(labels.get(k) == v for k, v in selector.items()) and _ready(pod):
+                    return ip, _target_port(spec, pod.get("spec") or {}) or self.port
+            await pods.wait_changed(0.1)
+        raise SpawnFailed(f"Service {name} has no ready pod behind it", reason="not-ready")
+
+    async def _rollback(self, failure: SpawnFailed | None) -> None:
+        """Remove what this start created; runs to completion even if the start was cancelled."""
+        task = asyncio.ensure_future(self._delete_server_objects(now=True))
+        try:
+            await asyncio.shield(task)
+            self._state.running = False
+        except asyncio.CancelledError:
+            pass
+        except Exception as e:
+            self.log.warning("Rollback of %s incomplete: %s", self._log_name, e)
+            if failure is not None:
+                failure.message += f" (cleanup incomplete: {e})"
+
+    # ----- progress ---------------------------------------------------------------------------
+
+    async def progress(self) -> AsyncIterator[dict[str, Any]]:
+        async for event in self._progress.follow():
+            yield event
+
+    # ----- poll -------------------------------------------------------------------------------
+
+    async def poll(self) -> int | None:
+        if self._starting:
+            return None
+        if not self._state.running:
+            return 0
+        try:
+            cluster = await self.cluster()
+            pods = await cluster.pods(
+                self._state.namespace or self.namespace, f"{INSTANCE_LABEL}={self.instance}"
+            )
+        except (KubeError, OSError, TimeoutError) as e:
+            # Not knowing is not stopped: a transient API problem must never orphan a server.
+            self.log.warning("Cannot poll %s: %s", self._log_name, e)
+            return None
+        return self._status_from(pods)
+
+    def _server_pods(self, pods: Any) -> list[dict[str, Any] | None]:
+        pod_refs = [r for r in self._state.refs if r.kind == "Pod" and r.lifecycle == SERVER_STOPPED]
+        if pod_refs:
+            return [pods.get(r.name) for r in pod_refs]
+        want = self.server_labels()
+        return [
+            p for p in pods.items()
+            if all(((p.get("metadata") or {}).get("labels") or {}).get(k) == v for k, v in want.items())
+        ] or [None]  # fmt: skip
+
+    def _status_from(self, pods: Any) -> int | None:
+        for pod in self._server_pods(pods):
+            if pod is None:
+                return 1
+            code = _exit_status(pod)
+            if code is not None:
+                return code
+        return None
+
+    # ----- stop and delete --------------------------------------------------------------------
+
+    async def stop(self, now: bool = False) -> None:
+        await self._delete_server_objects(now=now)
+        self._state.running = False
+
+    async def _delete_server_objects(self, *, now: bool) -> None:
+        try:
+            cluster = await self.cluster()
+            await cluster.delete(
+                namespace=self._state.namespace or self.namespace, labels=self.server_labels(),
+                lifecycles=[SERVER_STOPPED], include_unannotated=True, timeout=self.delete_timeout, now=now,
+                kinds=self._stop_kinds(), lifecycle_annotation=self.lifecycle_annotation,
+            )  # fmt: skip
+        except DeleteTimeout as e:
+            left = ", ".join(str(r) for r in e.remaining)
+            raise SpawnFailed(
+                f"objects still present after {self.delete_timeout:g}s: {left}", reason="stop"
+            ) from e
+
+    async def delete_forever(self) -> None:
+        """A named server's server-deleted objects; for the default server (the user is being
+        deleted) also the user's user-deleted objects. Searches every kind: this is rare."""
+        cluster = await self.cluster()
+        namespace = self._state.namespace or self.namespace
+        await cluster.delete(
+            namespace=namespace, labels=self.server_labels(), lifecycles=[SERVER_DELETED],
+            include_unannotated=False, timeout=self.delete_timeout,
+            lifecycle_annotation=self.lifecycle_annotation,
+        )  # fmt: skip
+        if not self.name:
+            await cluster.delete(
+                namespace=namespace, labels=self.user_labels(), lifecycles=[USER_DELETED],
+                include_unannotated=False, timeout=self.delete_timeout,
+                lifecycle_annotation=self.lifecycle_annotation,
+            )  # fmt: skip
+        self._state = ServerState()
+
+
+def _container_port(spec: dict[str, Any]) -> int | None:
+    containers = spec.get("containers") or []
+    for c in containers:
+        for p in c.get("ports") or []:
+            if p.get("name") == "notebook-port":
+                return int(p["containerPort"])
+    for c in containers[:1]:
+        for p in c.get("ports") or []:
+            return int(p["containerPort"])
+    return None
+
+
+def _service_port(spec: dict[str, Any]) -> int | None:
+    ports = spec.get("ports") or []
+    for p in ports:
+        if p.get("name") == "http":
+            return int(p["port"])
+    return int(ports[0]["port"]) if ports else None
+
+
+def _ready(pod: dict[str, Any]) -> bool:
+    conds = (pod.get("status") or {}).get("conditions") or []
+    return any(c.get("type") == "Ready" and c.get("status") == "True" for c in conds)
+
+
+def _target_port(svc_spec: dict[str, Any], pod_spec: dict[str, Any]) -> int | None:
+    ports = svc_spec.get("ports") or []
+    chosen = next((p for p in ports if p.get("name") == "http"), ports[0] if ports else None)
+    if chosen is None:
+        return None
+    target = chosen.get("targetPort", chosen.get("port"))
+    if isinstance(target, int) or (isinstance(target, str) and target.isdigit()):
+        return int(target)
+    for c in pod_spec.get("containers") or []:
+        for p in c.get("ports") or []:
+            if p.get("name") == target:
+                return int(p["containerPort"])
+    return None
+
+
+def _exit_status(pod: dict[str, Any]) -> int | None:
+    """None while the pod may serve; the main container's exit code once it cannot."""
+    status = pod.get("status") or {}
+    phase = status.get("phase")
+    main = ((pod.get("spec") or {}).get("containers") or [{}])[0].get("name")
+    for cs in status.get("containerStatuses") or []:
+        term = (cs.get("state") or {}).get("terminated")
+        if cs.get("name") == main and term:
+            return int(term.get("exitCode", 1))
+    if phase == "Succeeded":
+        return 0
+    if phase == "Failed":
+        return 1
+    return None

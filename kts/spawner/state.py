@@ -1,0 +1,59 @@
+"""What the spawner keeps in the hub database: enough to find and poll a server after a restart.
+
+Only identities are stored (names, kinds, namespace), never rendered bodies, tokens or values.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from kts.spawner.contract import ObjectRef
+
+STATE_VERSION = 1
+STATE_KEY = "kts"
+
+
+@dataclass
+class ServerState:
+    """The server's objects from its last start, and whether it may still be running.
+
+    ``kinds`` (``apiVersion/Kind`` of everything the chart rendered) outlives a stop, so the next
+    start and stop search only those kinds for leftovers.
+    """
+
+    namespace: str = ""
+    release: str = ""
+    refs: list[ObjectRef] = field(default_factory=list)
+    connection: ObjectRef | None = None
+    running: bool = False
+    kinds: list[str] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "version": STATE_VERSION,
+            "namespace": self.namespace,
+            "release": self.release,
+            "refs": [r.to_json() for r in self.refs],
+            "connection": self.connection.to_json() if self.connection else None,
+            "running": self.running,
+            "kinds": list(self.kinds),
+        }
+
+    @classmethod
+    def from_json(cls, data: Any) -> ServerState:
+        """Read stored state; raises ValueError for a version this code does not know."""
+        if not isinstance(data, dict):
+            raise ValueError("state is not a map")
+        version = data.get("version")
+        if version != STATE_VERSION:
+            raise ValueError(f"unknown state version {version!r}")
+        conn = data.get("connection")
+        return cls(
+            namespace=str(data.get("namespace") or ""),
+            release=str(data.get("release") or ""),
+            refs=[ObjectRef.from_json(r) for r in data.get("refs") or []],
+            connection=ObjectRef.from_json(conn) if conn else None,
+            running=bool(data.get("running")),
+            kinds=[str(k) for k in data.get("kinds") or []],
+        )

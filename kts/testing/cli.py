@@ -1,0 +1,47 @@
+"""``kts emulator --kubeconfig FILE [--pod-ready-delay S] [--run-pods]``: serve the emulator on a
+free loopback port, write a kubeconfig for it once it is ready, run until SIGINT/SIGTERM."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import signal
+import sys
+from pathlib import Path
+
+from kts.testing.emulator import Emulator
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="kts emulator", description="Run the Kubernetes API emulator.")
+    p.add_argument("--kubeconfig", required=True, type=Path, help="where to write the kubeconfig")
+    p.add_argument(
+        "--pod-ready-delay", type=float, default=0.5, help="seconds until a pod is Running and Ready"
+    )
+    p.add_argument("--run-pods", action="store_true", help="run each pod's command as a local process")
+    p.add_argument("--host", default="127.0.0.1", help="loopback address to listen on")
+    p.add_argument("--port", type=int, default=0, help="port (default: a free one)")
+    return p
+
+
+async def serve(args: argparse.Namespace) -> None:
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    async with Emulator(
+        pod_ready_delay=args.pod_ready_delay, run_pods=args.run_pods, host=args.host, port=args.port
+    ) as emu:
+        emu.write_kubeconfig(args.kubeconfig)
+        print(f"kts emulator serving {emu.url}; kubeconfig {args.kubeconfig}", file=sys.stderr, flush=True)
+        await stop.wait()
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    asyncio.run(serve(args))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

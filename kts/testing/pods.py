@@ -1,0 +1,534 @@
+"""The simulated scheduler and kubelet: pods get a node, a loopback pod IP and container states,
+become Running and Ready after a delay, or fail the way a test asks.
+
+Choosing failures (see ``PodFailure``): either through the emulator's control API
+(``emu.fail_pods(mode, image=..., name=..., labels=..., namespace=...)``) or per pod with the
+annotation ``kts-emulator/fail: <mode>`` (plus ``kts-emulator/exit-code: "<n>"``). Modes:
+``image-pull`` (ErrImagePull, then ImagePullBackOff), ``crash-loop`` (CrashLoopBackOff with restarts
+and a terminated lastState), ``unschedulable`` (PodScheduled False, FailedScheduling),
+``exit`` (the container exits with ``exit_code``; terminal phase unless restartPolicy Always).
+"""
+
+from __future__ import annotations
+
+import copy
+import fnmatch
+import secrets
+import time
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from kts.testing.store import obj_key
+
+if TYPE_CHECKING:
+    from kts.testing.controlplane import ControlPlane
+
+FAIL_ANNOTATION = "kts-emulator/fail"
+EXIT_CODE_ANNOTATION = "kts-emulator/exit-code"
+NODE_NAME = "kts-node"
+HOST_IP = "127.0.0.1"
+MODES = ("image-pull", "crash-loop", "unschedulable", "exit")
+
+
+@dataclass
+class PodFailure:
+    """A failure to inject into every pod that matches all given filters."""
+
+    mode: str
+    image: str | None = None
+    name: str | None = None  # fnmatch pattern
+    namespace: str | None = None
+    labels: dict[str, str] | None = None
+    exit_code: int = 1
+    message: str | None = None
+
+    def matches(self, pod: dict[str, Any]) -> bool:
+        meta = pod["metadata"]
+        if self.namespace is not None and meta.get("namespace") != self.namespace:
+            return False
+        if self.name is not None and not fnmatch.fnmatchcase(meta["name"], self.name):
+            return False
+        labels = meta.get("labels") or {}
+        if self.labels and any(labels.get(k) != v for k, v in self.labels.items()):
+            return False
+        if self.image is not None:
+            images = [c.get("image") for c in (pod.get("spec") or {}).get("containers") or []]
+            if self.image not in images:
+                return False
+        return True
+
+
+@dataclass
+class PodSim:
+    stage: str = "new"  # new, starting, running, failing, finished
+    due: float = 0.0
+    failure: PodFailure | None = None
+    restarts: int = 0
+    started_at: str = ""
+    container_ids: dict[str, str] = field(default_factory=dict)
+
+
+def _ts() -> str:
+    from kts.testing.operations import now
+
+    return now()
+
+
+def _cond(type_: str, status: bool, reason: str = "", message: str = "") -> dict[str, Any]:
+    c: dict[str, Any] = {
+        "type": type_,
+        "status": "True" if status else "False",
+        "lastProbeTime": None,
+        "lastTransitionTime": _ts(),
+    }
+    if reason:
+        c["reason"] = reason
+    if message:
+        c["message"] = message
+    return c
+
+
+def _full_image(image: str) -> str:
+    name = image
+    if "/" not in name.split(":")[0]:
+        name = "library/" + name
+    if name.count("/") == 1 and "." not in name.split("/")[0]:
+        name = "docker.io/" + name
+    if ":" not in name.rsplit("/", 1)[-1] and "@" not in name:
+        name += ":latest"
+    return name
+
+
+class PodSimulator:
+    """Drives every pod through its lifecycle; called from the control plane's reconcile loop."""
+
+    def __init__(self, cp: ControlPlane) -> None:
+        self.cp = cp
+        self.sims: dict[str, PodSim] = {}
+        self.failures: list[PodFailure] = []
+        self._next_ip = 2
+
+    # -- helpers -----------------------------------------------------------------------------
+
+    def allocate_ip(self) -> str:
+        n = self._next_ip
+        self._next_ip += 1
+        return f"127.0.{(n // 254) % 254 + 1}.{n % 254 + 1}"
+
+    def failure_for(self, pod: dict[str, Any]) -> PodFailure | None:
+        ann = pod["metadata"].get("annotations") or {}
+        mode = ann.get(FAIL_ANNOTATION)
+        if mode in MODES:
+            return PodFailure(mode, exit_code=int(ann.get(EXIT_CODE_ANNOTATION, "1")))
+        for f in self.failures:
+            if f.matches(pod):
+                return f
+        return None
+
+    def _write(self, pod: dict[str, Any]) -> dict[str, Any] | None:
+        return self.cp.api.system_update(self.cp.pod_type, pod, manager="kubelet", subresource="status")
+
+    def _event(
+        self,
+        pod: dict[str, Any],
+        reason: str,
+        message: str,
+        type_: str = "Normal",
+        component: str = "kubelet",
+        container: str = "",
+    ) -> None:
+        fp = f"spec.containers{{{container}}}" if container else ""
+        self.cp.events.record(pod, reason, message, type_, component, fp)
+
+    # -- lifecycle ---------------------------------------------------------------------------
+
+    def reconcile(self, pods: list[dict[str, Any]], now: float) -> float | None:
+        """Advance every pod; returns the earliest time something is due again."""
+        live = set()
+        next_due: float | None = None
+        for pod in pods:
+            uid = pod["metadata"]["uid"]
+            live.add(uid)
+            sim = self.sims.setdefault(uid, PodSim())
+            due = self._step(pod, sim, now)
+            if due is not None:
+                next_due = due if next_due is None else min(next_due, due)
+        for uid in list(self.sims):
+            if uid not in live:
+                del self.sims[uid]
+                self.cp.stop_process(uid)
+        return next_due
+
+    def _step(self, pod: dict[str, Any], sim: PodSim, now: float) -> float | None:
+        meta = pod["metadata"]
+        if meta.get("deletionTimestamp"):
+            return self._terminate(pod, sim, now)
+        if sim.due > now:
+            return sim.due
+        if sim.stage == "new":
+            return self._schedule(pod, sim, now)
+        if sim.stage == "starting":
+            return self._start(pod, sim, now)
+        if sim.stage == "failing":
+            return self._keep_failing(pod, sim, now)
+        if sim.stage == "running":
+            return self._while_running(pod, sim, now)
+        return None
+
+    def _schedule(self, pod: dict[str, Any], sim: PodSim, now: float) -> float | None:
+        spec = pod.get("spec") or {}
+        sim.failure = self.failure_for(pod)
+        if spec.get("nodeName"):
+            sim.stage = "starting"
+            sim.due = now + self.cp.config.pod_ready_delay
+            return sim.due
+        problem = None
+        if sim.failure is not None and sim.failure.mode == "unschedulable":
+            problem = sim.failure.message or (
+                "0/3 nodes are available: 3 Insufficient memory. preemption: 0/3 "
+                "nodes are available: 3 No preemption victims found for incoming pod."
+            )
+        else:
+            problem = self.cp.bind_claims_for(pod)
+        if problem is not None:
+            status = pod.get("status") or {}
+            conds = status.get("conditions") or []
+            if not any(c.get("type") == "PodScheduled" and c.get("message") == problem for c in conds):
+                new = copy.deepcopy(pod)
+                new.setdefault("status", {})["phase"] = "Pending"
+                new["status"]["conditions"] = [_cond("PodScheduled", False, "Unschedulable", problem)]
+                self._write(new)
+                self._event(pod, "FailedScheduling", problem, "Warning", "default-scheduler")
+            sim.due = now + max(self.cp.config.pod_ready_delay, 0.05) * 4
+            return sim.due
+        ip = self.allocate_ip()
+        new = copy.deepcopy(pod)
+        new["spec"]["nodeName"] = NODE_NAME
+        status = new.setdefault("status", {})
+        status.update(
+            {
+                "phase": "Pending",
+                "hostIP": HOST_IP,
+                "hostIPs": [{"ip": HOST_IP}],
+                "podIP": ip,
+                "podIPs": [{"ip": ip}],
+                "startTime": _ts(),
+            }
+        )
+        status["conditions"] = [
+            _cond("PodReadyToStartContainers", False),
+            _cond("Initialized", True),
+            _cond("Ready", False, "ContainersNotReady", self._unready_msg(pod)),
+            _cond("ContainersReady", False, "ContainersNotReady", self._unready_msg(pod)),
+            _cond("PodScheduled", True),
+        ]
+        status["containerStatuses"] = [self._waiting(c, "ContainerCreating") for c in self._containers(pod)]
+        # the scheduler binds through the pods/binding subresource, so spec.nodeName goes in directly
+        key = obj_key(self.cp.pod_type, pod["metadata"]["namespace"], pod["metadata"]["name"])
+        stored = self.cp.api.store.get(key)
+        if stored is None:
+            return None
+        stored_new = copy.deepcopy(stored)
+        stored_new["spec"]["nodeName"] = NODE_NAME
+        stored_new["status"] = status
+        self.cp.api.store.put(key, stored_new, "MODIFIED")
+        self._event(
+            stored_new,
+            "Scheduled",
+            f"Successfully assigned {pod['metadata']['namespace']}/{pod['metadata']['name']} to {NODE_NAME}",
+            component="default-scheduler",
+        )
+        sim.stage = "starting"
+        sim.due = now + self.cp.config.pod_ready_delay
+        return sim.due
+
+    @staticmethod
+    def _containers(pod: dict[str, Any]) -> list[dict[str, Any]]:
+        return [c for c in (pod.get("spec") or {}).get("containers") or [] if isinstance(c, dict)]
+
+    def _unready_msg(self, pod: dict[str, Any], names: list[str] | None = None) -> str:
+        names = names if names is not None else [c.get("name", "") for c in self._containers(pod)]
+        return "containers with unready status: [" + " ".join(names) + "]"
+
+    @staticmethod
+    def _waiting(
+        c: dict[str, Any],
+        reason: str,
+        message: str = "",
+        restarts: int = 0,
+        last: dict[str, Any] | None = None,
+    ) -> dict[str, Any]:
+        waiting: dict[str, Any] = {"reason": reason}
+        if message:
+            waiting["message"] = message
+        return {
+            "name": c.get("name", ""),
+            "state": {"waiting": waiting},
+            "lastState": last or {},
+            "ready": False,
+            "restartCount": restarts,
+            "image": c.get("image", ""),
+            "imageID": "",
+            "started": False,
+        }
+
+    def _container_id(self, sim: PodSim, name: str) -> str:
+        return sim.container_ids.setdefault(name, "containerd://" + secrets.token_hex(32))
+
+    def _running(self, c: dict[str, Any], sim: PodSim, ready: bool) -> dict[str, Any]:
+        image = c.get("image", "")
+        return {
+            "name": c.get("name", ""),
+            "state": {"running": {"startedAt": sim.started_at}},
+            "lastState": {},
+            "ready": ready,
+            "restartCount": sim.restarts,
+            "image": image,
+            "imageID": f"{_full_image(image).rsplit(':', 1)[0]}@sha256:{secrets.token_hex(32)}",
+            "containerID": self._container_id(sim, c.get("name", "")),
+            "started": True,
+        }
+
+    def _set_status(
+        self, pod: dict[str, Any], phase: str, ready: bool, statuses: list[dict[str, Any]], reason: str = ""
+    ) -> dict[str, Any] | None:
+        new = copy.deepcopy(pod)
+        status = new.setdefault("status", {})
+        status["phase"] = phase
+        unready = [s["name"] for s in statuses if not s.get("ready")]
+        msg = self._unready_msg(pod, unready)
+        terminal = phase in ("Succeeded", "Failed")
+        status["conditions"] = [
+            _cond("PodReadyToStartContainers", not terminal),
+            _cond("Initialized", True),
+            _cond(
+                "Ready",
+                ready,
+                "" if ready else ("PodCompleted" if terminal else "ContainersNotReady"),
+                "" if ready or terminal else msg,
+            ),
+            _cond(
+                "ContainersReady",
+                ready,
+                "" if ready else ("PodCompleted" if terminal else "ContainersNotReady"),
+                "" if ready or terminal else msg,
+            ),
+            _cond("PodScheduled", True),
+        ]
+        old_conds = {c["type"]: c for c in (pod.get("status") or {}).get("conditions") or []}
+        for c in status["conditions"]:
+            old = old_conds.get(c["type"])
+            if old and old.get("status") == c["status"]:
+                c["lastTransitionTime"] = old.get("lastTransitionTime", c["lastTransitionTime"])
+        status["containerStatuses"] = statuses
+        if reason:
+            status["reason"] = reason
+        return self._write(new)
+
+    def _start(self, pod: dict[str, Any], sim: PodSim, now: float) -> float | None:
+        f = sim.failure
+        containers = self._containers(pod)
+        first = containers[0] if containers else {}
+        name = first.get("name", "")
+        image = first.get("image", "")
+        if f is not None and f.mode == "image-pull":
+            self._event(pod, "Pulling", f'Pulling image "{image}"', container=name)
+            full = _full_image(image)
+            detail = f.message or (
+                f'rpc error: code = NotFound desc = failed to pull and unpack image "{full}": '
+                f'failed to resolve reference "{full}": {full}: not found'
+            )
+            self._event(pod, "Failed", f'Failed to pull image "{image}": {detail}', "Warning", container=name)
+            self._event(pod, "Failed", "Error: ErrImagePull", "Warning", container=name)
+            statuses = [
+                self._waiting(c, "ErrImagePull", detail)
+                if c is first
+                else self._waiting(c, "PodInitializing")
+                for c in containers
+            ]
+            self._set_status(pod, "Pending", False, statuses)
+            sim.stage = "failing"
+            sim.due = now + max(self.cp.config.pod_ready_delay, 0.02)
+            return sim.due
+        sim.started_at = _ts()
+        for c in containers:
+            cimage = c.get("image", "")
+            self._event(pod, "Pulling", f'Pulling image "{cimage}"', container=c.get("name", ""))
+            self._event(
+                pod,
+                "Pulled",
+                f'Successfully pulled image "{cimage}" in 1.2s (1.2s including waiting). '
+                "Image size: 1024 bytes.",
+                container=c.get("name", ""),
+            )
+            self._event(
+                pod, "Created", f"Created container: {c.get('name', '')}", container=c.get("name", "")
+            )
+            self._event(pod, "Started", f"Started container {c.get('name', '')}", container=c.get("name", ""))
+        if f is not None and f.mode in ("crash-loop", "exit"):
+            return self._crash(pod, sim, now, f)
+        if self.cp.config.run_pods:
+            error = self.cp.start_process(pod)
+            if error is not None:
+                return self._exited(pod, sim, now, 128, error)
+            sim.stage = "running"
+            self._set_status(pod, "Running", False, [self._running(c, sim, False) for c in containers])
+            sim.due = now + 0.02
+            return sim.due
+        if self._is_job_pod(pod):
+            sim.stage = "running"
+            self._set_status(pod, "Running", False, [self._running(c, sim, False) for c in containers])
+            sim.due = now + self.cp.config.pod_ready_delay
+            return sim.due
+        sim.stage = "running"
+        self._set_status(pod, "Running", True, [self._running(c, sim, True) for c in containers])
+        return None
+
+    @staticmethod
+    def _is_job_pod(pod: dict[str, Any]) -> bool:
+        return any(r.get("kind") == "Job" for r in pod["metadata"].get("ownerReferences") or [])
+
+    def _while_running(self, pod: dict[str, Any], sim: PodSim, now: float) -> float | None:
+        containers = self._containers(pod)
+        if self.cp.config.run_pods:
+            code = self.cp.process_exit_code(pod["metadata"]["uid"])
+            if code is not None:
+                return self._exited(pod, sim, now, code, "")
+            ready = self.cp.process_ready(pod)
+            current = all(s.get("ready") for s in (pod.get("status") or {}).get("containerStatuses") or [{}])
+            if ready and not current:
+                self._set_status(pod, "Running", True, [self._running(c, sim, True) for c in containers])
+            sim.due = now + 0.05
+            return sim.due
+        if self._is_job_pod(pod):
+            return self._exited(pod, sim, now, 0, "")
+        return None
+
+    def _exited(self, pod: dict[str, Any], sim: PodSim, now: float, code: int, message: str) -> float | None:
+        containers = self._containers(pod)
+        restart = (pod.get("spec") or {}).get("restartPolicy", "Always")
+        if restart == "Always" or (restart == "OnFailure" and code != 0):
+            return self._crash(pod, sim, now, PodFailure("exit", exit_code=code, message=message))
+        statuses = []
+        for c in containers:
+            term: dict[str, Any] = {
+                "exitCode": code,
+                "reason": "Completed" if code == 0 else "Error",
+                "startedAt": sim.started_at or _ts(),
+                "finishedAt": _ts(),
+                "containerID": self._container_id(sim, c.get("name", "")),
+            }
+            if message:
+                term["message"] = message
+            statuses.append(
+                {
+                    "name": c.get("name", ""),
+                    "state": {"terminated": term},
+                    "lastState": {},
+                    "ready": False,
+                    "restartCount": sim.restarts,
+                    "image": c.get("image", ""),
+                    "imageID": "",
+                    "containerID": term["containerID"],
+                    "started": False,
+                }
+            )
+        self._set_status(pod, "Succeeded" if code == 0 else "Failed", False, statuses)
+        sim.stage = "finished"
+        self.cp.wake()
+        return None
+
+    def _crash(self, pod: dict[str, Any], sim: PodSim, now: float, f: PodFailure) -> float | None:
+        restart = (pod.get("spec") or {}).get("restartPolicy", "Always")
+        if f.mode == "exit" and (restart == "Never" or (restart == "OnFailure" and f.exit_code == 0)):
+            return self._exited(pod, sim, now, f.exit_code, f.message or "")
+        sim.restarts += 1
+        containers = self._containers(pod)
+        first = containers[0] if containers else {}
+        name = first.get("name", "")
+        meta = pod["metadata"]
+        last = {
+            "terminated": {
+                "exitCode": f.exit_code or 1,
+                "reason": "Error" if f.exit_code != 0 else "Completed",
+                "startedAt": sim.started_at or _ts(),
+                "finishedAt": _ts(),
+                "containerID": self._container_id(sim, name),
+            }
+        }
+        backoff = min(10 * 2 ** (sim.restarts - 1), 300)
+        msg = (
+            (f"back-off {backoff // 60}m{backoff % 60}s" if backoff >= 60 else f"back-off {backoff}s")
+            + f" restarting failed container={name} "
+            + f"pod={meta['name']}_{meta.get('namespace', '')}({meta['uid']})"
+        )
+        statuses = [
+            self._waiting(c, "CrashLoopBackOff", msg, sim.restarts, last)
+            if c is first
+            else self._running(c, sim, True)
+            for c in containers
+        ]
+        # the kubelet records the event before its next status sync
+        self._event(
+            pod,
+            "BackOff",
+            f"Back-off restarting failed container {name} in pod "
+            f"{meta['name']}_{meta.get('namespace', '')}({meta['uid']})",
+            "Warning",
+            container=name,
+        )
+        self._set_status(pod, "Running", False, statuses)
+        sim.stage = "failing"
+        sim.failure = f
+        sim.due = now + max(self.cp.config.pod_ready_delay, 0.05) * 4
+        return sim.due
+
+    def _keep_failing(self, pod: dict[str, Any], sim: PodSim, now: float) -> float | None:
+        f = sim.failure
+        if f is None:
+            return None
+        if f.mode == "image-pull":
+            containers = self._containers(pod)
+            first = containers[0] if containers else {}
+            image = first.get("image", "")
+            self._event(pod, "BackOff", f'Back-off pulling image "{image}"', container=first.get("name", ""))
+            self._event(pod, "Failed", "Error: ImagePullBackOff", "Warning", container=first.get("name", ""))
+            statuses = [
+                self._waiting(c, "ImagePullBackOff", f'Back-off pulling image "{image}"')
+                if c is first
+                else self._waiting(c, "PodInitializing")
+                for c in containers
+            ]
+            self._set_status(pod, "Pending", False, statuses)
+            sim.stage = "backoff"
+            return None
+        if sim.restarts >= 5:
+            return None
+        return self._crash(pod, sim, now, f)
+
+    def _terminate(self, pod: dict[str, Any], sim: PodSim, now: float) -> float | None:
+        if sim.stage != "terminating":
+            sim.stage = "terminating"
+            uid = pod["metadata"]["uid"]
+            self.cp.stop_process(uid)
+            for c in self._containers(pod):
+                if (pod.get("status") or {}).get("phase") == "Running":
+                    self._event(
+                        pod, "Killing", f"Stopping container {c.get('name', '')}", container=c.get("name", "")
+                    )
+            sim.due = now + self.cp.config.pod_terminate_delay
+            return sim.due
+        if sim.due > now:
+            return sim.due
+        meta = pod["metadata"]
+        if meta.get("finalizers"):
+            new = copy.deepcopy(pod)
+            new["metadata"].setdefault("annotations", {})["kts-emulator/terminated"] = "true"
+            self.cp.api.system_update(self.cp.pod_type, new)
+            return None
+        self.cp.api.force_remove(self.cp.pod_type, meta.get("namespace", ""), meta["name"])
+        return None
+
+
+def monotonic() -> float:
+    return time.monotonic()

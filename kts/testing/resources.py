@@ -1,0 +1,268 @@
+"""The kinds the emulator serves: built-ins plus custom resources registered from CRDs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+ALL_VERBS = ("create", "delete", "deletecollection", "get", "list", "patch", "update", "watch")
+NO_COLLECTION_DELETE = ("create", "delete", "get", "list", "patch", "update", "watch")
+
+
+@dataclass(frozen=True)
+class ResourceType:
+    """One served resource: where it lives in the URL space and how it behaves."""
+
+    group: str
+    version: str
+    kind: str
+    plural: str
+    namespaced: bool
+    short_names: tuple[str, ...] = ()
+    verbs: tuple[str, ...] = ALL_VERBS
+    status_subresource: bool = True
+    top_level: tuple[str, ...] = ("spec", "status")
+    builtin: bool = True
+    schema: dict | None = field(default=None, compare=False, hash=False)
+
+    @property
+    def api_version(self) -> str:
+        return f"{self.group}/{self.version}" if self.group else self.version
+
+    @property
+    def singular(self) -> str:
+        return self.kind.lower()
+
+    @property
+    def group_version(self) -> str:
+        return self.api_version
+
+    def gvk_text(self) -> str:
+        """Go's schema.GroupVersionKind String(): ``apps/v1, Kind=Deployment``, ``/v1, Kind=Pod``."""
+        return f"{self.group}/{self.version}, Kind={self.kind}"
+
+
+_EVENT_FIELDS = (
+    "involvedObject",
+    "reason",
+    "message",
+    "source",
+    "firstTimestamp",
+    "lastTimestamp",
+    "count",
+    "type",
+    "eventTime",
+    "series",
+    "action",
+    "related",
+    "reportingComponent",
+    "reportingInstance",
+)
+
+BUILTIN: tuple[ResourceType, ...] = (
+    ResourceType("", "v1", "Namespace", "namespaces", False, ("ns",), NO_COLLECTION_DELETE),
+    ResourceType("", "v1", "Pod", "pods", True, ("po",)),
+    ResourceType("", "v1", "Service", "services", True, ("svc",)),
+    ResourceType("", "v1", "PersistentVolumeClaim", "persistentvolumeclaims", True, ("pvc",)),
+    ResourceType("", "v1", "PersistentVolume", "persistentvolumes", False, ("pv",)),
+    ResourceType(
+        "",
+        "v1",
+        "ConfigMap",
+        "configmaps",
+        True,
+        ("cm",),
+        status_subresource=False,
+        top_level=("data", "binaryData", "immutable"),
+    ),
+    ResourceType(
+        "",
+        "v1",
+        "Secret",
+        "secrets",
+        True,
+        (),
+        status_subresource=False,
+        top_level=("data", "stringData", "type", "immutable"),
+    ),
+    ResourceType(
+        "",
+        "v1",
+        "ServiceAccount",
+        "serviceaccounts",
+        True,
+        ("sa",),
+        status_subresource=False,
+        top_level=("secrets", "imagePullSecrets", "automountServiceAccountToken"),
+    ),
+    ResourceType(
+        "", "v1", "Event", "events", True, ("ev",), status_subresource=False, top_level=_EVENT_FIELDS
+    ),
+    ResourceType("", "v1", "Node", "nodes", False, ("no",)),
+    ResourceType(
+        "", "v1", "Endpoints", "endpoints", True, ("ep",), status_subresource=False, top_level=("subsets",)
+    ),
+    ResourceType("apps", "v1", "Deployment", "deployments", True, ("deploy",)),
+    ResourceType("apps", "v1", "StatefulSet", "statefulsets", True, ("sts",)),
+    ResourceType("apps", "v1", "ReplicaSet", "replicasets", True, ("rs",)),
+    ResourceType("apps", "v1", "DaemonSet", "daemonsets", True, ("ds",)),
+    ResourceType("batch", "v1", "Job", "jobs", True, ()),
+    ResourceType("batch", "v1", "CronJob", "cronjobs", True, ("cj",)),
+    ResourceType("networking.k8s.io", "v1", "Ingress", "ingresses", True, ("ing",)),
+    ResourceType("networking.k8s.io", "v1", "NetworkPolicy", "networkpolicies", True, ("netpol",)),
+    ResourceType(
+        "rbac.authorization.k8s.io",
+        "v1",
+        "Role",
+        "roles",
+        True,
+        (),
+        status_subresource=False,
+        top_level=("rules",),
+    ),
+    ResourceType(
+        "rbac.authorization.k8s.io",
+        "v1",
+        "RoleBinding",
+        "rolebindings",
+        True,
+        (),
+        status_subresource=False,
+        top_level=("subjects", "roleRef"),
+    ),
+    ResourceType(
+        "rbac.authorization.k8s.io",
+        "v1",
+        "ClusterRole",
+        "clusterroles",
+        False,
+        (),
+        status_subresource=False,
+        top_level=("rules", "aggregationRule"),
+    ),
+    ResourceType(
+        "rbac.authorization.k8s.io",
+        "v1",
+        "ClusterRoleBinding",
+        "clusterrolebindings",
+        False,
+        (),
+        status_subresource=False,
+        top_level=("subjects", "roleRef"),
+    ),
+    ResourceType(
+        "storage.k8s.io",
+        "v1",
+        "StorageClass",
+        "storageclasses",
+        False,
+        ("sc",),
+        status_subresource=False,
+        top_level=(
+            "provisioner",
+            "parameters",
+            "reclaimPolicy",
+            "mountOptions",
+            "allowVolumeExpansion",
+            "volumeBindingMode",
+            "allowedTopologies",
+        ),
+    ),
+    ResourceType("policy", "v1", "PodDisruptionBudget", "poddisruptionbudgets", True, ("pdb",)),
+    ResourceType(
+        "apiextensions.k8s.io",
+        "v1",
+        "CustomResourceDefinition",
+        "customresourcedefinitions",
+        False,
+        ("crd", "crds"),
+    ),
+)
+
+PREFERRED_GROUP_ORDER = (
+    "apps",
+    "batch",
+    "networking.k8s.io",
+    "rbac.authorization.k8s.io",
+    "storage.k8s.io",
+    "policy",
+    "apiextensions.k8s.io",
+)
+
+
+class Registry:
+    """Maps URL segments and kinds to resource types; custom resources come and go with their CRDs."""
+
+    def __init__(self) -> None:
+        self._types: list[ResourceType] = list(BUILTIN)
+        self._crd_of: dict[tuple[str, str, str], str] = {}
+
+    def all(self) -> list[ResourceType]:
+        return list(self._types)
+
+    def lookup(self, group: str, version: str, plural: str) -> ResourceType | None:
+        for rt in self._types:
+            if rt.group == group and rt.version == version and rt.plural == plural:
+                return rt
+        return None
+
+    def by_kind(self, api_version: str, kind: str) -> ResourceType | None:
+        for rt in self._types:
+            if rt.api_version == api_version and rt.kind == kind:
+                return rt
+        return None
+
+    def group_versions(self) -> dict[str, list[str]]:
+        """Group name -> served versions, groups in a stable discovery order."""
+        out: dict[str, list[str]] = {}
+        for rt in self._types:
+            if rt.group:
+                versions = out.setdefault(rt.group, [])
+                if rt.version not in versions:
+                    versions.append(rt.version)
+        order = {g: i for i, g in enumerate(PREFERRED_GROUP_ORDER)}
+        return dict(sorted(out.items(), key=lambda kv: (order.get(kv[0], len(order)), kv[0])))
+
+    def in_group_version(self, group: str, version: str) -> list[ResourceType]:
+        return [rt for rt in self._types if rt.group == group and rt.version == version]
+
+    def set_custom(self, crd_name: str, types: list[ResourceType]) -> None:
+        """Replace the custom resource types served for one CRD."""
+        self.remove_custom(crd_name)
+        self._types.extend(types)
+        self._crd_of.update({(t.group, t.version, t.plural): crd_name for t in types})
+
+    def crd_of(self, rt: ResourceType) -> str | None:
+        return self._crd_of.get((rt.group, rt.version, rt.plural))
+
+    def remove_custom(self, crd_name: str) -> None:
+        keys = {k for k, v in self._crd_of.items() if v == crd_name}
+        self._types = [t for t in self._types if (t.group, t.version, t.plural) not in keys]
+        for k in keys:
+            del self._crd_of[k]
+
+
+def custom_types_from_crd(crd: dict) -> list[ResourceType]:
+    """The resource types a CRD defines, one per served version."""
+    spec = crd.get("spec") or {}
+    names = spec.get("names") or {}
+    out = []
+    for v in spec.get("versions") or []:
+        if not v.get("served", True):
+            continue
+        subresources = v.get("subresources") or {}
+        schema = ((v.get("schema") or {}).get("openAPIV3Schema")) or None
+        out.append(
+            ResourceType(
+                group=spec.get("group", ""),
+                version=v.get("name", ""),
+                kind=names.get("kind", ""),
+                plural=names.get("plural", ""),
+                namespaced=spec.get("scope", "Namespaced") == "Namespaced",
+                short_names=tuple(names.get("shortNames") or ()),
+                status_subresource="status" in subresources,
+                top_level=(),
+                builtin=False,
+                schema=schema,
+            )
+        )
+    return out

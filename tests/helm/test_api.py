@@ -1,0 +1,108 @@
+"""The Python API: ``render_chart``, ``load_chart(...).render``, live lookup and ``parse_objects``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+import kts
+from kts.helm.manifests import parse_objects
+from tests.helm.cases import fixture
+from tests.support.oracle import helm_render
+
+
+def test_render_chart_is_exported_from_kts() -> None:
+    assert kts.render_chart(fixture("basic")) == helm_render(fixture("basic"))
+    assert kts.load_chart(fixture("basic")).name == "basic"
+
+
+def test_release_options(chart_factory) -> None:
+    chart = chart_factory({"r.yaml": "{{ toJson .Release }}"})
+    for kw in ({"release_name": "abc", "namespace": "ns", "revision": 4}, {"is_upgrade": True}):
+        assert kts.render_chart(chart, **kw) == helm_render(chart, **kw)
+
+
+def test_kube_version_and_api_versions(chart_factory) -> None:
+    chart = chart_factory({"c.yaml": "{{ .Capabilities.KubeVersion }} {{ .Capabilities.KubeVersion.Minor }} "
+                                     "{{ .Capabilities.APIVersions.Has \"x.io/v1\" }}"})
+    default = kts.render_chart(chart)["mychart/templates/c.yaml"]
+    assert default == helm_render(chart)["mychart/templates/c.yaml"]
+    assert default == "v1.36.0 36 false"
+    custom = kts.render_chart(chart, kube_version="v1.29.3", api_versions=["x.io/v1"])
+    assert custom["mychart/templates/c.yaml"] == "v1.29.3 29 true"
+
+
+def test_lookup_uses_the_callable(chart_factory) -> None:
+    chart = chart_factory({"l.yaml": '{{ (lookup "v1" "Secret" "ns" "s").data.k }}|'
+                                     '{{ lookup "v1" "Secret" "ns" "absent" | toJson }}'})
+    calls: list[tuple[str, ...]] = []
+
+    def lookup(api_version: str, kind: str, namespace: str, name: str) -> dict[str, Any]:
+        calls.append((api_version, kind, namespace, name))
+        return {"data": {"k": "v"}} if name == "s" else {}
+
+    loaded = kts.load_chart(chart)
+    assert loaded.render(lookup=lookup)["mychart/templates/l.yaml"] == "v|{}"
+    assert calls == [("v1", "Secret", "ns", "s"), ("v1", "Secret", "ns", "absent")]
+    with pytest.raises(kts.RenderError):
+        loaded.render()  # offline lookup gives an empty map, so .data.k is a nil pointer
+
+    def unreachable(*_args: str) -> dict[str, Any]:
+        raise OSError("cannot reach the cluster")
+
+    with pytest.raises(kts.RenderError, match="cannot reach the cluster"):
+        loaded.render(lookup=unreachable)
+
+
+def test_renders_do_not_leak_mutations(chart_factory) -> None:
+    chart = chart_factory({"a.yaml": '{{ $_ := set .Values.m "added" (len .Values.m) }}'
+                                     "{{ toJson .Values.m }}",
+                           "b.yaml": "{{ toJson .Values.m }}"}, values="m:\n  x: 1\n")
+    loaded = kts.load_chart(chart)
+    first = loaded.render()
+    assert first == helm_render(chart)
+    assert loaded.render() == first
+    assert loaded.values == {"m": {"x": 1.0}}
+
+
+def test_python_values_are_typed_like_json(chart_factory) -> None:
+    chart = chart_factory({"t.yaml": "{{ .Values.n }} {{ typeOf .Values.n }} {{ .Values.l }} "
+                                     "{{ .Values.t }}"})
+    values = {"n": 1000000, "l": (1, 2.5, True, None), "t": {"a": 1}}
+    assert kts.render_chart(chart, values) == helm_render(chart, {"n": 1000000, "l": [1, 2.5, True, None],
+                                                                  "t": {"a": 1}})
+
+
+def test_parse_objects_orders_like_helm() -> None:
+    rendered = kts.render_chart(fixture("crds-hooks"))
+    objects = parse_objects(rendered)
+    summary = [(o.object["kind"], o.object["metadata"]["name"], o.hook_events) for o in objects]
+    assert summary == [
+        ("ServiceAccount", "release-name-sa", ()),
+        ("ConfigMap", "release-name-plain", ()),
+        ("Gadget", "release-name-gadget", ()),
+        ("Widget", "release-name-widget", ()),
+        ("Secret", "release-name-pre", ("pre-install",)),
+        ("ConfigMap", "release-name-post", ("post-install",)),
+        ("Pod", "release-name-test", ("test",)),
+        ("Job", "release-name-migrate", ("pre-install", "pre-upgrade")),
+    ]
+    job = objects[-1]
+    assert job.hook_weight == 5
+    assert job.hook_delete_policies == ("before-hook-creation", "hook-succeeded")
+    assert job.source == "crds-hooks/templates/hooks.yaml"
+    assert job.object["spec"]["template"]["spec"]["restartPolicy"] == "Never"
+    assert all(o.source.endswith(".yaml") for o in objects)
+
+
+def test_parse_objects_keeps_integers() -> None:
+    objects = parse_objects(kts.render_chart(fixture("basic"), {"replicaCount": 2}))
+    deployment = next(o.object for o in objects if o.object["kind"] == "Deployment")
+    assert deployment["spec"]["replicas"] == 2
+    assert type(deployment["spec"]["replicas"]) is int
+
+
+def test_invalid_kube_version() -> None:
+    with pytest.raises(kts.RenderError, match="invalid kube version 'banana'"):
+        kts.render_chart(fixture("basic"), kube_version="banana")

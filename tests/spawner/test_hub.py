@@ -1,0 +1,137 @@
+"""End to end: a real JupyterHub process spawns real jupyterhub-singleuser servers as emulator pods.
+
+Requests go through the hub's REST API and its proxy, as a browser's would.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import pytest_asyncio
+
+from kts.demo import DEMO_CONFIG, objects_of
+from kts.spawner.hubprocess import HubProcess
+from kts.testing.emulator import Emulator
+
+pytestmark = [
+    pytest.mark.asyncio(loop_scope="module"),
+    pytest.mark.skipif(
+        bool(os.environ.get("KTS_TEST_KUBECONFIG")),
+        reason="a hub outside the cluster cannot reach pods; the in-process spawner tests cover the cluster",
+    ),
+]
+
+
+class HubEnv:
+    def __init__(self, hub: HubProcess, emu: Emulator) -> None:
+        self.hub, self.emu = hub, emu
+
+    def server_stopped_left(self, user: str, server: str | None = None) -> list[tuple[str, str, str]]:
+        return [o for o in objects_of(self.emu, user, server) if o[2] == "server-stopped"]
+
+    async def spawn(self, user: str, server: str = "") -> list[dict[str, Any]]:
+        await self.hub.api("POST", f"/users/{user}", None)
+        path = f"/users/{user}/servers/{server}" if server else f"/users/{user}/server"
+        status, body = await self.hub.api("POST", path)
+        events = [e async for e in self.hub.progress(user, server)]
+        assert status in (201, 202) or events[-1].get("failed"), (status, body)
+        return events
+
+    async def stop(self, user: str, server: str = "", *, remove: bool = False) -> None:
+        path = f"/users/{user}/servers/{server}" if server else f"/users/{user}/server"
+        status, body = await self.hub.api("DELETE", path, {"remove": True} if remove else None)
+        assert status in (202, 204), (status, body)
+        for _ in range(200):
+            _, model = await self.hub.api("GET", f"/users/{user}")
+            if not ((model or {}).get("servers") or {}).get(server):
+                return
+            await asyncio.sleep(0.05)
+        raise AssertionError(f"{user}/{server} did not stop")
+
+
+@pytest_asyncio.fixture(scope="module", loop_scope="module")
+async def env(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[HubEnv]:
+    workdir: Path = tmp_path_factory.mktemp("hub")
+    async with Emulator(run_pods=True, pod_ready_delay=0.02) as emu:
+        assert emu.kubeconfig_path is not None
+        hub = HubProcess(
+            workdir, str(emu.kubeconfig_path), extra_config=DEMO_CONFIG,
+            spawner_config={"image_pull_grace": 0.5, "start_timeout": 40},
+        )  # fmt: skip
+        await hub.start()
+        try:
+            yield HubEnv(hub, emu)
+        finally:
+            await hub.stop()
+            if emu.runner is not None:
+                await emu.runner.stop_all()
+
+
+async def test_spawn_use_restart_hub_stop(env: HubEnv) -> None:
+    events = await env.spawn("bob")
+    messages = [e.get("message", "") for e in events]
+    assert events[-1].get("ready"), messages
+    assert any(m.startswith("Rendering") for m in messages)
+    assert any(m.startswith("[Normal] Pod jupyter-bob") for m in messages), messages
+    assert sorted(objects_of(env.emu, "bob")) == [
+        ("PersistentVolumeClaim", "jupyter-bob", "server-deleted"),
+        ("Pod", "jupyter-bob", "server-stopped"),
+        ("Secret", "jupyter-bob", "server-stopped"),
+    ]
+    status, data = await env.hub.request("GET", "/user/bob/api/status")
+    assert status == 200 and "started" in data
+    # The hub restarts; the server keeps running and the new hub finds it from its stored state.
+    await env.hub.stop()
+    await env.hub.start()
+    _, model = await env.hub.api("GET", "/users/bob")
+    assert model["servers"][""]["ready"], model
+    status, _ = await env.hub.request("GET", "/user/bob/api/contents/")
+    assert status == 200
+    await env.stop("bob")
+    assert env.server_stopped_left("bob") == []
+    assert objects_of(env.emu, "bob") == [("PersistentVolumeClaim", "jupyter-bob", "server-deleted")]
+
+
+async def test_named_server_through_a_service_then_removed(env: HubEnv) -> None:
+    events = await env.spawn("bob", "svc")
+    assert events[-1].get("ready"), events
+    assert ("Service", "jupyter-bob--svc", "server-stopped") in objects_of(env.emu, "bob", "svc")
+    status, _ = await env.hub.request("GET", "/user/bob/svc/api/status")
+    assert status == 200
+    await env.stop("bob", "svc", remove=True)
+    for _ in range(100):
+        if not objects_of(env.emu, "bob", "svc"):
+            break
+        await asyncio.sleep(0.05)
+    assert objects_of(env.emu, "bob", "svc") == []
+    assert objects_of(env.emu, "bob") == [("PersistentVolumeClaim", "jupyter-bob", "server-deleted")]
+
+
+async def test_user_deletion_removes_everything(env: HubEnv) -> None:
+    status, _ = await env.hub.api("DELETE", "/users/bob")
+    assert status == 204
+    for _ in range(100):
+        if not objects_of(env.emu, "bob"):
+            break
+        await asyncio.sleep(0.05)
+    assert objects_of(env.emu, "bob") == []
+
+
+async def test_image_pull_failure_reaches_the_user(env: HubEnv) -> None:
+    env.emu.fail_pods("image-pull", name="jupyter-dave")
+    events = await env.spawn("dave")
+    assert events[-1].get("failed"), events
+    assert "cannot pull image" in events[-1]["message"]
+    assert any("[Warning]" in e.get("message", "") for e in events)
+    for _ in range(100):
+        if not env.server_stopped_left("dave"):
+            break
+        await asyncio.sleep(0.05)
+    assert env.server_stopped_left("dave") == []
+    _, model = await env.hub.api("GET", "/users/dave")
+    assert not model["servers"]

@@ -1,0 +1,123 @@
+"""Template variables, values precedence, release names, state and exit statuses."""
+
+from __future__ import annotations
+
+import pytest
+
+from kts.names import is_valid_object_name
+from kts.spawner.contract import ObjectRef
+from kts.spawner.spawner import _exit_status
+from kts.spawner.state import ServerState
+from kts.spawner.values import RELEASE_MAX, merge, release_name
+from tests.spawner.standalone import make_spawner
+
+
+async def test_builtin_variables() -> None:
+    sp = make_spawner(
+        "Alice@x", "gpu", namespace="ns", instance="hub1", cmd=["jupyterhub-singleuser"], args=["--debug"]
+    )
+    v = await sp.chart_values()
+    assert v["unescaped_username"] == v["username"] == "Alice@x"
+    assert v["unescaped_servername"] == "gpu"
+    assert v["escaped_username"] == "alice-x---" + v["escaped_username"].rsplit("---")[-1]
+    assert v["escaped_servername"] == "gpu"
+    assert v["escaped_user_server"] == f"{v['escaped_username']}--gpu"
+    assert (v["instance"], v["namespace"], v["ip"], v["port"]) == ("hub1", "ns", "0.0.0.0", 8888)
+    assert v["env"]["JUPYTERHUB_API_TOKEN"] == "secret-token-value"
+    assert v["base_url"] == "/user/Alice@x/gpu/"
+    assert v["cmd"] == ["jupyterhub-singleuser"] and v["args"] == ["--debug"]
+    assert v["internal_ssl"] == {"enabled": False}
+    assert isinstance(v["userid"], int)
+
+
+async def test_escape_scheme() -> None:
+    v = await make_spawner("Bob", slug_scheme="escape").chart_values()
+    assert v["escaped_username"] == "-42ob"
+
+
+async def test_precedence(tmp_path) -> None:
+    f1, f2 = tmp_path / "a.yaml", tmp_path / "b.yaml"
+    f1.write_text("image: {name: a, tag: '1'}\nport: 1\nkeep: 1\n")
+    f2.write_text("image: {tag: '2'}\n")
+    sp = make_spawner(
+        values_files=[str(f1), str(f2)],
+        values={"keep": 2, "image": {"pullPolicy": "Always"}},
+        extra_vars={"port": 9999, "extra": True},
+    )
+    v = await sp.chart_values()
+    assert v["image"] == {"name": "a", "tag": "2", "pullPolicy": "Always"}
+    assert v["keep"] == 2 and v["port"] == 9999 and v["extra"] is True
+
+
+async def test_async_extra_vars_sees_spawner() -> None:
+    async def extra(spawner):
+        return {"who": spawner.user.name, "user_options": {"x": 1}}
+
+    v = await make_spawner("carol", extra_vars=extra).chart_values()
+    assert v["who"] == "carol" and v["user_options"] == {"x": 1}
+
+
+async def test_bad_extra_vars() -> None:
+    with pytest.raises(TypeError, match="extra_vars must give a dict"):
+        await make_spawner(extra_vars=lambda s: [1]).chart_values()
+
+
+@pytest.mark.parametrize("user_server", ["alice", "alice--gpu", "x" * 60, "-41lice--gpu", "a.b"])
+def test_release_names(user_server: str) -> None:
+    name = release_name("jupyter", user_server)
+    assert len(name) <= RELEASE_MAX and (is_valid_object_name(name) or "." in name or name[0].isdigit())
+    assert name == release_name("jupyter", user_server)
+    assert name != release_name("jupyter", user_server + "x")
+
+
+def test_merge_is_deep_and_copies() -> None:
+    base = {"a": {"b": 1, "c": 2}}
+    out = merge(base, {"a": {"c": 3}, "d": [1]})
+    assert out == {"a": {"b": 1, "c": 3}, "d": [1]} and base == {"a": {"b": 1, "c": 2}}
+
+
+def test_state_round_trip_keeps_no_secrets() -> None:
+    sp = make_spawner()
+    ref = ObjectRef("v1", "Pod", "jupyter-alice", "ns", "server-stopped")
+    sp._state = ServerState(
+        namespace="ns", release="r", refs=[ref], connection=ref, running=True, kinds=["v1/Pod"]
+    )
+    state = sp.get_state()
+    assert "secret-token-value" not in repr(state)
+    other = make_spawner()
+    other.load_state(state)
+    assert other._state == sp._state
+    other.clear_state()
+    assert not other._state.running and other._state.kinds == ["v1/Pod"]
+
+
+async def test_unknown_state_version_falls_back_to_labels() -> None:
+    sp = make_spawner()
+    sp.load_state({"kts": {"version": 99}})
+    assert sp._state.running and sp._stop_kinds() is None
+
+
+async def test_poll_without_state_is_stopped() -> None:
+    assert await make_spawner().poll() == 0
+
+
+def _pod(phase: str, state: dict | None = None) -> dict:
+    cs = [{"name": "notebook", "state": state or {"running": {}}}]
+    return {
+        "spec": {"containers": [{"name": "notebook"}]},
+        "status": {"phase": phase, "containerStatuses": cs},
+    }
+
+
+@pytest.mark.parametrize(
+    ("pod", "code"),
+    [
+        (_pod("Pending", {"waiting": {"reason": "ContainerCreating"}}), None),
+        (_pod("Running"), None),
+        (_pod("Running", {"terminated": {"exitCode": 3}}), 3),
+        (_pod("Succeeded", {"terminated": {"exitCode": 0}}), 0),
+        ({"status": {"phase": "Failed"}}, 1),
+    ],
+)
+def test_exit_status(pod: dict, code: int | None) -> None:
+    assert _exit_status(pod) == code

@@ -1,0 +1,162 @@
+"""The simulated scheduler and kubelet: pod IPs, readiness, failure modes and their events."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from kts.testing import Emulator
+from tests.testing.conftest import Http
+
+PODS = "/api/v1/namespaces/t/pods"
+
+
+def pod(name: str, image: str = "app:1", **meta: Any) -> dict[str, Any]:
+    return {
+        "apiVersion": "v1",
+        "kind": "Pod",
+        "metadata": {"name": name, **meta},
+        "spec": {"containers": [{"name": "app", "image": image}]},
+    }
+
+
+def status_of(emu: Emulator, name: str) -> dict[str, Any]:
+    return (emu.get("v1", "Pod", name, "t") or {}).get("status", {})
+
+
+def condition(st: dict[str, Any], type_: str) -> dict[str, Any]:
+    return next((c for c in st.get("conditions") or [] if c["type"] == type_), {})
+
+
+def reasons(emu: Emulator, name: str) -> list[str]:
+    return [
+        e["reason"]
+        for e in sorted(emu.events_for(name, "t"), key=lambda e: e["metadata"]["creationTimestamp"])
+    ]
+
+
+async def test_pod_becomes_ready_with_distinct_loopback_ips(
+    kube_emulator: Emulator, http: Http, ns: str
+) -> None:
+    status, created = await http.post(PODS, pod("a"))
+    assert status == 201 and created["status"]["phase"] == "Pending"
+    await http.post(PODS, pod("b"))
+    await kube_emulator.wait_for(
+        lambda: all(condition(status_of(kube_emulator, n), "Ready").get("status") == "True" for n in "ab")
+    )
+    a, b = status_of(kube_emulator, "a"), status_of(kube_emulator, "b")
+    assert a["phase"] == "Running"
+    assert a["podIP"].startswith("127.") and a["podIP"] != b["podIP"]
+    assert a["containerStatuses"][0]["state"]["running"]["startedAt"]
+    assert kube_emulator.get("v1", "Pod", "a", "t")["spec"]["nodeName"] == "kts-node"
+    got = set(reasons(kube_emulator, "a"))
+    assert {"Scheduled", "Pulled", "Created", "Started"} <= got
+    import socket
+
+    with socket.socket() as s:
+        s.bind((a["podIP"], 0))
+
+
+async def test_image_pull_failure(kube_emulator: Emulator, http: Http, ns: str) -> None:
+    kube_emulator.fail_pods("image-pull", image="bad:tag")
+    await http.post(PODS, pod("p", image="bad:tag"))
+    await kube_emulator.wait_for(
+        lambda: (
+            status_of(kube_emulator, "p")
+            .get("containerStatuses", [{}])[0]
+            .get("state", {})
+            .get("waiting", {})
+            .get("reason")
+            == "ImagePullBackOff"
+        )
+    )
+    st = status_of(kube_emulator, "p")
+    assert st["phase"] == "Pending"
+    assert condition(st, "Ready")["status"] == "False"
+    events = kube_emulator.events_for("p", "t")
+    messages = [e["message"] for e in events if e["reason"] == "Failed"]
+    assert "Error: ErrImagePull" in messages and "Error: ImagePullBackOff" in messages
+    assert any(m.startswith('Failed to pull image "bad:tag"') for m in messages)
+    assert all(e["type"] == "Warning" for e in events if e["reason"] == "Failed")
+    assert {"Pulling", "BackOff"} <= {e["reason"] for e in events}
+
+
+async def test_crash_loop(kube_emulator: Emulator, http: Http, ns: str) -> None:
+    await http.post(PODS, pod("p", annotations={"kts-emulator/fail": "crash-loop"}))
+    await kube_emulator.wait_for(
+        lambda: status_of(kube_emulator, "p").get("containerStatuses", [{}])[0].get("restartCount", 0) >= 2
+    )
+    cs = status_of(kube_emulator, "p")["containerStatuses"][0]
+    assert cs["state"]["waiting"]["reason"] == "CrashLoopBackOff"
+    assert cs["lastState"]["terminated"]["exitCode"] == 1
+    assert cs["lastState"]["terminated"]["reason"] == "Error"
+    assert status_of(kube_emulator, "p")["phase"] == "Running"
+    backoff = [e for e in kube_emulator.events_for("p", "t") if e["reason"] == "BackOff"]
+    assert backoff and backoff[0]["message"].startswith(
+        "Back-off restarting failed container app in pod p_t("
+    )
+
+
+async def test_unschedulable(kube_emulator: Emulator, http: Http, ns: str) -> None:
+    kube_emulator.fail_pods("unschedulable", labels={"big": "yes"})
+    await http.post(PODS, pod("p", labels={"big": "yes"}))
+    await kube_emulator.wait_for(
+        lambda: condition(status_of(kube_emulator, "p"), "PodScheduled").get("reason")
+    )
+    cond = condition(status_of(kube_emulator, "p"), "PodScheduled")
+    assert cond["status"] == "False" and cond["reason"] == "Unschedulable"
+    assert cond["message"].startswith("0/3 nodes are available: 3 Insufficient memory.")
+    ev = [e for e in kube_emulator.events_for("p", "t") if e["reason"] == "FailedScheduling"]
+    assert ev and ev[0]["type"] == "Warning" and ev[0]["source"]["component"] == "default-scheduler"
+    assert "podIP" not in status_of(kube_emulator, "p")
+
+
+async def test_container_exit(kube_emulator: Emulator, http: Http, ns: str) -> None:
+    kube_emulator.fail_pods("exit", name="p*", exit_code=3)
+    body = pod("p1")
+    body["spec"]["restartPolicy"] = "Never"
+    await http.post(PODS, body)
+    await kube_emulator.wait_for(lambda: status_of(kube_emulator, "p1").get("phase") == "Failed")
+    term = status_of(kube_emulator, "p1")["containerStatuses"][0]["state"]["terminated"]
+    assert term["exitCode"] == 3 and term["reason"] == "Error"
+
+
+async def test_missing_claim_blocks_scheduling(kube_emulator: Emulator, http: Http, ns: str) -> None:
+    body = pod("p")
+    body["spec"]["volumes"] = [{"name": "data", "persistentVolumeClaim": {"claimName": "data"}}]
+    await http.post(PODS, body)
+    await kube_emulator.wait_for(
+        lambda: condition(status_of(kube_emulator, "p"), "PodScheduled").get("reason")
+    )
+    assert (
+        'persistentvolumeclaim "data" not found'
+        in condition(status_of(kube_emulator, "p"), "PodScheduled")["message"]
+    )
+    await http.post(
+        "/api/v1/namespaces/t/persistentvolumeclaims",
+        {
+            "apiVersion": "v1",
+            "kind": "PersistentVolumeClaim",
+            "metadata": {"name": "data"},
+            "spec": {"accessModes": ["ReadWriteOnce"], "resources": {"requests": {"storage": "1Gi"}}},
+        },
+    )
+    await kube_emulator.wait_for(lambda: status_of(kube_emulator, "p").get("phase") == "Running", timeout=5)
+
+
+async def test_pod_validation(http: Http, ns: str) -> None:
+    status, err = await http.post(
+        PODS,
+        {
+            "apiVersion": "v1",
+            "kind": "Pod",
+            "metadata": {"name": "p"},
+            "spec": {"containers": [{"name": "app"}]},
+        },
+    )
+    assert status == 422
+    assert err["message"] == 'Pod "p" is invalid: spec.containers[0].image: Required value'
+    assert err["details"]["causes"] == [
+        {"reason": "FieldValueRequired", "message": "Required value", "field": "spec.containers[0].image"}
+    ]
+    status, err = await http.post(PODS, pod("Bad_Name"))
+    assert status == 422 and err["details"]["causes"][0]["field"] == "metadata.name"

@@ -1,0 +1,103 @@
+"""``run_pods=True``: pods run as local processes on their pod IP with the pod's environment."""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+import aiohttp
+import pytest
+
+from kts.testing import Emulator
+from tests.testing.conftest import Http
+
+PODS = "/api/v1/namespaces/t/pods"
+
+SERVER = """
+import http.server, os, sys
+class H(http.server.BaseHTTPRequestHandler):
+    def do_GET(self):
+        body = (os.environ["GREETING"] + "/" + os.environ["TOKEN"] + "/" + os.environ["POD"]).encode()
+        self.send_response(200); self.end_headers(); self.wfile.write(body)
+    def log_message(self, *a): pass
+http.server.HTTPServer((sys.argv[1], 8000), H).serve_forever()
+"""
+
+
+def server_pod(name: str) -> dict[str, Any]:
+    return {
+        "apiVersion": "v1",
+        "kind": "Pod",
+        "metadata": {"name": name},
+        "spec": {
+            "containers": [
+                {
+                    "name": "app",
+                    "image": "python:3",
+                    "command": [sys.executable, "-c", SERVER],
+                    "args": ["0.0.0.0"],
+                    "ports": [{"containerPort": 8000, "name": "http"}],
+                    "readinessProbe": {"httpGet": {"path": "/", "port": "http"}},
+                    "env": [
+                        {
+                            "name": "GREETING",
+                            "valueFrom": {"configMapKeyRef": {"name": "cfg", "key": "greeting"}},
+                        },
+                        {"name": "TOKEN", "valueFrom": {"secretKeyRef": {"name": "sec", "key": "token"}}},
+                        {"name": "POD", "valueFrom": {"fieldRef": {"fieldPath": "metadata.name"}}},
+                    ],
+                }
+            ]
+        },
+    }
+
+
+def phase(emu: Emulator, name: str) -> str | None:
+    return ((emu.get("v1", "Pod", name, "t") or {}).get("status") or {}).get("phase")
+
+
+def ready(emu: Emulator, name: str) -> bool:
+    conds = ((emu.get("v1", "Pod", name, "t") or {}).get("status") or {}).get("conditions") or []
+    return any(c["type"] == "Ready" and c["status"] == "True" for c in conds)
+
+
+@pytest.mark.kube_emulator(run_pods=True, pod_ready_delay=0.01)
+async def test_pod_process_serves_on_pod_ip(kube_emulator: Emulator, http: Http, ns: str) -> None:
+    await http.post(
+        "/api/v1/namespaces/t/configmaps", {"metadata": {"name": "cfg"}, "data": {"greeting": "hi"}}
+    )
+    await http.post(
+        "/api/v1/namespaces/t/secrets", {"metadata": {"name": "sec"}, "stringData": {"token": "s3"}}
+    )
+    await http.post(PODS, server_pod("a"))
+    await http.post(PODS, server_pod("b"))
+    await kube_emulator.wait_for(lambda: ready(kube_emulator, "a") and ready(kube_emulator, "b"), timeout=10)
+    ips = [kube_emulator.get("v1", "Pod", n, "t")["status"]["podIP"] for n in "ab"]
+    async with aiohttp.ClientSession() as s:
+        for name, ip in zip("ab", ips, strict=True):
+            async with s.get(f"http://{ip}:8000/") as r:
+                assert await r.text() == f"hi/s3/{name}"
+    uid = kube_emulator.get("v1", "Pod", "a", "t")["metadata"]["uid"]
+    proc = kube_emulator.runner.procs[uid]
+    await http.delete(f"{PODS}/a")
+    await kube_emulator.wait_for(lambda: kube_emulator.get("v1", "Pod", "a", "t") is None, timeout=5)
+    await kube_emulator.wait_for(lambda: proc.poll() is not None, timeout=5)
+
+
+@pytest.mark.kube_emulator(run_pods=True, pod_ready_delay=0.01)
+async def test_pod_process_exit_code(kube_emulator: Emulator, http: Http, ns: str) -> None:
+    body = {
+        "apiVersion": "v1",
+        "kind": "Pod",
+        "metadata": {"name": "x"},
+        "spec": {
+            "restartPolicy": "Never",
+            "containers": [
+                {"name": "app", "image": "python:3", "command": [sys.executable, "-c", "raise SystemExit(3)"]}
+            ],
+        },
+    }
+    await http.post(PODS, body)
+    await kube_emulator.wait_for(lambda: phase(kube_emulator, "x") == "Failed", timeout=10)
+    term = kube_emulator.get("v1", "Pod", "x", "t")["status"]["containerStatuses"][0]["state"]["terminated"]
+    assert term["exitCode"] == 3

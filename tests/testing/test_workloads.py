@@ -1,0 +1,212 @@
+"""Workload controllers, volumes and services report status like a real cluster."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from kts.testing import Emulator
+from tests.testing.conftest import Http, deployment
+
+DEP = "/apis/apps/v1/namespaces/t/deployments"
+
+
+def cond(obj: dict[str, Any] | None, type_: str) -> dict[str, Any]:
+    return next(
+        (c for c in ((obj or {}).get("status") or {}).get("conditions") or [] if c["type"] == type_), {}
+    )
+
+
+async def test_deployment_rollout_status(kube_emulator: Emulator, http: Http, ns: str) -> None:
+    await http.post(DEP, deployment("web", replicas=2))
+
+    def ready(gen: int) -> bool:
+        d = kube_emulator.get("apps/v1", "Deployment", "web", "t") or {}
+        st = d.get("status") or {}
+        return (
+            st.get("observedGeneration") == gen
+            and st.get("readyReplicas") == 2
+            and st.get("updatedReplicas") == 2
+            and st.get("replicas") == 2
+        )
+
+    await kube_emulator.wait_for(lambda: ready(1))
+    d = kube_emulator.get("apps/v1", "Deployment", "web", "t")
+    assert cond(d, "Available")["status"] == "True"
+    assert cond(d, "Progressing")["reason"] == "NewReplicaSetAvailable"
+    rs = kube_emulator.list("apps/v1", "ReplicaSet", "t")
+    assert len(rs) == 1 and rs[0]["metadata"]["ownerReferences"][0]["kind"] == "Deployment"
+    pods = kube_emulator.list("v1", "Pod", "t")
+    assert all(p["metadata"]["labels"]["pod-template-hash"] for p in pods)
+    await http.patch(
+        f"{DEP}/web",
+        {"spec": {"template": {"spec": {"containers": [{"name": "app", "image": "app:2"}]}}}},
+        "application/strategic-merge-patch+json",
+    )
+    await kube_emulator.wait_for(lambda: ready(2) and len(kube_emulator.list("v1", "Pod", "t")) == 2)
+    images = {p["spec"]["containers"][0]["image"] for p in kube_emulator.list("v1", "Pod", "t")}
+    assert images == {"app:2"}
+
+
+async def test_deployment_progress_deadline(kube_emulator: Emulator, http: Http, ns: str) -> None:
+    kube_emulator.fail_pods("image-pull", image="bad:tag")
+    d = deployment("web", image="bad:tag")
+    d["spec"]["progressDeadlineSeconds"] = 0.2
+    await http.post(DEP, d)
+    await kube_emulator.wait_for(
+        lambda: (
+            cond(kube_emulator.get("apps/v1", "Deployment", "web", "t"), "Progressing").get("reason")
+            == "ProgressDeadlineExceeded"
+        )
+    )
+    assert cond(kube_emulator.get("apps/v1", "Deployment", "web", "t"), "Available")["status"] == "False"
+
+
+async def test_statefulset_with_claims_and_wait_for_first_consumer(
+    kube_emulator: Emulator, http: Http, ns: str
+) -> None:
+    await http.post(
+        "/apis/storage.k8s.io/v1/storageclasses",
+        {
+            "apiVersion": "storage.k8s.io/v1",
+            "kind": "StorageClass",
+            "metadata": {"name": "lazy"},
+            "provisioner": "x",
+            "volumeBindingMode": "WaitForFirstConsumer",
+        },
+    )
+    await http.post(
+        "/api/v1/namespaces/t/persistentvolumeclaims",
+        {
+            "apiVersion": "v1",
+            "kind": "PersistentVolumeClaim",
+            "metadata": {"name": "idle"},
+            "spec": {
+                "storageClassName": "lazy",
+                "accessModes": ["ReadWriteOnce"],
+                "resources": {"requests": {"storage": "1Gi"}},
+            },
+        },
+    )
+    sts = {
+        "apiVersion": "apps/v1",
+        "kind": "StatefulSet",
+        "metadata": {"name": "db"},
+        "spec": {
+            "replicas": 2,
+            "serviceName": "db",
+            "selector": {"matchLabels": {"app": "db"}},
+            "template": {
+                "metadata": {"labels": {"app": "db"}},
+                "spec": {"containers": [{"name": "db", "image": "db:1"}]},
+            },
+            "volumeClaimTemplates": [
+                {
+                    "metadata": {"name": "data"},
+                    "spec": {
+                        "storageClassName": "lazy",
+                        "accessModes": ["ReadWriteOnce"],
+                        "resources": {"requests": {"storage": "2Gi"}},
+                    },
+                }
+            ],
+        },
+    }
+    await http.post("/apis/apps/v1/namespaces/t/statefulsets", sts)
+
+    def done() -> bool:
+        st = (kube_emulator.get("apps/v1", "StatefulSet", "db", "t") or {}).get("status") or {}
+        return st.get("readyReplicas") == 2 and st.get("currentRevision") == st.get("updateRevision")
+
+    await kube_emulator.wait_for(done)
+    assert sorted(p["metadata"]["name"] for p in kube_emulator.list("v1", "Pod", "t")) == ["db-0", "db-1"]
+    claim = kube_emulator.get("v1", "PersistentVolumeClaim", "data-db-0", "t")
+    assert claim["status"]["phase"] == "Bound" and claim["status"]["capacity"] == {"storage": "2Gi"}
+    idle = kube_emulator.get("v1", "PersistentVolumeClaim", "idle", "t")
+    assert idle["status"]["phase"] == "Pending"
+    assert any(e["reason"] == "WaitForFirstConsumer" for e in kube_emulator.events_for("idle", "t"))
+
+
+async def test_default_storage_class_binds_immediately(kube_emulator: Emulator, http: Http, ns: str) -> None:
+    await http.post(
+        "/api/v1/namespaces/t/persistentvolumeclaims",
+        {
+            "apiVersion": "v1",
+            "kind": "PersistentVolumeClaim",
+            "metadata": {"name": "c"},
+            "spec": {"accessModes": ["ReadWriteOnce"], "resources": {"requests": {"storage": "1Gi"}}},
+        },
+    )
+    await kube_emulator.wait_for(
+        lambda: (
+            (kube_emulator.get("v1", "PersistentVolumeClaim", "c", "t") or {}).get("status", {}).get("phase")
+            == "Bound"
+        )
+    )
+
+
+def job(name: str, **pod_meta: Any) -> dict[str, Any]:
+    return {
+        "apiVersion": "batch/v1",
+        "kind": "Job",
+        "metadata": {"name": name},
+        "spec": {
+            "backoffLimit": 1,
+            "template": {
+                "metadata": pod_meta,
+                "spec": {"restartPolicy": "Never", "containers": [{"name": "run", "image": "job:1"}]},
+            },
+        },
+    }
+
+
+async def test_job_completes(kube_emulator: Emulator, http: Http, ns: str) -> None:
+    await http.post("/apis/batch/v1/namespaces/t/jobs", job("ok"))
+    await kube_emulator.wait_for(
+        lambda: cond(kube_emulator.get("batch/v1", "Job", "ok", "t"), "Complete").get("status") == "True"
+    )
+    st = kube_emulator.get("batch/v1", "Job", "ok", "t")["status"]
+    assert st["succeeded"] == 1 and st["completionTime"] and "active" not in st
+
+
+async def test_job_backoff_limit(kube_emulator: Emulator, http: Http, ns: str) -> None:
+    await http.post("/apis/batch/v1/namespaces/t/jobs", job("bad", annotations={"kts-emulator/fail": "exit"}))
+    await kube_emulator.wait_for(
+        lambda: cond(kube_emulator.get("batch/v1", "Job", "bad", "t"), "Failed").get("status") == "True"
+    )
+    c = cond(kube_emulator.get("batch/v1", "Job", "bad", "t"), "Failed")
+    assert c["reason"] == "BackoffLimitExceeded"
+    assert kube_emulator.get("batch/v1", "Job", "bad", "t")["status"]["failed"] == 2
+
+
+async def test_services_get_cluster_ip_and_load_balancer(
+    kube_emulator: Emulator, http: Http, ns: str
+) -> None:
+    svc = {
+        "apiVersion": "v1",
+        "kind": "Service",
+        "metadata": {"name": "web"},
+        "spec": {"type": "LoadBalancer", "selector": {"app": "web"}, "ports": [{"port": 80}]},
+    }
+    status, created = await http.post("/api/v1/namespaces/t/services", svc)
+    assert status == 201
+    assert created["spec"]["clusterIP"] and created["spec"]["ports"][0]["targetPort"] == 80
+    assert created["spec"]["ports"][0]["nodePort"] >= 30000
+    await kube_emulator.wait_for(
+        lambda: (
+            (kube_emulator.get("v1", "Service", "web", "t") or {})
+            .get("status", {})
+            .get("loadBalancer", {})
+            .get("ingress")
+        )
+    )
+    # re-applying without clusterIP keeps it
+    await http.apply("/api/v1/namespaces/t/services/web", svc)
+    assert kube_emulator.get("v1", "Service", "web", "t")["spec"]["clusterIP"] == created["spec"]["clusterIP"]
+
+
+async def test_deployment_selector_must_match(http: Http, ns: str) -> None:
+    d = deployment("web")
+    d["spec"]["selector"] = {"matchLabels": {"app": "other"}}
+    status, err = await http.post(DEP, d)
+    assert status == 422
+    assert err["details"]["causes"][0]["field"] == "spec.template.metadata.labels"

@@ -166,25 +166,43 @@ def run_template(argv: Sequence[str], out: Any) -> None:
     chart = Chart(model)
     namespace = ns.namespace or os.environ.get("HELM_NAMESPACE") or "default"
     try:
-        rendered = chart.render(values, release_name=name, namespace=namespace, is_upgrade=ns.is_upgrade,
-                                kube_version=kube_version, api_versions=api_versions, typed_values=True)
+        processed, rendered = chart.render_release(
+            values, release_name=name, namespace=namespace, is_upgrade=ns.is_upgrade,
+            kube_version=kube_version, api_versions=api_versions, typed_values=True)
     except DependencyError as exc:
         raise CommandError(f"chart dependencies processing failed: {exc}") from None
     except ChartError:
         raise
     except RenderError as exc:
-        raise CommandError(f"{exc}\n\nUse --debug flag to render out invalid YAML") from None
+        suffix = "" if ns.debug else "\n\nUse --debug flag to render out invalid YAML"
+        raise CommandError(f"{exc}{suffix}") from None
     opts = TemplateOptions(include_crds=ns.include_crds, no_hooks=ns.no_hooks, skip_tests=ns.skip_tests,
                            show_only=ns.show_only, output_dir=ns.output_dir,
                            use_release_name=ns.use_release_name, release_name=name)
     try:
-        out.write(assemble(model, rendered, opts))
+        out.write(assemble(processed, rendered, opts))
     except ShowOnlyError as exc:
         raise CommandError(str(exc)) from None
     except OutputError as exc:
-        if ns.debug and exc.partial:
-            out.write(exc.partial)
+        if ns.debug:
+            # With --debug Helm prints what it rendered before reporting the error.
+            out.write(exc.partial.strip(" \t\n\r\v\f") + "\n")
+            raise CommandError(str(exc)) from None
         raise CommandError(f"{exc}\n\nUse --debug flag to render out invalid YAML") from None
+
+
+class _Out:
+    """Writes rendered text as the bytes Helm would print (templates may hold invalid UTF-8)."""
+
+    def write(self, text: str) -> None:
+        data = text.encode("utf-8", "surrogateescape")
+        buffer = getattr(sys.stdout, "buffer", None)
+        if buffer is None:
+            sys.stdout.write(data.decode("utf-8", "replace"))
+            return
+        sys.stdout.flush()
+        buffer.write(data)
+        buffer.flush()
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -204,7 +222,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     from kts.gotemplate.errors import RenderError
 
     try:
-        run_template(args[1:], sys.stdout)
+        run_template(args[1:], _Out())
     except (CommandError, RenderError) as exc:
         sys.stdout.flush()
         sys.stderr.write(f"Error: {exc}\n")

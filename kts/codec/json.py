@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import base64
 import math
+import re
 from typing import Any
 
 from kts.codec.gofloat import format_g, format_json
@@ -60,8 +61,15 @@ class NilList(GoSlice):
 # Marshal
 
 
+_NEEDS_ESCAPE_HTML = re.compile("[\x00-\x1f\"\\\\<>&\u2028\u2029\ud800-\udfff]")
+_NEEDS_ESCAPE = re.compile("[\x00-\x1f\"\\\\\u2028\u2029\ud800-\udfff]")
+_STRING_PLAIN_RUN = re.compile('[^"\\\\\x00-\x1f]+')
+
+
 def quote(s: str, escape_html: bool = True) -> str:
     """A Go JSON string literal."""
+    if (_NEEDS_ESCAPE_HTML if escape_html else _NEEDS_ESCAPE).search(s) is None:
+        return '"' + s + '"'
     out = ['"']
     for ch in s:
         o = ord(ch)
@@ -269,7 +277,7 @@ def _quote_char(c: str) -> str:
     o = ord(c)
     if c == "\\":
         return "'\\\\'"
-    if (c.isprintable() and o != 0xFFFD) or o == 0xFFFD:
+    if c.isprintable():
         return "'" + c + "'"
     special = {"\a": "\\a", "\b": "\\b", "\f": "\\f", "\n": "\\n", "\r": "\\r", "\t": "\\t", "\v": "\\v"}
     if c in special:
@@ -423,8 +431,10 @@ class _Parser:
                 continue
             if ord(c) < 0x20:
                 raise self.error("in string literal")
-            buf.append(c)
-            self.i += 1
+            run = _STRING_PLAIN_RUN.match(s, self.i)
+            assert run is not None
+            buf.append(run.group())
+            self.i = run.end()
 
     def hex4(self) -> int:
         value = 0

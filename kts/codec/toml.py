@@ -272,11 +272,30 @@ def _convert(v: Any, text: str) -> Any:
         return v
     if isinstance(v, int):
         if not -(1 << 63) <= v < (1 << 63):
-            raise GoError(f"toml: line {_line_of(text, str(v))}: {v} is out of range for int64")
+            lineno = _line_of(text, str(v))
+            key = _KEY_ON_LINE.match(text.splitlines()[lineno - 1]) if text.splitlines() else None
+            where = f' (last key "{key.group(1)}")' if key else ""
+            raise GoError(f"toml: line {lineno}{where}: {v} is out of range for int64")
         return Int64(v)
     if isinstance(v, (dt.datetime, dt.date, dt.time)):
         return TomlTime(v)
+    if isinstance(v, float) and math.isinf(v):
+        _check_float_range(text)
     return v
+
+
+_BIG_FLOAT = re.compile(r"(?<![\w.])[+-]?\d[\d_]*(?:\.[\d_]+)?[eE][+-]?\d+")
+_KEY_ON_LINE = re.compile(r"^\s*([A-Za-z0-9_-]+)\s*=")
+
+
+def _check_float_range(text: str) -> None:
+    """Go's ParseFloat refuses literals beyond float64 where tomllib yields infinity."""
+    for lineno, line in enumerate(text.splitlines(), 1):
+        for m in _BIG_FLOAT.finditer(line):
+            if math.isinf(float(m.group().replace("_", ""))):
+                key = _KEY_ON_LINE.match(line)
+                where = f' (last key "{key.group(1)}")' if key else ""
+                raise GoError(f"toml: line {lineno}{where}: {m.group()} is out of range for float64")
 
 
 def _line_of(text: str, needle: str) -> int:
@@ -287,18 +306,143 @@ def _line_of(text: str, needle: str) -> int:
 
 
 _LINE = re.compile(r"\(at line (\d+), column \d+\)|\(at end of document\)")
+_SHORT_TIME = re.compile(r"(?<![\d:.+-])(\d{2}:\d{2})(?![\d:])")
+
+
+def _toml11_to_10(text: str) -> str:
+    """Rewrite the TOML 1.1 forms BurntSushi accepts into TOML 1.0 for ``tomllib``.
+
+    ``\\e`` and ``\\xHH`` escapes, times without seconds, and inline tables spanning lines or
+    ending in a comma. Strings and comments are skipped over, so their text is untouched.
+    """
+    out: list[str] = []
+    i, n = 0, len(text)
+    depth: list[str] = []  # open brackets outside strings: "{" or "["
+    plain_start = 0
+
+    def flush_plain(end: str) -> None:
+        out.append(_SHORT_TIME.sub(r"\1:00", end))
+
+    while i < n:
+        c = text[i]
+        if c in "\"'":
+            flush_plain(text[plain_start:i])
+            quote = text[i:i + 3] if text[i:i + 3] in ('"""', "'''") else c
+            j = i + len(quote)
+            body: list[str] = []
+            while j < n and not text.startswith(quote, j):
+                if c == '"' and text[j] == "\\" and j + 1 < n:
+                    esc = text[j + 1]
+                    if esc == "e":
+                        body.append("\\u001b")
+                        j += 2
+                        continue
+                    if esc == "x" and re.fullmatch(r"[0-9a-fA-F]{2}", text[j + 2:j + 4]):
+                        body.append("\\u00" + text[j + 2:j + 4])
+                        j += 4
+                        continue
+                    body.append(text[j:j + 2])
+                    j += 2
+                    continue
+                if len(quote) == 1 and text[j] == "\n":
+                    break
+                body.append(text[j])
+                j += 1
+            if len(quote) == 3:
+                while text.startswith(c, j + len(quote)) and text[j + len(quote):j + len(quote) + 1] == c:
+                    body.append(c)
+                    j += 1
+            end = min(n, j + len(quote)) if j < n and text.startswith(quote, j) else j
+            out.append(quote + "".join(body) + text[j:end])
+            i = end
+            plain_start = i
+            continue
+        if c == "#":
+            k = text.find("\n", i)
+            k = n if k < 0 else k
+            flush_plain(text[plain_start:i])
+            if not (depth and depth[-1] == "{"):
+                out.append(text[i:k])
+            i = k
+            plain_start = i
+            continue
+        if c in "[{":
+            depth.append(c)
+        elif c in "]}" and depth:
+            if c == "}" and depth[-1] == "{":
+                # drop a trailing comma before the closing brace
+                flush_plain(text[plain_start:i])
+                plain_start = i
+                joined = "".join(out).rstrip(" \t\r\n")
+                if joined.endswith(","):
+                    out[:] = [joined[:-1]]
+            depth.pop()
+        elif c == "\n" and depth and depth[-1] == "{":
+            flush_plain(text[plain_start:i])
+            out.append(" ")
+            i += 1
+            plain_start = i
+            continue
+        i += 1
+    flush_plain(text[plain_start:])
+    return "".join(out)
 
 
 def loads(text: str) -> dict[str, Any]:
     """``toml.Unmarshal`` into ``map[string]interface{}``; raises GoError on bad input."""
     try:
-        data = tomllib.loads(text)
+        data = tomllib.loads(_toml11_to_10(text))
     except tomllib.TOMLDecodeError as exc:
-        msg = str(exc)
-        m = _LINE.search(msg)
-        line = int(m.group(1)) if m and m.group(1) else max(1, text.count("\n") + 1)
-        raise GoError(f"toml: line {line}: {_LINE.sub('', msg).strip()}") from None
+        raise GoError(_go_decode_error(text, exc)) from None
     return _convert(data, text)
+
+
+_TABLE_HEADER = re.compile(r"^\s*\[\[?\s*([^\]]+?)\s*\]\]?")
+_VALID_ESCAPES = set('btnfr"\\uUex')
+
+
+def _go_decode_error(text: str, exc: tomllib.TOMLDecodeError) -> str:
+    """BurntSushi's wording for the common failures tomllib reports (others keep tomllib's)."""
+    msg = str(exc)
+    m = _LINE.search(msg)
+    lines = text.splitlines() or [""]
+    at_end = m is None or m.group(1) is None
+    lineno = len(lines) if at_end else int(m.group(1))  # type: ignore[union-attr]
+    column = 0 if at_end else int(re.search(r"column (\d+)", msg).group(1))  # type: ignore[union-attr]
+    problem = _LINE.sub("", msg).strip()
+    line = lines[lineno - 1] if 0 < lineno <= len(lines) else ""
+    key_m = _KEY_ON_LINE.match(line)
+    key = key_m.group(1) if key_m else None
+    table = ""
+    for prev in lines[:lineno - 1]:
+        h = _TABLE_HEADER.match(prev)
+        if h:
+            table = h.group(1).replace(" ", "")
+    full_key = f"{table}.{key}" if table and key else key
+    last = f' (last key "{full_key}")' if full_key else ""
+    if problem == "Cannot overwrite a value" and full_key:
+        return f"toml: line {lineno}{last}: Key '{full_key}' has already been defined."
+    declared = re.match(r"Cannot declare \((.*)\) twice", problem)
+    if declared:
+        parts = re.findall(r"'([^']*)'", declared.group(1))
+        return f"toml: line {lineno}: Key '{'.'.join(parts)}' has already been defined."
+    if problem == "Invalid value" and at_end:
+        return f"toml: line {lineno}{last}: unexpected EOF; expected value"
+    if problem.startswith("Expected '=' after a key") and at_end:
+        return f"toml: line {lineno}: unexpected EOF; expected key separator '='"
+    if problem.startswith("Expected newline or end of document") and 0 < column <= len(line):
+        ch = line[column - 1]
+        if ch.isalpha():
+            return (f"toml: line {lineno}: expected a top-level item to end with a newline, comment, "
+                    f"or EOF, but got '{ch}' instead")
+    if problem == "Invalid statement" and line.lstrip().startswith("="):
+        return f"toml: line {lineno}: unexpected '=': key name appears blank"
+    if problem.startswith("Unescaped '\\' in a string"):
+        esc = next((line[i:i + 2] for i in range(len(line) - 1)
+                    if line[i] == "\\" and line[i + 1] not in _VALID_ESCAPES), None)
+        if esc:
+            return f"toml: line {lineno}{last}: invalid escape in string '{esc}'"
+    return f"toml: line {lineno}: {problem}"
 
 
 __all__ = ["TomlTime", "dumps", "loads"]

@@ -204,17 +204,33 @@ def read_values(text: str) -> dict[str, Any]:
     return unmarshal(text, "map") or {}
 
 
-def __getattr__(name: str) -> Any:
-    # The writers live in their own module; keep ``kts.codec.yaml.to_yaml`` the public name.
-    if name in ("to_yaml", "to_yaml_pretty", "marshal"):
-        from kts.codec import yaml_dump
+def marshal(value: Any) -> str:
+    """``sigs.k8s.io/yaml.Marshal(value)`` (JSON first, then go-yaml v2), trailing newline kept."""
+    from kts.codec import yaml_dump
 
-        return getattr(yaml_dump, name)
-    if name in ("load_manifest_head", "SimpleHead"):
-        from kts.codec import yaml_head
-
-        return getattr(yaml_head, name)
-    raise AttributeError(name)
+    return yaml_dump.marshal(value)
 
 
-__all__ = ["YAMLError", "load_values", "merge_maps", "read_values", "split_documents", "unmarshal"]
+def to_yaml(value: Any) -> str:
+    """Helm's ``toYaml`` text (``Marshal`` minus the final newline); raises YAMLError."""
+    from kts.codec import yaml_dump
+
+    return yaml_dump.to_yaml(value)
+
+
+def to_yaml_pretty(value: Any) -> str:
+    """Helm's ``toYamlPretty`` text (go-yaml v3, indent 2, no folding); raises YAMLError."""
+    from kts.codec import yaml_dump
+
+    return yaml_dump.to_yaml_pretty(value)
+
+
+def load_manifest_head(text: str) -> Any:
+    """Helm's ``SimpleHead`` parse of one manifest document (see ``kts.codec.yaml_head``)."""
+    from kts.codec import yaml_head
+
+    return yaml_head.load_manifest_head(text)
+
+
+__all__ = ["YAMLError", "load_manifest_head", "load_values", "marshal", "merge_maps", "read_values",
+           "split_documents", "to_yaml", "to_yaml_pretty", "unmarshal"]

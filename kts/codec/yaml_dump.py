@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import functools
 import math
+import re
 from typing import Any
 
 from kts.codec import json as gojson
@@ -31,9 +32,7 @@ class _TextNumberParser(gojson._Parser):
         return _Number(self.s[start:self.i])
 
 
-def _reader_rejects(ch: str) -> bool:
-    o = ord(ch)
-    return (0x7F <= o <= 0x9F and o != 0x85) or o in (0xFFFE, 0xFFFF) or 0xD800 <= o <= 0xDFFF
+_READER_REJECTS = re.compile("[\x7f-\x84\x86-\x9f\ufffe\uffff\ud800-\udfff]")
 
 
 def _check_readable(value: Any) -> None:
@@ -49,7 +48,7 @@ def _check_readable(value: Any) -> None:
         for v in value:
             _check_readable(v)
     for t in texts:
-        if any(_reader_rejects(c) for c in t):
+        if _READER_REJECTS.search(t):
             raise YAMLError("error converting JSON to YAML: yaml: control characters are not allowed")
 
 

@@ -7,12 +7,17 @@ libyaml's, so quoting choices, 80-column folding and block-scalar hints come out
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
 PLAIN, SINGLE, DOUBLE, LITERAL = "plain", "single", "double", "literal"
 
 _BREAKS = "\r\n\x85\u2028\u2029"
+
+
+_SIMPLE_PLAIN = re.compile(r"(?!\.\.\.)[A-Za-z0-9_/.=+~$()^;<\\][A-Za-z0-9_/.=+~$()^;<>\\'\"*&!|%@`-]*\Z")
+_NOT_PRINTABLE = re.compile("[^\n\x20-\x7e\xa0-\ud7ff\ue000-\ufefe\uff00-\ufffd]")
 
 
 def is_printable(ch: str) -> bool:
@@ -47,6 +52,8 @@ def analyze(value: str, v3: bool = False) -> _Analysis:
     """yaml_emitter_analyze_scalar (unicode output enabled); v3 lets tabs into block scalars."""
     if not value:
         return _Analysis(False, False, True, True, False)
+    if _SIMPLE_PLAIN.match(value):
+        return _Analysis()
     block_ind = flow_ind = False
     line_breaks = special = tabs = False
     leading_space = leading_break = trailing_space = trailing_break = False
@@ -78,7 +85,7 @@ def analyze(value: str, v3: bool = False) -> _Analysis:
                 flow_ind = block_ind = True
         if v3 and ch == "\t":
             tabs = True
-        elif not is_printable(ch):
+        elif _NOT_PRINTABLE.match(ch):
             special = True
         if ch == " ":
             if i == 0:
@@ -298,6 +305,12 @@ class Emitter:
     def write_plain(self, value: str, allow_breaks: bool) -> None:
         if not self.whitespace:
             self.put(" ")
+        if " " not in value and not any(b in value for b in _BREAKS):
+            self.out.append(value)
+            self.column += len(value)
+            self.whitespace = False
+            self.indention = False
+            return
         spaces = breaks = False
         n = len(value)
         for i, ch in enumerate(value):

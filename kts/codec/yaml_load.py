@@ -45,10 +45,88 @@ class _EventSource(pyyaml.reader.Reader, pyyaml.scanner.Scanner, pyyaml.parser.P
     """PyYAML's reader, scanner and parser, with libyaml's rules where PyYAML departs from them
     (tabs as separators, tabs and ``:`` inside plain scalars)."""
 
+    # go-yaml knows ``\\'`` but not ``\\/`` in double-quoted scalars.
+    ESCAPE_REPLACEMENTS = {**{k: v for k, v in pyyaml.scanner.Scanner.ESCAPE_REPLACEMENTS.items()
+                              if k != "/"}, "'": "'"}
+
     def __init__(self, text: str) -> None:
         pyyaml.reader.Reader.__init__(self, text)
         pyyaml.scanner.Scanner.__init__(self)
         pyyaml.parser.Parser.__init__(self)
+
+    def scan_yaml_directive_value(self, start_mark: Any) -> tuple[int, int]:
+        while self.peek() in " \t":
+            self.forward()
+        major = self.scan_yaml_directive_number(start_mark)
+        if self.peek() != ".":
+            raise pyyaml.scanner.ScannerError(
+                "while scanning a directive", start_mark,
+                f"expected a digit or '.', but found {self.peek()!r}", self.get_mark())
+        self.forward()
+        return major, self.scan_yaml_directive_number(start_mark)
+
+    def scan_directive_ignored_line(self, start_mark: Any) -> None:
+        while self.peek() in " \t":
+            self.forward()
+        if self.peek() == "#":
+            while self.peek() not in "\0\r\n\x85\u2028\u2029":
+                self.forward()
+        ch = self.peek()
+        if ch not in "\0\r\n\x85\u2028\u2029":
+            raise pyyaml.scanner.ScannerError(
+                "while scanning a directive", start_mark,
+                f"expected a comment or a line break, but found {ch!r}", self.get_mark())
+        self.scan_line_break()
+
+    def process_directives(self) -> Any:
+        # go-yaml accepts only %YAML 1.1 (PyYAML merely warns about other minor versions).
+        start = self.peek_token().start_mark
+        result = super().process_directives()
+        if self.yaml_version not in (None, (1, 1)):
+            raise pyyaml.parser.ParserError(None, None, "found incompatible YAML document", start)
+        return result
+
+    def scan_block_scalar_indicators(self, start_mark: Any) -> tuple[bool | None, int | None]:
+        # libyaml lets a comment or blanks follow the indicators directly.
+        chomping: bool | None = None
+        increment: int | None = None
+        ch = self.peek()
+        if ch in "+-":
+            chomping = ch == "+"
+            self.forward()
+            ch = self.peek()
+            if ch in "0123456789":
+                increment = int(ch)
+                if increment == 0:
+                    raise pyyaml.scanner.ScannerError(
+                        "while scanning a block scalar", start_mark,
+                        "expected indentation indicator in the range 1-9, but found 0", self.get_mark())
+                self.forward()
+        elif ch in "0123456789":
+            increment = int(ch)
+            if increment == 0:
+                raise pyyaml.scanner.ScannerError(
+                    "while scanning a block scalar", start_mark,
+                    "expected indentation indicator in the range 1-9, but found 0", self.get_mark())
+            self.forward()
+            ch = self.peek()
+            if ch in "+-":
+                chomping = ch == "+"
+                self.forward()
+        return chomping, increment
+
+    def scan_block_scalar_ignored_line(self, start_mark: Any) -> None:
+        while self.peek() in " \t":
+            self.forward()
+        if self.peek() == "#":
+            while self.peek() not in "\0\r\n\x85\u2028\u2029":
+                self.forward()
+        ch = self.peek()
+        if ch not in "\0\r\n\x85\u2028\u2029":
+            raise pyyaml.scanner.ScannerError(
+                "while scanning a block scalar", start_mark,
+                f"expected a comment or a line break, but found {ch!r}", self.get_mark())
+        self.scan_line_break()
 
     def scan_to_next_token(self) -> None:
         found = False
@@ -150,11 +228,14 @@ _PROBLEMS: list[tuple[str, str]] = [
     (r"expected alphabetic or numeric character", "did not find expected alphabetic or numeric character"),
     (r"invalid indentation or unclosed", "did not find expected ',' or ']'"),
     (r"found duplicate YAML directive", "found duplicate %YAML directive"),
+    (r"expected a digit or ' '", "did not find expected comment or line break"),
+    (r"expected a digit or '\.'", "did not find expected digit or '.' character"),
+    (r"expected a digit, but found", "did not find expected version number"),
     (r"found incompatible YAML document", "found incompatible YAML document"),
     (r"duplicate tag handle", "found duplicate %TAG directive"),
     (r"expected '>'", "did not find the expected '>'"),
     (r"expected ' ', but found", "did not find expected whitespace or line break"),
-    (r"expected URI", "did not find expected tag URI"),
+    (r"expected URI", "did not find expected whitespace or line break"),
     (r"unacceptable character", "control characters are not allowed"),
 ]
 
@@ -180,7 +261,8 @@ def _translate(exc: pyyaml.MarkedYAMLError, last_event: Any = None, source: str 
     if isinstance(exc, pyyaml.reader.ReaderError):
         return GoYAMLError("yaml: " + text, None)
     mark = exc.problem_mark
-    if (not scanner and mark is not None and mark.index >= len(source) and mark.column != 0):
+    at_end = mark is not None and mark.index >= len(source) and mark.column != 0
+    if at_end and (not scanner or text == "could not find expected ':'"):
         # libyaml ends the stream on a fresh line when the text lacks a final line break.
         problem_line += 1
     line = 0
@@ -193,11 +275,36 @@ def _translate(exc: pyyaml.MarkedYAMLError, last_event: Any = None, source: str 
     return GoYAMLError("yaml: " + text, None)
 
 
+try:
+    from yaml._yaml import CParser as _CParser
+except ImportError:  # PyYAML built without libyaml
+    _CParser = None
+
+_EMPTY_FLOW = re.compile(r"\[\]|\{\}")
+_DIRECTIVE = re.compile(r"^%", re.MULTILINE)
+
+
+def _fast_path_ok(text: str) -> bool:
+    """Whether the C libyaml parser may stand in for go-yaml's older port of it.
+
+    Newer libyaml reads ``?`` and ``:`` inside flow collections differently, accepts
+    ``%YAML 1.2`` and the ``\\/`` escape, and go-yaml treats tabs its own way, so only texts
+    free of those constructs take the fast path (errors are always re-parsed by the Python
+    path for go-yaml's exact messages).
+    """
+    if _CParser is None or "\t" in text or "?" in text or "\\/" in text or _DIRECTIVE.search(text):
+        return False
+    if "[" in text or "{" in text:
+        stripped = _EMPTY_FLOW.sub("", text)
+        return "[" not in stripped and "{" not in stripped
+    return True
+
+
 class _Composer:
     """go-yaml's parser.go: events to nodes; an anchor names the latest node defining it."""
 
-    def __init__(self, text: str) -> None:
-        self.src = _EventSource(text)
+    def __init__(self, text: str, fast: bool = False) -> None:
+        self.src = _CParser(text) if fast else _EventSource(text)
         self.anchors: dict[str, Node] = {}
         self.last_event: Any = None
 
@@ -260,8 +367,56 @@ def _tag(tag: str | None) -> str:
     return tag or ""
 
 
+_READER_BAD = re.compile("[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def _reader_check(text: str) -> None:
+    """go-yaml's reader: raw bytes that are not UTF-8 (surrogate-escaped) and control characters."""
+    m = _READER_BAD.search(text)
+    if m is None:
+        return
+    if not "\udc80" <= m.group() <= "\udcff":
+        raise GoYAMLError("yaml: control characters are not allowed")
+    data = text[m.start():].encode("utf-8", "surrogateescape")
+    i = 0
+    while i < len(data):
+        b = data[i]
+        if b < 0x80:
+            width, value = 1, b
+        elif b & 0xE0 == 0xC0:
+            width, value = 2, b & 0x1F
+        elif b & 0xF0 == 0xE0:
+            width, value = 3, b & 0x0F
+        elif b & 0xF8 == 0xF0:
+            width, value = 4, b & 0x07
+        else:
+            raise GoYAMLError("yaml: invalid leading UTF-8 octet")
+        if i + width > len(data):
+            raise GoYAMLError("yaml: incomplete UTF-8 octet sequence")
+        for k in range(1, width):
+            t = data[i + k]
+            if t & 0xC0 != 0x80:
+                raise GoYAMLError("yaml: invalid trailing UTF-8 octet")
+            value = (value << 6) + (t & 0x3F)
+        if not (width == 1 or (width == 2 and value >= 0x80) or (width == 3 and value >= 0x800)
+                or (width == 4 and value >= 0x10000)):
+            raise GoYAMLError("yaml: invalid length of a UTF-8 sequence")
+        if 0xD800 <= value <= 0xDFFF or value > 0x10FFFF:
+            raise GoYAMLError("yaml: invalid Unicode character")
+        if not (value in (0x09, 0x0A, 0x0D, 0x85) or 0x20 <= value <= 0x7E or 0xA0 <= value <= 0xD7FF
+                or 0xE000 <= value <= 0xFFFD or 0x10000 <= value <= 0x10FFFF):
+            raise GoYAMLError("yaml: control characters are not allowed")
+        i += width
+
+
 def parse_first_document(text: str) -> Node | None:
     """The node tree of the first document (later documents are never read), or None."""
+    _reader_check(text)
+    if _fast_path_ok(text):
+        try:
+            return _Composer(text, fast=True).first_document()
+        except (pyyaml.YAMLError, GoYAMLError):
+            pass
     composer = _Composer(text)
     try:
         return composer.first_document()
@@ -392,6 +547,7 @@ class Decoder:
             self.alias_depth += 1
             assert n.alias is not None
             self.decode_count += 1
+            self.alias_count += 1
             self.mapping_into(n.alias, out)
             self.alias_depth -= 1
             self.active_aliases.discard(id(n))
@@ -435,7 +591,9 @@ def decode_first_document(text: str) -> Any:
     node = parse_first_document(text)
     if node is None:
         return None
-    return Decoder().decode(node)
+    decoder = Decoder()
+    decoder.decode_count = 1  # go-yaml counts the document node too
+    return decoder.decode(node)
 
 
 __all__ = ["STR", "Decoder", "GoYAMLError", "Key", "Node", "decode_first_document",

@@ -50,6 +50,19 @@ class ExecError(RenderError):
         super().__init__(message, template=template, line=line, column=column, text=text)
 
     @property
+    def names(self) -> list[str]:
+        """The executing template names from this error down its chain of nested causes."""
+        out: list[str] = []
+        seen: set[int] = set()
+        err: BaseException | None = self
+        while err is not None and id(err) not in seen:
+            seen.add(id(err))
+            if isinstance(err, ExecError) and err.name:
+                out.append(err.name)
+            err = getattr(err, "cause", None) or err.__cause__
+        return out
+
+    @property
     def location(self) -> str:
         """``NAME:LINE:COL`` of the failing node (empty when unknown)."""
         return f"{self.template}:{self.line}:{self.column}" if self.node or self.line else ""

@@ -13,7 +13,17 @@ from typing import Any, NoReturn
 
 from kts.gotemplate.errors import ExecError
 from kts.gotemplate.fmt import format_value
-from kts.gotemplate.gotypes import GoError, GoFunc, GoInt, GoMap, GoObject, GoSlice, Uint8, go_type_of
+from kts.gotemplate.gotypes import (
+    GoError,
+    GoFunc,
+    GoInt,
+    GoMap,
+    GoObject,
+    GoSlice,
+    Signature,
+    Uint8,
+    go_type_of,
+)
 from kts.gotemplate.nodes import (
     ActionNode,
     BoolNode,
@@ -144,10 +154,13 @@ def missing_key(ctx: Ctx, recv: dict, name: str) -> Any:
     return NOVALUE
 
 
-def _static_type(ctx: Ctx, recv: Any, prev: Any) -> str:
+def _static_type(ctx: Ctx, recv: Any, prev: Any, prev_name: str) -> str:
     """The static Go type of a receiver, for "can't evaluate field" errors."""
     if prev is _IFACE or (prev is _RANGE and ctx.elem_iface):
         return "interface {}"
+    methods = getattr(prev, "go_methods", None)
+    if methods and prev_name in methods:
+        return methods[prev_name].result
     if type(prev) is dict or (isinstance(prev, GoMap) and prev.elem in INTERFACE_TYPES):
         return "interface {}"
     if isinstance(prev, (list, GoSlice)) and go_type_of(prev) == "[]interface {}":
@@ -161,7 +174,7 @@ _RANGE: Any = object()  # the first receiver is a range element: see ctx.elem_if
 
 
 def eval_field(ctx: Ctx, v: list, dot: Any, name: str, node: Node, args: list | None, final: Any,
-               recv: Any, prev: Any) -> Any:
+               recv: Any, prev: Any, prev_name: str = "") -> Any:
     """Go's evalField: method, struct field or map key ``name`` of ``recv``."""
     if recv is NOVALUE:
         if ctx.missingkey == "error":
@@ -185,7 +198,7 @@ def eval_field(ctx: Ctx, v: list, dot: Any, name: str, node: Node, args: list | 
         if has_args:
             ctx.fail(f"{name} has arguments but cannot be invoked as function")
         return getattr(recv, name)
-    ctx.fail(f"can't evaluate field {name} in type {_static_type(ctx, recv, prev)}")
+    ctx.fail(f"can't evaluate field {name} in type {_static_type(ctx, recv, prev, prev_name)}")
 
 
 def validate_type(ctx: Ctx, value: Any, typ: str | None) -> Any:
@@ -315,7 +328,15 @@ def call(ctx: Ctx, v: list, dot: Any, fn: GoFunc, name: str, node: Node, args: l
         if has_final:
             val = final
         return val
-    argv = [a(ctx, v, dot, t) for a, t in zip(args, types, strict=True)]
+    n = len(args)
+    if n == 0:
+        argv = []
+    elif n == 1:
+        argv = [args[0](ctx, v, dot, types[0])]
+    elif n == 2:
+        argv = [args[0](ctx, v, dot, types[0]), args[1](ctx, v, dot, types[1])]
+    else:
+        argv = [a(ctx, v, dot, t) for a, t in zip(args, types, strict=True)]
     if has_final:
         argv.append(validate_type(ctx, final, tfinal))
     if builtin and name == "call":
@@ -487,7 +508,7 @@ class Compiler:
         mark = len(self.scope.names)
         decl = n.pipe.decl
         pipe = self.pipeline(n.pipe, range_decl=True)
-        slots = [self._range_slot(d.ident[0], n.pipe.is_assign) for d in decl]
+        slots = [self._slot_of(d.ident[0]) for d in decl]
         if len(decl) == 2 and not n.pipe.is_assign:
             # The index (or key) variable holds a concrete int or string.
             for i, (vname, vslot, _) in enumerate(self.scope.names):
@@ -556,7 +577,7 @@ class Compiler:
 
         return run_range
 
-    def _range_slot(self, name: str, is_assign: bool) -> int:
+    def _slot_of(self, name: str) -> int:
         found = self.resolve(name)
         if found is None:
             return -1
@@ -579,10 +600,10 @@ class Compiler:
             ctx.name = name
             try:
                 tmpl.run(ctx, newdot)
-            except RecursionError as exc:
+            except RecursionError:
                 ctx.name = saved
                 ctx.node = n
-                ctx.fail(f"exceeded maximum template depth ({MAX_EXEC_DEPTH})", exc)
+                ctx.fail(f"exceeded maximum template depth ({MAX_EXEC_DEPTH})")
             ctx.depth -= 1
             ctx.name = saved
 
@@ -635,7 +656,7 @@ class Compiler:
         first = cmd.args[0]
         rest = cmd.args[1:]
         if isinstance(first, FieldNode):
-            return self.field_chain(first, first.ident, None, rest, self.scope.dot_iface)
+            return self.field_chain(first, first.ident, rest, self.scope.dot_iface)
         if isinstance(first, ChainNode):
             return self.chain(first, rest)
         if isinstance(first, IdentifierNode):
@@ -712,7 +733,7 @@ class Compiler:
             fn = arg_nil
         elif isinstance(n, (FieldNode, VariableNode, PipeNode, IdentifierNode, ChainNode)):
             if isinstance(n, FieldNode):
-                ev = self.field_chain(n, n.ident, None, [], self.scope.dot_iface, as_arg=True)
+                ev = self.field_chain(n, n.ident, [], self.scope.dot_iface)
             elif isinstance(n, VariableNode):
                 ev = self.variable(n, [])
             elif isinstance(n, PipeNode):
@@ -739,6 +760,7 @@ class Compiler:
             cache: dict[str | None, Any] = {}
 
             def arg_literal(ctx: Ctx, v: list, dot: Any, typ: str | None) -> Any:
+                ctx.node = n
                 if typ in cache:
                     return cache[typ]
                 val = literal_arg(ctx, n, typ or "interface {}")
@@ -759,6 +781,8 @@ class Compiler:
             fn = ctx.funcs.get(name)
             if fn is None:
                 ctx.fail(f"{quote(name)} is not a defined function")
+            if type(fn) is not GoFunc and not isinstance(fn, GoFunc):
+                fn = _plain_function(fn, name)
             return call(ctx, v, dot, fn, name, node, args, final, getattr(fn, "builtin", False))
 
         return run_function
@@ -776,13 +800,13 @@ class Compiler:
         slot, from_range = found
         if len(n.ident) == 1:
             def run_var(ctx: Ctx, v: list, dot: Any, final: Any) -> Any:
+                ctx.node = n
                 if has_rest or final is not MISSING:
-                    ctx.node = n
                     ctx.fail(f"can't give argument to non-function {n.ident[0]}")
                 return v[slot]
 
             return run_var
-        chain = self.field_chain(n, n.ident[1:], None, rest, from_range)
+        chain = self.field_chain(n, n.ident[1:], rest, from_range)
 
         def run_var_chain(ctx: Ctx, v: list, dot: Any, final: Any) -> Any:
             ctx.node = n
@@ -792,7 +816,7 @@ class Compiler:
 
     def chain(self, n: ChainNode, rest: list[Node]) -> Cmd:
         inner = self.arg(n.node)
-        fields = self.field_chain(n, n.field, None, rest, False)
+        fields = self.field_chain(n, n.field, rest, False)
 
         def run_chain(ctx: Ctx, v: list, dot: Any, final: Any) -> Any:
             ctx.node = n
@@ -801,8 +825,7 @@ class Compiler:
 
         return run_chain
 
-    def field_chain(self, node: Node, names: list[str], _unused: Any, rest: list[Node],
-                    first_iface: bool, as_arg: bool = False) -> Any:
+    def field_chain(self, node: Node, names: list[str], rest: list[Node], first_iface: bool) -> Any:
         """Go's evalFieldChain. For FieldNode the receiver is dot; otherwise it is passed in."""
         args = self.args(rest)
         first_prev = _RANGE if first_iface else _CONCRETE
@@ -812,6 +835,7 @@ class Compiler:
 
         def walk(ctx: Ctx, v: list, dot: Any, recv: Any, final: Any) -> Any:
             prev = first_prev
+            prev_name = ""
             for name in head:
                 if type(recv) is dict:
                     try:
@@ -819,15 +843,16 @@ class Compiler:
                     except KeyError:
                         nxt = missing_key(ctx, recv, name)
                 else:
-                    nxt = eval_field(ctx, v, dot, name, node, None, MISSING, recv, prev)
+                    nxt = eval_field(ctx, v, dot, name, node, None, MISSING, recv, prev, prev_name)
                 prev = recv
+                prev_name = name
                 recv = nxt
             if type(recv) is dict and not args and final is MISSING:
                 try:
                     return recv[last]
                 except KeyError:
                     return missing_key(ctx, recv, last)
-            return eval_field(ctx, v, dot, last, node, args, final, recv, prev)
+            return eval_field(ctx, v, dot, last, node, args, final, recv, prev, prev_name)
 
         if is_field:
             def run_field(ctx: Ctx, v: list, dot: Any, final: Any) -> Any:
@@ -840,6 +865,14 @@ class Compiler:
             return walk(ctx, v, dot, recv, final)
 
         return run_recv
+
+
+_ANY_ARGS = Signature((), "interface {}")
+
+
+def _plain_function(fn: Any, name: str) -> GoFunc:
+    """A Python callable registered without a signature takes any arguments as interface {}."""
+    return GoFunc(fn, _ANY_ARGS, name)
 
 
 def _noop(ctx: Ctx, v: list, dot: Any) -> None:

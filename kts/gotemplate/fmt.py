@@ -426,7 +426,11 @@ class _Printer:
         if isinstance(v, bool):
             self.fmt_bool(v, verb)
         elif isinstance(v, int):
-            self.fmt_int(v, verb)
+            stringer = getattr(v, "go_string", None) if isinstance(v, GoInt) else None
+            if stringer is not None and not self.erroring and not self.sharp_v and verb in "vsxXq":
+                self.fmt_string(stringer(), verb)
+            else:
+                self.fmt_int(v, verb)
         elif isinstance(v, float):
             self.fmt_float_verb(v, verb)
         elif isinstance(v, str):

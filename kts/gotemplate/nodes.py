@@ -309,6 +309,11 @@ class TemplateNode(Node):
         return s + "}}"
 
 
+# unicode.IsSpace: Latin-1 spaces plus the Unicode White_Space characters above Latin-1.
+_GO_SPACE = (" \t\n\v\f\r\x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007"
+             "\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000")
+
+
 def is_empty_tree(n: Node | None) -> bool:
     """Go's ``parse.IsEmptyTree``: only whitespace text and comments."""
     if n is None:
@@ -316,5 +321,5 @@ def is_empty_tree(n: Node | None) -> bool:
     if isinstance(n, ListNode):
         return all(is_empty_tree(x) for x in n.nodes)
     if isinstance(n, TextNode):
-        return n.text.strip(" \t\r\n\v\f\x85\xa0") == ""
+        return n.text.strip(_GO_SPACE) == ""
     return isinstance(n, CommentNode)

@@ -68,32 +68,48 @@ def go_runes(s: str) -> list[int]:
 _PRINT_CATEGORIES = frozenset("LMNPS")
 
 
-def is_print(r: int) -> bool:
-    """Go's ``strconv.IsPrint``: letters, marks, numbers, punctuation, symbols and U+0020.
+def go_category(c: str) -> str:
+    """The Unicode general category Go (Unicode 15.0) gives a character.
 
-    Go follows Unicode 15.0; code points assigned after the Unicode version of this
-    Python fall back to Go's data in ``_UNICODE15_PRINT``.
+    Code points assigned in Unicode 15.0 that this Python's tables (older) lack come from
+    ``_UNICODE15_CATEGORIES``.
     """
+    cat = unicodedata.category(c)
+    if cat == "Cn" and unicodedata.unidata_version < "15":
+        r = ord(c)
+        for lo, hi, new_cat in _UNICODE15_CATEGORIES:
+            if lo <= r <= hi:
+                return new_cat
+    return cat
+
+
+def is_print(r: int) -> bool:
+    """Go's ``strconv.IsPrint``: letters, marks, numbers, punctuation, symbols and U+0020."""
     if r < 0x80:
         return 0x20 <= r < 0x7F
     if not valid_rune(r):
         return False
-    cat = unicodedata.category(chr(r))
-    if cat == "Cn" and unicodedata.unidata_version < "15":
-        return any(lo <= r <= hi for lo, hi in _UNICODE15_PRINT)
-    return cat[0] in _PRINT_CATEGORIES
+    return go_category(chr(r))[0] in _PRINT_CATEGORIES
 
 
-# Printable code points new in Unicode 15.0 (unassigned in Unicode 14.0).
-_UNICODE15_PRINT: tuple[tuple[int, int], ...] = (
-    (0xCF3, 0xCF3), (0xECE, 0xECE), (0x10EFD, 0x10EFF), (0x1123F, 0x11241), (0x11B00, 0x11B09),
-    (0x11F00, 0x11F10), (0x11F12, 0x11F3A), (0x11F3E, 0x11F59), (0x1342F, 0x1342F),
-    (0x13440, 0x13455), (0x1B132, 0x1B132), (0x1B155, 0x1B155), (0x1D2C0, 0x1D2D3),
-    (0x1DF25, 0x1DF2A), (0x1E030, 0x1E06D), (0x1E08F, 0x1E08F), (0x1E4D0, 0x1E4F9),
-    (0x1F6DC, 0x1F6DC), (0x1F774, 0x1F776), (0x1F77B, 0x1F77F), (0x1F7D9, 0x1F7D9),
-    (0x1FA75, 0x1FA77), (0x1FA87, 0x1FA88), (0x1FAAD, 0x1FAAF), (0x1FABB, 0x1FABD),
-    (0x1FABF, 0x1FABF), (0x1FACE, 0x1FACF), (0x1FADA, 0x1FADB), (0x1FAE8, 0x1FAE8),
-    (0x1FAF7, 0x1FAF8), (0x2B739, 0x2B739), (0x31350, 0x323AF),
+# Code points new in Unicode 15.0 (unassigned in Unicode 14.0) with their categories.
+_UNICODE15_CATEGORIES: tuple[tuple[int, int, str], ...] = (
+    (0xCF3, 0xCF3, "Mc"), (0xECE, 0xECE, "Mn"), (0x10EFD, 0x10EFF, "Mn"), (0x1123F, 0x11240, "Lo"),
+    (0x11241, 0x11241, "Mn"), (0x11B00, 0x11B09, "Po"), (0x11F00, 0x11F01, "Mn"),
+    (0x11F02, 0x11F02, "Lo"), (0x11F03, 0x11F03, "Mc"), (0x11F04, 0x11F10, "Lo"),
+    (0x11F12, 0x11F33, "Lo"), (0x11F34, 0x11F35, "Mc"), (0x11F36, 0x11F3A, "Mn"),
+    (0x11F3E, 0x11F3F, "Mc"), (0x11F40, 0x11F40, "Mn"), (0x11F41, 0x11F41, "Mc"),
+    (0x11F42, 0x11F42, "Mn"), (0x11F43, 0x11F4F, "Po"), (0x11F50, 0x11F59, "Nd"),
+    (0x1342F, 0x1342F, "Lo"), (0x13439, 0x1343F, "Cf"), (0x13440, 0x13440, "Mn"),
+    (0x13441, 0x13446, "Lo"), (0x13447, 0x13455, "Mn"), (0x1B132, 0x1B132, "Lo"),
+    (0x1B155, 0x1B155, "Lo"), (0x1D2C0, 0x1D2D3, "No"), (0x1DF25, 0x1DF2A, "Ll"),
+    (0x1E030, 0x1E06D, "Lm"), (0x1E08F, 0x1E08F, "Mn"), (0x1E4D0, 0x1E4EA, "Lo"),
+    (0x1E4EB, 0x1E4EB, "Lm"), (0x1E4EC, 0x1E4EF, "Mn"), (0x1E4F0, 0x1E4F9, "Nd"),
+    (0x1F6DC, 0x1F6DC, "So"), (0x1F774, 0x1F776, "So"), (0x1F77B, 0x1F77F, "So"),
+    (0x1F7D9, 0x1F7D9, "So"), (0x1FA75, 0x1FA77, "So"), (0x1FA87, 0x1FA88, "So"),
+    (0x1FAAD, 0x1FAAF, "So"), (0x1FABB, 0x1FABD, "So"), (0x1FABF, 0x1FABF, "So"),
+    (0x1FACE, 0x1FACF, "So"), (0x1FADA, 0x1FADB, "So"), (0x1FAE8, 0x1FAE8, "So"),
+    (0x1FAF7, 0x1FAF8, "So"), (0x2B739, 0x2B739, "Lo"), (0x31350, 0x323AF, "Lo"),
 )
 
 

@@ -107,8 +107,8 @@ class TemplateSet:
             tmpl.run(ctx, dot)
         except RenderError:
             raise
-        except RecursionError as exc:
-            ctx.fail("exceeded maximum template depth (100000)", exc)
+        except RecursionError:
+            ctx.fail("exceeded maximum template depth (100000)")
         except Exception as exc:  # an engine defect must still surface as a template error
             ctx.fail(f"internal error: {exc!r}", exc)
         return "".join(out)
@@ -118,3 +118,8 @@ def _ensure_recursion_limit() -> None:
     # Raised once and never lowered, so concurrent executions cannot race on it.
     if sys.getrecursionlimit() < _RECURSION_LIMIT:
         sys.setrecursionlimit(_RECURSION_LIMIT)
+
+
+# Set when the engine is imported rather than mid-execution, so tools that watch the limit
+# (test runners, debuggers) see a stable value.
+_ensure_recursion_limit()

@@ -55,9 +55,20 @@ class Chart:
         ``typed_values=True`` passes values through untouched (already Go-typed, e.g. from
         ``--set`` parsing); otherwise they are typed as JSON.
         """
+        return self.render_release(values, release_name=release_name, namespace=namespace,
+                                   revision=revision, is_upgrade=is_upgrade, kube_version=kube_version,
+                                   api_versions=api_versions, lookup=lookup, typed_values=typed_values)[1]
+
+    def render_release(self, values: dict[str, Any] | None = None, *, release_name: str = "release-name",
+                       namespace: str = "default", revision: int = 1, is_upgrade: bool = False,
+                       kube_version: str | None = None, api_versions: list[str] | None = None,
+                       lookup: LookupFn | None = None,
+                       typed_values: bool = False) -> tuple[ChartModel, dict[str, str]]:
+        """Like ``render``, plus the chart as processed for these values (for CRDs and output)."""
         vals = values if typed_values else json_values(values or {})
         opts = ReleaseOptions(release_name, namespace, revision, is_upgrade)
-        return self._renderer.render(vals, opts, self._capabilities(kube_version, api_versions), lookup)
+        return self._renderer.render_release(vals, opts, self._capabilities(kube_version, api_versions),
+                                             lookup)
 
 
 def load_chart(path: str | os.PathLike[str]) -> Chart:

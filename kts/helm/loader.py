@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import io
 import os
+import posixpath
 import re
 import stat
 import tarfile
 import unicodedata
+import zlib
 from pathlib import Path
 from typing import Any
 
@@ -29,10 +31,11 @@ def load(path: str | os.PathLike[str]) -> Chart:
     p = Path(path)
     if not p.exists():
         raise ChartLoadError(f"path {str(path)!r} not found".replace("'", '"'), path=str(path))
-    if p.is_dir():
-        chart = load_dir(p)
-    else:
-        chart = load_archive_file(p)
+    try:
+        chart = load_dir(p) if p.is_dir() else load_archive_file(p)
+    except OSError as exc:
+        where = str(exc.filename or path)
+        raise ChartLoadError(f"{exc.strerror or exc}: {where}", path=where) from exc
     _set_source(chart, str(p))
     return chart
 
@@ -51,13 +54,13 @@ def load_dir(top: Path) -> Chart:
     try:
         rules = Rules(rules_text)
     except IgnoreError as exc:
-        raise ChartLoadError(f"{ignore_file}: {exc}", path=str(ignore_file)) from exc
+        raise ChartLoadError(str(exc), path=str(ignore_file)) from exc
     files: list[File] = []
-    _walk(top, "", rules, files)
+    _walk(top, "", rules, files, {os.path.realpath(top)})
     return _wrap_load(lambda: load_files(files), str(top))
 
 
-def _walk(base: Path, rel: str, rules: Rules, out: list[File]) -> None:
+def _walk(base: Path, rel: str, rules: Rules, out: list[File], seen: set[str]) -> None:
     directory = base / rel if rel else base
     for entry in sorted(os.listdir(directory)):
         name = f"{rel}/{entry}" if rel else entry
@@ -65,7 +68,10 @@ def _walk(base: Path, rel: str, rules: Rules, out: list[File]) -> None:
         st = os.stat(full)  # follows symlinks, as Helm's sympath walk does
         if stat.S_ISDIR(st.st_mode):
             if not rules.ignore(name, True):
-                _walk(base, name, rules, out)
+                real = os.path.realpath(full)
+                if real in seen:
+                    raise ChartLoadError(f"symbolic link loop at {full}", path=str(full))
+                _walk(base, name, rules, out, seen | {real})
             continue
         if rules.ignore(name, False):
             continue
@@ -76,11 +82,26 @@ def _walk(base: Path, rel: str, rules: Rules, out: list[File]) -> None:
         out.append(File(name, data.removeprefix(_BOM)))
 
 
+def _content_type(head: bytes) -> str:
+    """Enough of Go's ``http.DetectContentType`` to word Helm's "not an archive" error."""
+    if head.startswith(b"\x1f\x8b\x08"):
+        return "application/x-gzip"
+    if head[:1] in (b"{", b"[") or not head:
+        return "text/plain; charset=utf-8"
+    if any(b < 0x20 and b not in (9, 10, 12, 13, 27) for b in head):
+        return "application/octet-stream"
+    return "text/plain; charset=utf-8"
+
+
 def load_archive_file(path: Path) -> Chart:
     data = path.read_bytes()
-    if not data.startswith(b"\x1f\x8b"):
+    head = data[:512].ljust(512, b"\0")  # Helm sniffs a zero-filled 512-byte buffer
+    if _content_type(head) != "application/x-gzip":
+        if str(path).endswith((".yml", ".yaml")):
+            raise ChartLoadError(f"file '{path}' seems to be a YAML file, but expected a gzipped archive",
+                                 path=str(path))
         raise ChartLoadError(
-            f"file '{path}' does not appear to be a gzipped archive; got 'application/octet-stream'",
+            f"file '{path}' does not appear to be a gzipped archive; got '{_content_type(head)}'",
             path=str(path))
     return _wrap_load(lambda: load_archive(data), str(path))
 
@@ -98,31 +119,42 @@ def load_archive(data: bytes) -> Chart:
     try:
         tar = tarfile.open(fileobj=io.BytesIO(data), mode="r:gz")  # noqa: SIM115 - read below
         members = tar.getmembers()
-    except (tarfile.TarError, OSError, EOFError) as exc:
+    except (EOFError, tarfile.ReadError) as exc:
+        if isinstance(exc, EOFError) or "unexpected end" in str(exc) or "truncated" in str(exc):
+            raise ChartLoadError("unexpected EOF") from exc
+        raise ChartLoadError(f"error reading chart archive: {exc}") from exc
+    except (tarfile.TarError, OSError, zlib.error) as exc:
         raise ChartLoadError(f"error reading chart archive: {exc}") from exc
     files: list[File] = []
     for m in members:
-        if not m.isfile():
+        if m.isdir() or m.type in (tarfile.XHDTYPE, tarfile.XGLTYPE) or not (m.isfile() or m.issym()):
             continue
-        name = m.name.replace("\\", "/")
-        parts = name.split("/")
-        if len(parts) > 1 and parts[0] in ("", "."):
-            parts = parts[1:]
-        if parts[0] == "Chart.yaml" and len(parts) == 1:
-            raise ChartLoadError("chart yaml not in base directory")
+        delimiter = "\\" if "\\" in m.name else "/"
+        parts = m.name.split(delimiter)
         rel = "/".join(parts[1:])
-        if not rel:
-            continue
-        if rel.startswith("/") or re.match(r"^[A-Za-z]:", rel):
+        if rel.startswith("/"):
             raise ChartLoadError("chart illegally contains absolute paths")
-        if ".." in rel.split("/"):
+        rel = posixpath.normpath(rel) if rel else "."
+        if rel == ".":
+            raise ChartLoadError(f"chart illegally contains content outside the base directory: {_q(m.name)}")
+        if rel.startswith(".."):
             raise ChartLoadError("chart illegally references parent directory")
-        fobj = tar.extractfile(m)
+        if re.match(r"^[a-zA-Z]:/", rel):
+            raise ChartLoadError("chart contains illegally named files")
+        if parts[0] == "Chart.yaml":
+            raise ChartLoadError("chart yaml not in base directory")
+        fobj = tar.extractfile(m) if m.isfile() else None
         content = fobj.read() if fobj is not None else b""
         files.append(File(rel, content.removeprefix(_BOM)))
     if not files:
         raise ChartLoadError("no files in chart archive")
     return load_files(files)
+
+
+def _q(s: str) -> str:
+    from kts.gotemplate.strconv import quote
+
+    return quote(s)
 
 
 def load_files(files: list[File]) -> Chart:
@@ -270,7 +302,7 @@ def _parse_metadata(f: File, md: Metadata) -> Metadata:
                                      path="Chart.yaml")
             m = _expect(m, dict, "Metadata", "maintainers", "v2.Maintainer", "Chart.yaml")
             md.maintainers.append(Maintainer(
-                *(_expect(m.get(k), str, "Maintainer", k, "string", "Chart.yaml")
+                *(_expect(m.get(k), str, "Maintainer", f"maintainers.{k}", "string", "Chart.yaml")
                   for k in ("name", "email", "url"))))
     if "annotations" in doc:
         ann = doc["annotations"]
@@ -293,15 +325,15 @@ def _parse_dependencies(raw: Any, fname: str, struct: str) -> list[Dependency]:
         for key, attr in (("name", "name"), ("version", "version"), ("repository", "repository"),
                           ("condition", "condition"), ("alias", "alias")):
             if key in d:
-                setattr(dep, attr, _expect(d[key], str, "Dependency", key, "string", fname))
+                setattr(dep, attr, _expect(d[key], str, "Dependency", f"dependencies.{key}", "string", fname))
         if "tags" in d:
-            dep.tags = [_expect(t, str, "Dependency", "tags", "string", fname)
-                        for t in _expect(d["tags"], list, "Dependency", "tags", "[]string", fname)]
+            tags = _expect(d["tags"], list, "Dependency", "dependencies.tags", "[]string", fname)
+            dep.tags = [_expect(t, str, "Dependency", "dependencies.tags", "string", fname) for t in tags]
         if "enabled" in d:
-            dep.enabled = _expect(d["enabled"], bool, "Dependency", "enabled", "bool", fname)
+            dep.enabled = _expect(d["enabled"], bool, "Dependency", "dependencies.enabled", "bool", fname)
         if "import-values" in d:
-            dep.import_values = list(_expect(d["import-values"], list, "Dependency", "import-values",
-                                             "[]interface {}", fname))
+            dep.import_values = list(_expect(d["import-values"], list, "Dependency",
+                                             "dependencies.import-values", "[]interface {}", fname))
         out.append(dep)
     return out
 

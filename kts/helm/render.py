@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 from dataclasses import dataclass
 from typing import Any
 
@@ -129,7 +128,7 @@ class Renderer:
     def prepare(self, user_values: dict[str, Any] | None, kube: Capabilities) -> tuple[Chart, dict[str, Any]]:
         """Dependencies processed and values coalesced and validated (``ToRenderValues``)."""
         root = self.chart.clone_tree()
-        vals = copy.deepcopy(user_values) if user_values else {}
+        vals = user_values or {}  # coalescing works on its own deep copy
         if root.metadata.kube_version and not semver.check(root.metadata.kube_version,
                                                            kube.KubeVersion.String()):
             raise KubeVersionError(f"chart requires kubeVersion: {root.metadata.kube_version} which is "
@@ -142,6 +141,11 @@ class Renderer:
 
     def render(self, user_values: dict[str, Any] | None, opts: ReleaseOptions, caps: Capabilities,
                lookup: LookupFn | None = None) -> dict[str, str]:
+        return self.render_release(user_values, opts, caps, lookup)[1]
+
+    def render_release(self, user_values: dict[str, Any] | None, opts: ReleaseOptions, caps: Capabilities,
+                       lookup: LookupFn | None = None) -> tuple[Chart, dict[str, str]]:
+        """The chart as processed for these values (disabled subcharts removed) and its render."""
         root, coalesced = self.prepare(user_values, caps)
         top = {"Release": release_map(opts), "Capabilities": caps, "Values": Values(coalesced)}
         jobs: dict[str, tuple[str, dict[str, Any], str]] = {}
@@ -154,4 +158,4 @@ class Renderer:
             compiled = self._compiled[sig] = CompiledTemplates(sources)
         run = [(name, jobs[name][1], jobs[name][2]) for name in compiled.order
                if not name.rsplit("/", 1)[-1].startswith("_")]
-        return compiled.execute(run, lookup)
+        return root, compiled.execute(run, lookup)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 from typing import Any
 
@@ -86,8 +87,9 @@ def _num(v: Any) -> str:
     return str(v)
 
 
-def validate_single(values: dict[str, Any], schema_bytes: bytes) -> str:
-    """Validation failures as Helm's lines (``- at '/path': reason``), or ``""`` when valid."""
+@functools.lru_cache(maxsize=256)
+def _validator(schema_bytes: bytes) -> Any:
+    """A compiled validator, or the error text when the schema itself is unusable."""
     import jsonschema
 
     try:
@@ -96,8 +98,23 @@ def validate_single(values: dict[str, Any], schema_bytes: bytes) -> str:
         return f"invalid character in values.schema.json: {exc}\n"
     try:
         cls = jsonschema.validators.validator_for(schema, default=jsonschema.Draft202012Validator)
-        validator = cls(schema)
-        errors = sorted(validator.iter_errors(_plain(values)), key=_evaluation_order)
+        return cls(schema)
+    except jsonschema.SchemaError as exc:
+        return f"unable to validate schema: {exc.message}\n"
+
+
+def validate_single(values: dict[str, Any], schema_bytes: bytes) -> str:
+    """Validation failures as Helm's lines (``- at '/path': reason``), or ``""`` when valid."""
+    import jsonschema
+
+    validator = _validator(bytes(schema_bytes))
+    if isinstance(validator, str):
+        return validator
+    instance = _plain(values)
+    if validator.is_valid(instance):
+        return ""
+    try:
+        errors = sorted(validator.iter_errors(instance), key=_evaluation_order)
     except jsonschema.SchemaError as exc:
         return f"unable to validate schema: {exc.message}\n"
     lines = [f"- at '{_pointer(e.absolute_path)}': {_describe(e)}" for e in _leaves(errors)]

@@ -8,7 +8,7 @@ import time
 from typing import Any
 
 from kts.kube.discovery import Discovery, Resource
-from kts.kube.errors import Conflict, Invalid, KubeError, UnknownKind
+from kts.kube.errors import Conflict, Invalid, UnknownKind
 from kts.kube.ordering import install_batches
 from kts.kube.refs import ObjectRef
 from kts.kube.transport import Transport
@@ -154,4 +154,4 @@ def _check_identity(obj: dict[str, Any], namespace: str) -> None:
         )
 
 
-__all__ = ["APPLY_CONTENT_TYPE", "Applier", "KubeError", "apply_body", "crd_kinds"]
+__all__ = ["APPLY_CONTENT_TYPE", "Applier", "apply_body", "crd_kinds"]

@@ -32,7 +32,13 @@ class KubeClient:
         self.transport = transport
         self._discovery = Discovery(transport)
         self._applier = Applier(transport, self._discovery)
-        self._waiter = Waiter(transport, self._discovery, self.event_cache, pull_grace=pull_grace)
+        self._waiter = Waiter(
+            transport,
+            self._discovery,
+            self.event_cache,
+            lambda ns: self.pod_cache(ns, ""),
+            pull_grace=pull_grace,
+        )
         self._deleter = Deleter(transport, self._discovery)
         self._reflectors: dict[tuple[str, str], Reflector] = {}
         self._event_caches: dict[str, EventCache] = {}
@@ -47,13 +53,18 @@ class KubeClient:
         *,
         retry: RetryPolicy | None = None,
         pull_grace: float = 60.0,
+        max_inflight: int = 64,
     ) -> KubeClient:
+        """Connect with a kubeconfig (and context), or in-cluster; ``max_inflight`` bounds concurrent
+        requests (watches excluded), ``pull_grace`` is how long image pulls may fail before a wait
+        gives up."""
         cfg = await load_configuration(kubeconfig, context, in_cluster)
 
         async def reload() -> Any:
             return await load_configuration(kubeconfig, context, in_cluster)
 
-        return cls(Transport(cfg, retry=retry, reload=reload), pull_grace=pull_grace)
+        transport = Transport(cfg, retry=retry, reload=reload, max_inflight=max_inflight)
+        return cls(transport, pull_grace=pull_grace)
 
     @classmethod
     async def for_loop(

@@ -10,7 +10,7 @@ import time
 from typing import Any
 
 from kts.kube.discovery import Discovery, Resource
-from kts.kube.errors import Conflict, DeleteTimeout, Forbidden, KubeError, NotFound
+from kts.kube.errors import Conflict, DeleteTimeout, Forbidden, NotFound
 from kts.kube.ordering import uninstall_batches
 from kts.kube.refs import ObjectRef
 from kts.kube.transport import Transport
@@ -52,6 +52,10 @@ class Deleter:
         self._t = transport
         self._d = discovery
         self.concurrency = concurrency
+        # Resource types we may not list (e.g. cluster-scoped ones under a namespaced Role): skipped
+        # for a while instead of costing a request and a warning on every deletion.
+        self._forbidden: dict[tuple[str, str, str], float] = {}
+        self.forbidden_ttl = 300.0
 
     async def find(
         self, namespace: str, selector: str, kinds: set[str] | None
@@ -61,13 +65,17 @@ class Deleter:
         sem = asyncio.Semaphore(self.concurrency)
 
         async def scan(res: Resource) -> list[tuple[Resource, dict[str, Any], str]]:
+            key = (res.group, res.plural, namespace if res.namespaced else "")
+            if time.monotonic() < self._forbidden.get(key, 0.0):
+                return []
             async with sem:
                 try:
                     _, body = await self._t.request(
                         "GET", res.path(namespace), query=[("labelSelector", selector)]
                     )
                 except (Forbidden, NotFound) as exc:
-                    log.warning("cannot list %s for deletion: %s", res.plural, exc)
+                    log.warning("cannot list %s for deletion (skipped for a while): %s", res.plural, exc)
+                    self._forbidden[key] = time.monotonic() + self.forbidden_ttl
                     return []
             rv = str(((body or {}).get("metadata") or {}).get("resourceVersion") or "")
             out = []
@@ -214,4 +222,4 @@ def _describe(obj: dict[str, Any]) -> str:
     return f"{ObjectRef.of(obj)}" + (f" (finalizers: {', '.join(fin)})" if fin else "")
 
 
-__all__ = ["LIFECYCLE_ANNOTATION", "Deleter", "KubeError"]
+__all__ = ["LIFECYCLE_ANNOTATION", "Deleter"]

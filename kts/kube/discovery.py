@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from kts.kube.errors import KubeError, UnknownKind
-from kts.kube.refs import ObjectRef, split_api_version
+from kts.kube.refs import ObjectRef
 from kts.kube.transport import Transport
 
 _AGGREGATED = (
@@ -175,8 +175,4 @@ def _parse_aggregated(doc: dict) -> list[Resource]:
     return out
 
 
-def resource_for_ref(rmap: ResourceMap, ref: ObjectRef) -> Resource | None:
-    return rmap.lookup(ref.api_version, ref.kind)
-
-
-__all__ = ["Discovery", "Resource", "ResourceMap", "split_api_version"]
+__all__ = ["Discovery", "Resource", "ResourceMap"]

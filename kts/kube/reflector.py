@@ -7,6 +7,7 @@ import asyncio
 import contextlib
 import time
 from collections import deque
+from collections.abc import Callable
 from typing import Any
 
 from kts.kube.discovery import Resource
@@ -116,6 +117,7 @@ class Reflector:
         self.lw = ListWatch(transport, PODS, namespace, label_selector=selector or None, handler=self._on)
         self._task: asyncio.Task[None] | None = None
         self._waiters: list[asyncio.Future[None]] = []
+        self.listeners: set[Callable[[str, dict[str, Any]], None]] = set()
         self.version = 0
 
     def start(self) -> None:
@@ -132,6 +134,8 @@ class Reflector:
 
     def _on(self, etype: str, obj: dict[str, Any]) -> None:
         self.version += 1
+        for listener in list(self.listeners):
+            listener(etype, obj)
         waiters, self._waiters = self._waiters, []
         for fut in waiters:
             if not fut.done():

@@ -23,7 +23,7 @@ import aiohttp
 from kubernetes_asyncio import config as k8s_config
 from kubernetes_asyncio.client import Configuration
 
-from kts.kube.errors import Gone, KubeError, Unavailable, error_from_response
+from kts.kube.errors import Gone, Unavailable, error_from_response
 from kts.kube.refs import ObjectRef
 
 log = logging.getLogger(__name__)
@@ -95,8 +95,12 @@ class Transport:
         *,
         retry: RetryPolicy | None = None,
         reload: Callable[[], Awaitable[Configuration]] | None = None,
+        max_inflight: int = 64,
     ) -> None:
         self.cfg = cfg
+        # Bounds concurrent calls (watches excluded) so a burst queues here instead of overloading
+        # the API server into timeouts and retry storms.
+        self._inflight = asyncio.Semaphore(max_inflight)
         self.retry = retry or RetryPolicy()
         self.stats = Stats()
         self._reload = reload
@@ -155,11 +159,14 @@ class Transport:
         reloaded = False
         while True:
             try:
-                status, data, retry_after = await self._once(
-                    method, path, query, body, content_type, headers, timeout
-                )
+                async with self._inflight:
+                    status, data, retry_after = await self._once(
+                        method, path, query, body, content_type, headers, timeout
+                    )
             except (*_NET_ERRORS, aiohttp.ClientError) as exc:
-                if not idempotent or attempt + 1 >= self.retry.attempts:
+                # A failed connect never reached the server, so even a non-idempotent call may retry.
+                safe = idempotent or isinstance(exc, aiohttp.ClientConnectorError)
+                if not safe or attempt + 1 >= self.retry.attempts:
                     raise Unavailable(f"{method} {path}: {type(exc).__name__}: {exc}", ref=ref) from exc
                 await self._backoff(attempt, None)
                 attempt += 1
@@ -172,7 +179,9 @@ class Transport:
                 await self._refresh_credentials()
                 continue
             retryable = status in _RETRY_STATUS and type(err) is Unavailable
-            if not idempotent or not retryable or attempt + 1 >= self.retry.attempts:
+            # 429 means the server did not process the call: safe to repeat whatever it was.
+            safe = idempotent or status == 429
+            if not safe or not retryable or attempt + 1 >= self.retry.attempts:
                 raise err
             await self._backoff(attempt, retry_after)
             attempt += 1
@@ -308,4 +317,4 @@ def _retry_after(value: str | None) -> float | None:
         return None
 
 
-__all__ = ["Gone", "KubeError", "RetryPolicy", "Stats", "Transport", "load_configuration"]
+__all__ = ["RetryPolicy", "Stats", "Transport", "load_configuration"]

@@ -1,5 +1,8 @@
 """Waiting for objects to become ready by watching them (never polling), streaming their Events and
-failing fast on pods that can never run."""
+failing fast on pods that can never run.
+
+Pods are read from the namespace's shared pod cache (one watch for every wait in the namespace);
+other kinds get a watch per wait, grouped by kind."""
 
 from __future__ import annotations
 
@@ -13,28 +16,61 @@ from typing import Any
 from kts.kube.discovery import Discovery, Resource
 from kts.kube.errors import NotFound, NotReady
 from kts.kube.readiness import SETTLED_KINDS, WORKLOAD_KINDS, assess, pod_problem
-from kts.kube.reflector import PODS, EventCache
+from kts.kube.reflector import EventCache, Reflector
 from kts.kube.refs import ObjectRef
 from kts.kube.transport import Transport
-from kts.kube.watch import ListWatch, obj_key, selector_from_spec
+from kts.kube.watch import ListWatch, obj_key, selector_matches
 
 EventCallback = Callable[[dict[str, Any]], Awaitable[None] | None]
 
 
 class _Target:
-    def __init__(self, obj: dict[str, Any], res: Resource, lw: ListWatch | None) -> None:
+    """One object being waited for, and where its live state comes from."""
+
+    def __init__(self, obj: dict[str, Any], res: Resource) -> None:
         self.obj = obj
         self.res = res
-        self.lw = lw
         self.ref = ObjectRef.of(obj)
         self.key = obj_key(obj)
         self.wffc = False
-        self.pods: ListWatch | None = None
+        self.lw: ListWatch | None = None  # its own kind's watch (not for Pods)
+        self.pods: Reflector | None = None  # the namespace's pod cache (Pods and workloads)
+        self.selector: dict[str, Any] | None = (obj.get("spec") or {}).get("selector")
+        self.seen = False
+
+    def synced(self) -> bool:
+        if self.ref.kind == "Pod":
+            return self.pods is None or self.pods.lw.synced.is_set()
+        return self.lw is None or self.lw.synced.is_set()
 
     def current(self) -> dict[str, Any] | None:
-        if self.lw is None or not self.lw.synced.is_set():
-            return self.obj
-        return self.lw.items.get(self.key)
+        """The live object; None once it is gone (after having been seen)."""
+        if self.ref.kind == "Pod" and self.pods is not None:
+            live = self.pods.get(self.ref.name)
+            if live is not None and self.ref.uid and (live.get("metadata") or {}).get("uid") != self.ref.uid:
+                live = None  # an older pod of the same name, still in the cache
+        elif self.lw is not None:
+            live = self.lw.items.get(self.key)
+        else:
+            live = self.obj
+        if live is not None:
+            self.seen = True
+        return live
+
+    def owned_pods(self) -> list[dict[str, Any]]:
+        if self.pods is None or self.ref.kind not in WORKLOAD_KINDS:
+            return []
+        return [
+            p
+            for p in self.pods.items()
+            if selector_matches(self.selector, (p.get("metadata") or {}).get("labels") or {})
+        ]
+
+    def concerns_pod(self, pod: dict[str, Any]) -> bool:
+        meta = pod.get("metadata") or {}
+        if self.ref.kind == "Pod":
+            return meta.get("name") == self.ref.name
+        return self.ref.kind in WORKLOAD_KINDS and selector_matches(self.selector, meta.get("labels") or {})
 
 
 class Waiter:
@@ -45,13 +81,16 @@ class Waiter:
         transport: Transport,
         discovery: Discovery,
         events: Callable[[str], EventCache],
+        pods: Callable[[str], Reflector],
         *,
         pull_grace: float = 60.0,
     ) -> None:
         self._t = transport
         self._d = discovery
         self._events = events
+        self._pods = pods
         self.pull_grace = pull_grace
+        self.event_settle = 0.5
 
     async def wait_ready(
         self,
@@ -65,20 +104,6 @@ class Waiter:
         deadline = time.monotonic() + timeout
         changed = asyncio.Event()
         tasks: list[asyncio.Task[None]] = []
-        watches: dict[tuple[str, str | None, str | None, str | None], ListWatch] = {}
-
-        def poke(_etype: str, _obj: dict[str, Any]) -> None:
-            changed.set()
-
-        def watch(res: Resource, ns: str | None, labels: str | None, fields: str | None) -> ListWatch:
-            key = (res.path(ns), ns, labels, fields)
-            lw = watches.get(key)
-            if lw is None:
-                lw = ListWatch(self._t, res, ns, label_selector=labels, field_selector=fields, handler=poke)
-                watches[key] = lw
-                tasks.append(asyncio.create_task(lw.run()))
-            return lw
-
         targets: list[_Target] = []
         for obj in objects:
             ref = ObjectRef.of(obj)
@@ -86,47 +111,84 @@ class Waiter:
             meta = obj.get("metadata") or {}
             if meta.get("uid") and ref.kind in SETTLED_KINDS and assess(obj).state == "ready":
                 continue  # the server's own answer (from apply) already shows it ready
-            targets.append(_Target(obj, res, None))
+            targets.append(_Target(obj, res))
+
+        def poke(_etype: str, _obj: dict[str, Any]) -> None:
+            changed.set()
+
+        def pod_poke(_etype: str, pod: dict[str, Any]) -> None:
+            if _etype in ("SYNCED", "ERROR") or any(t.concerns_pod(pod) for t in pod_targets):
+                changed.set()
 
         event_q: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
         caches: list[EventCache] = []
+        pod_caches: list[Reflector] = []
         listener: Callable[[dict[str, Any]], None] = _noop
+        pod_targets = [t for t in targets if t.ref.kind == "Pod" or t.ref.kind in WORKLOAD_KINDS]
         try:
             groups: dict[tuple[Resource, str | None], list[_Target]] = {}
             for t in targets:
-                groups.setdefault((t.res, t.ref.namespace if t.res.namespaced else None), []).append(t)
+                if t.ref.kind != "Pod":
+                    groups.setdefault((t.res, t.ref.namespace if t.res.namespaced else None), []).append(t)
             for (res, ns), members in groups.items():
                 labels = _common_labels([m.obj for m in members])
                 fields = f"metadata.name={members[0].ref.name}" if len(members) == 1 else None
-                lw = watch(res, ns, labels, fields)
+                lw = ListWatch(self._t, res, ns, label_selector=labels, field_selector=fields, handler=poke)
+                tasks.append(asyncio.create_task(lw.run()))
                 for m in members:
                     m.lw = lw
+            for t in pod_targets:
+                t.pods = self._pods(t.ref.namespace or "")
+                if t.pods not in pod_caches:
+                    pod_caches.append(t.pods)
+                    t.pods.listeners.add(pod_poke)
             for t in targets:
-                if t.ref.kind in WORKLOAD_KINDS:
-                    sel = selector_from_spec((t.obj.get("spec") or {}).get("selector"))
-                    if sel:
-                        t.pods = watch(PODS, t.ref.namespace, sel, None)
-                elif t.ref.kind == "PersistentVolumeClaim":
+                if t.ref.kind == "PersistentVolumeClaim":
                     t.wffc = await self._waits_for_consumer(t.obj)
             if on_event is not None:
                 caches, listener = self._subscribe_events(targets, event_q, changed)
             first_seen: dict[str, float] = {}
-            while True:
+            warnings = 0
+
+            async def drain() -> None:
+                nonlocal warnings
                 while not event_q.empty():
-                    result = on_event(event_q.get_nowait()) if on_event else None
+                    ev = event_q.get_nowait()
+                    warnings += ev.get("type") == "Warning"
+                    result = on_event(ev) if on_event else None
                     if inspect.isawaitable(result):
                         await result
-                for lw in watches.values():
-                    if lw.error is not None:
-                        raise lw.error
-                waiting, pulls = self._evaluate(targets, first_seen, grace)
+
+            async def settle() -> None:
+                """Give the Warning event that explains a failure a moment to arrive (its watch
+                races the object's own)."""
+                end = min(deadline, time.monotonic() + self.event_settle)
+                await drain()
+                while on_event is not None and not warnings and time.monotonic() < end:
+                    changed.clear()
+                    with contextlib.suppress(asyncio.TimeoutError):
+                        await asyncio.wait_for(changed.wait(), end - time.monotonic())
+                    await drain()
+
+            while True:
+                await drain()
+                for t in targets:
+                    err = (t.lw.error if t.lw else None) or (t.pods.error if t.pods else None)
+                    if err is not None:
+                        raise err
+                try:
+                    waiting, pulls = self._evaluate(targets, first_seen, grace)
+                except NotReady:
+                    await settle()
+                    raise
                 if not waiting:
+                    await drain()
                     return
                 remaining = deadline - time.monotonic()
                 if remaining <= 0:
                     detail = "; ".join(f"{t.ref}: {msg}" for t, msg in waiting)
                     raise NotReady(f"timed out after {timeout:g}s waiting for {detail}", waiting[0][0].obj)
-                tick = min(remaining, 0.5) if pulls else remaining
+                tick = min(remaining, 0.5, max(0.05, grace / 4)) if pulls else remaining
                 changed.clear()
                 with contextlib.suppress(asyncio.TimeoutError):
                     await asyncio.wait_for(changed.wait(), tick)
@@ -138,6 +200,8 @@ class Waiter:
                     await task
             for cache in caches:
                 cache.listeners.discard(listener)
+            for pc in pod_caches:
+                pc.listeners.discard(pod_poke)
 
     def _evaluate(
         self, targets: list[_Target], first_seen: dict[str, float], grace: float
@@ -145,13 +209,17 @@ class Waiter:
         now = time.monotonic()
         waiting: list[tuple[_Target, str]] = []
         for t in targets:
-            if t.lw is not None and not t.lw.synced.is_set():
+            if not t.synced():
                 waiting.append((t, "not observed yet"))
                 continue
+            was_seen = t.seen
             obj = t.current()
             if obj is None:
-                raise NotReady("was deleted while waiting for it to become ready", ref=t.ref)
-            pods = [obj] if t.ref.kind == "Pod" else list(t.pods.items.values()) if t.pods else []
+                if was_seen or t.ref.kind != "Pod":
+                    raise NotReady("was deleted while waiting for it to become ready", ref=t.ref)
+                waiting.append((t, "not observed yet"))  # created just now; the pod watch lags
+                continue
+            pods = [obj] if t.ref.kind == "Pod" else t.owned_pods()
             for pod in pods:
                 if (pod.get("metadata") or {}).get("deletionTimestamp") and pod is not obj:
                     continue
@@ -193,22 +261,18 @@ class Waiter:
 
         def relevant(ev: dict[str, Any]) -> bool:
             inv = ev.get("involvedObject") or ev.get("regarding") or {}
-            kind, name, uid = inv.get("kind"), inv.get("name"), inv.get("uid")
+            kind, name, uid = inv.get("kind"), str(inv.get("name")), inv.get("uid")
             for t in targets:
                 if t.ref.kind == kind and t.ref.name == name:
                     return not (uid and t.ref.uid and uid != t.ref.uid)
-                if t.pods is not None and kind == "Pod":
-                    pod = t.pods.items.get((t.ref.namespace or "", str(name)))
-                    if pod is not None:
+                if kind == "Pod" and t.ref.kind in WORKLOAD_KINDS:
+                    pod = t.pods.get(name) if t.pods else None
+                    if pod is not None and t.concerns_pod(pod):
                         puid = (pod.get("metadata") or {}).get("uid")
                         return not (uid and puid and uid != puid)
-                    if str(name).startswith(t.ref.name + "-"):
-                        return True  # a pod of this workload not yet seen by the pod watch
-                if (
-                    kind == "ReplicaSet"
-                    and t.ref.kind == "Deployment"
-                    and str(name).startswith(t.ref.name + "-")
-                ):
+                    if pod is None and name.startswith(t.ref.name + "-"):
+                        return True  # a pod of this workload the cache has not seen yet
+                if kind == "ReplicaSet" and t.ref.kind == "Deployment" and name.startswith(t.ref.name + "-"):
                     return True
             return False
 
@@ -227,9 +291,15 @@ class Waiter:
             cache.listeners.add(listener)
             cache.start()
             caches.append(cache)
-            for evs in list(cache._by_obj.values()):
-                for ev in list(evs.values()):
+            # Replay what the cache already holds for these objects.
+            for t in targets:
+                if t.ref.namespace != ns:
+                    continue
+                for ev in cache.events_for(t.ref.kind, t.ref.name):
                     listener(ev)
+                for pod in t.owned_pods():
+                    for ev in cache.events_for("Pod", (pod.get("metadata") or {}).get("name", "")):
+                        listener(ev)
         return caches, listener
 
 

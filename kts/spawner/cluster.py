@@ -39,6 +39,7 @@ class Cluster:
     def __init__(self, client: Any) -> None:
         self.client = client
         self._pods: dict[tuple[str, str], Any] = {}
+        self._synced: set[tuple[str, str]] = set()
         self._pods_lock = asyncio.Lock()
         self._capabilities: tuple[str | None, list[str] | None] | None = None
         self._namespaced: dict[tuple[str, str], bool] = {}
@@ -146,15 +147,21 @@ class Cluster:
         """The shared pod cache for ``namespace``/``selector``, started once and synced."""
         key = (namespace, selector)
         cache = self._pods.get(key)
+        if cache is not None and key in self._synced and cache.error is None:
+            return cache
         if cache is None:
             async with self._pods_lock:
                 cache = self._pods.get(key)
                 if cache is None:
                     cache = self.client.pod_cache(namespace, selector)
                     self._pods[key] = cache
-        await cache.synced()
+        await cache.synced(timeout=SYNC_TIMEOUT)
+        self._synced.add(key)
         return cache
 
+
+SYNC_TIMEOUT = 10.0
+"""Seconds to wait for a pod cache's first list; poll() reports "running" rather than wait longer."""
 
 _shared: dict[tuple[int, Connection], asyncio.Future[Cluster]] = {}
 
@@ -163,6 +170,8 @@ async def shared_cluster(conn: Connection) -> Cluster:
     """The process-wide cluster for ``conn`` on the running loop (connects once)."""
     key = (id(asyncio.get_running_loop()), conn)
     fut = _shared.get(key)
+    if fut is not None and fut.done() and not fut.cancelled() and fut.exception() is None:
+        return fut.result()
     if fut is None or (fut.done() and fut.exception() is not None):
         fut = asyncio.get_running_loop().create_future()
         _shared[key] = fut

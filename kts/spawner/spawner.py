@@ -33,6 +33,7 @@ from kts.spawner.state import STATE_KEY, ServerState
 from kts.spawner.values import (
     builtin_values,
     load_values_files,
+    merge,
     release_name,
     resolve_extra_vars,
     server_values,
@@ -266,14 +267,13 @@ class KubeTemplateSpawner(Spawner):
     def clear_state(self) -> None:
         super().clear_state()
         self._state = ServerState(kinds=self._state.kinds)
+        self._state_lost = False
 
     # ----- rendering --------------------------------------------------------------------------
 
     async def chart_values(self) -> dict[str, Any]:
         """The values this server's chart is rendered with (holds the API token: never log them)."""
         configured = load_values_files(list(self.values_files)) if self.values_files else {}
-        from kts.spawner.values import merge
-
         configured = merge(configured, self.values)
         builtins = builtin_values(self, instance=self.instance, namespace=self.namespace, scheme=self._scheme)
         extra = await resolve_extra_vars(self.extra_vars, self)
@@ -297,7 +297,7 @@ class KubeTemplateSpawner(Spawner):
     async def render(self, cluster: Cluster | None) -> CheckedObjects:
         """Render the chart in a worker thread and check the result against the contract."""
         values = await self.chart_values()
-        chart = charts.load(self.chart)
+        chart = await asyncio.to_thread(charts.load, self.chart)
         names = self.server_names
         release = release_name(self.instance, names.user_server)
         kube_version, api_versions = self.kube_version, self.api_versions
@@ -495,7 +495,13 @@ class KubeTemplateSpawner(Spawner):
     # ----- progress ---------------------------------------------------------------------------
 
     async def progress(self) -> AsyncIterator[dict[str, Any]]:
-        async for event in self._progress.follow():
+        log = self._progress
+        # The hub may ask for progress before start() has begun (spawn hooks run first): wait for
+        # this spawn's own log rather than replaying the previous one.
+        while log.closed and not self._starting and getattr(self, "pending", None) == "spawn":
+            await asyncio.sleep(0.05)
+            log = self._progress
+        async for event in log.follow():
             yield event
 
     # ----- poll -------------------------------------------------------------------------------

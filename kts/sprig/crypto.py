@@ -8,12 +8,10 @@ IV prefix, PKCS#7-style padding, base64) so values round-trip with Helm.
 from __future__ import annotations
 
 import base64
-import binascii
 import datetime
 import hashlib
 import hmac
 import ipaddress
-import re
 import secrets
 import struct
 from typing import Any, ClassVar
@@ -23,6 +21,7 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import dsa, ec, ed25519, rsa
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
+from cryptography.x509.name import _ASN1Type
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
 from kts.gotemplate.gotypes import FuncMap, GoError, GoObject, GoPanic, gofunc
@@ -136,21 +135,63 @@ def genPrivateKey(typ: str) -> str:
     return _pem_for_key(key)
 
 
-_PEM_BLOCK = re.compile(rb"-----BEGIN ([^\r\n-]*)-----[ \t]*\r?\n(.*?)-----END \1-----", re.S)
+def _get_line(data: bytes) -> tuple[bytes, bytes]:
+    i = data.find(b"\n")
+    if i < 0:
+        i = j = len(data)
+    else:
+        j = i + 1
+        if i > 0 and data[i - 1:i] == b"\r":
+            i -= 1
+    return data[:i].rstrip(b" \t"), data[j:]
 
 
 def _pem_decode(data: bytes) -> tuple[str, bytes] | None:
-    """The first PEM block (type, DER bytes), like Go's ``pem.Decode``; headers are skipped."""
-    for m in _PEM_BLOCK.finditer(data):
-        body = m.group(2)
-        if b":" in body.split(b"\n\n", 1)[0] and b"\n\n" in body:
-            body = body.split(b"\n\n", 1)[1]
-        try:
-            der = base64.b64decode(re.sub(rb"\s+", b"", body), validate=True)
-        except (binascii.Error, ValueError):
+    """The first PEM block (type, DER bytes), found exactly as Go's ``pem.Decode`` finds it."""
+    rest = data
+    while True:
+        if rest.startswith(b"-----BEGIN "):
+            rest = rest[len(b"-----BEGIN "):]
+        else:
+            idx = rest.find(b"\n-----BEGIN ")
+            if idx < 0:
+                return None
+            rest = rest[idx + len(b"\n-----BEGIN "):]
+        type_line, rest = _get_line(rest)
+        if not type_line.endswith(b"-----"):
             continue
-        return m.group(1).decode("utf-8", "surrogateescape"), der
-    return None
+        type_line = type_line[:-5]
+        headers = False
+        while True:
+            if not rest:
+                return None
+            line, following = _get_line(rest)
+            if b":" not in line:
+                break
+            headers = True
+            rest = following
+        if not headers and rest.startswith(b"-----END "):
+            end, trailer_at = 0, len(b"-----END ")
+        else:
+            end = rest.find(b"\n-----END ")
+            trailer_at = end + len(b"\n-----END ")
+        if end < 0:
+            continue
+        trailer = rest[trailer_at:]
+        size = len(type_line) + 5
+        if len(trailer) < size:
+            continue
+        rest_of_line, trailer = trailer[size:], trailer[:size]
+        if not trailer.startswith(type_line) or not trailer.endswith(b"-----"):
+            continue
+        if _get_line(rest_of_line)[0]:
+            continue
+        body = rest[:end].replace(b" ", b"").replace(b"\t", b"")
+        try:
+            der = _go_b64decode(body.decode("utf-8", "surrogateescape"))
+        except GoError:
+            continue
+        return type_line.decode("utf-8", "surrogateescape"), der
 
 
 def parse_private_key_pem(text: str) -> PrivateKey:
@@ -180,6 +221,11 @@ def parse_private_key_pem(text: str) -> PrivateKey:
                 "DSA": "parsing DSA private key from PEM"}[algo]
         raise GoError(f"{what}: {_asn1_message(exc)}") from None
     return key  # type: ignore[return-value]
+
+
+def _x509_message(exc: Exception) -> str:
+    """Go's wording for the usual certificate parse failures (other details differ)."""
+    return "x509: malformed tbs certificate" if "tbs_cert" in str(exc) else "x509: malformed certificate"
 
 
 def _asn1_message(exc: Exception) -> str:
@@ -263,7 +309,7 @@ def _create(cn: str, ips: list[Any] | None, dns: list[Any] | None, days: int, ke
     addresses = _net_ips(ips)
     names = _dns_names(dns)
     now = datetime.datetime.now(datetime.UTC).replace(microsecond=0)
-    subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, cn)] if cn else [])
+    subject = x509.Name([_common_name(cn)] if cn else [])
     if isinstance(key, dsa.DSAPrivateKey) and issuer is not None:
         raise GoError("error creating certificate: x509: unsupported public key type: *dsa.PublicKey")
     signer, digest = _signing(issuer_key if issuer_key is not None else key)
@@ -301,6 +347,15 @@ def _create(cn: str, ips: list[Any] | None, dns: list[Any] | None, days: int, ke
     except (ValueError, TypeError) as exc:
         raise GoError(f"error creating certificate: {exc}") from None
     return Certificate(cert.public_bytes(serialization.Encoding.PEM).decode("ascii"), _pem_for_key(key))
+
+
+_PRINTABLE = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789 '()+,-./:=?")
+
+
+def _common_name(cn: str) -> x509.NameAttribute:
+    """The CN as Go's asn1 encodes a string: PrintableString when it can, else UTF8String."""
+    kind = _ASN1Type.PrintableString if set(cn) <= _PRINTABLE else _ASN1Type.UTF8String
+    return x509.NameAttribute(NameOID.COMMON_NAME, cn, _type=kind)
 
 
 def _new_rsa() -> rsa.RSAPrivateKey:
@@ -346,7 +401,7 @@ def _signed(cn: str, ips: list[Any] | None, dns: list[Any] | None, days: int, ca
     try:
         issuer = x509.load_der_x509_certificate(block[1])
     except ValueError as exc:
-        raise GoError(f"error parsing certificate: decodedSignerCert.Bytes: {exc}") from None
+        raise GoError(f"error parsing certificate: decodedSignerCert.Bytes: {_x509_message(exc)}") from None
     try:
         issuer_key = parse_private_key_pem(ca.Key)
     except GoError as exc:
@@ -441,7 +496,7 @@ def buildCustomCert(b64cert: str, b64key: str) -> Certificate:
     try:
         x509.load_der_x509_certificate(block[1])
     except ValueError as exc:
-        raise GoError(f"error parsing certificate: decodedCert.Bytes: {exc}") from None
+        raise GoError(f"error parsing certificate: decodedCert.Bytes: {_x509_message(exc)}") from None
     try:
         parse_private_key_pem(key.decode("utf-8", "surrogateescape"))
     except GoError as exc:

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from kts.gotemplate.gotypes import FuncMap, GoError, GoInt, Int32, Int64, gofunc
+from kts.gotemplate.gotypes import FuncMap, GoError, Int32, Int64, gofunc
 from kts.sprig.conversion import parse_int
 from kts.sprig.gotime import (
     LOCAL,
     NS,
     UTC,
     GoTime,
+    Location,
     duration_string,
     load_location,
     parse_duration,
@@ -28,7 +29,7 @@ def _as_time(date: Any, int32_ok: bool = True) -> GoTime:
     return GoTime.now()
 
 
-def _zone(zone: str):
+def _zone(zone: str) -> Location:
     try:
         return load_location(zone)
     except GoError:
@@ -149,5 +150,3 @@ FUNCS: FuncMap = {
     "mustToDate": mustToDate,
     "unixEpoch": unixEpoch,
 }
-
-__all__ = ["FUNCS", "GoInt", "GoTime"]

@@ -15,7 +15,7 @@ from datetime import datetime
 from typing import Any, ClassVar
 from zoneinfo import ZoneInfo
 
-from kts.gotemplate.gotypes import GoError, GoObject, Int64, Signature
+from kts.gotemplate.gotypes import GoError, GoInt, GoObject, Int64, Signature
 
 NS = 1_000_000_000
 _MIN_PY = -62135596800 + 2 * 86400
@@ -406,6 +406,24 @@ def _pad(v: int, width: int) -> str:
 # Time
 
 
+class Month(GoInt):
+    """``time.Month``: an int that prints as its English name."""
+
+    go_type = "time.Month"
+
+    def go_string(self) -> str:
+        return LONG_MONTHS[self - 1] if 1 <= self <= 12 else f"%!Month({int(self)})"
+
+
+class Weekday(GoInt):
+    """``time.Weekday``: an int that prints as its English name."""
+
+    go_type = "time.Weekday"
+
+    def go_string(self) -> str:
+        return LONG_DAYS[self] if 0 <= self <= 6 else f"%!Weekday({int(self)})"
+
+
 class GoTime(GoObject):
     """A Go ``time.Time``."""
 
@@ -420,6 +438,8 @@ class GoTime(GoObject):
         "UnixMicro": Signature((), None, "int64"),
         "UnixNano": Signature((), None, "int64"),
         "Year": Signature((), None, "int"),
+        "Month": Signature((), None, "time.Month"),
+        "Weekday": Signature((), None, "time.Weekday"),
         "YearDay": Signature((), None, "int"),
         "Day": Signature((), None, "int"),
         "Hour": Signature((), None, "int"),
@@ -532,6 +552,12 @@ class GoTime(GoObject):
 
     def Year(self) -> int:
         return self._fields()["year"]
+
+    def Month(self) -> Month:
+        return Month(self._fields()["month"])
+
+    def Weekday(self) -> Weekday:
+        return Weekday(self._fields()["wday"])
 
     def YearDay(self) -> int:
         return self._fields()["yday"]

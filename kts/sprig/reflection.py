@@ -103,6 +103,8 @@ def deep_copy(value: Any) -> Any:
         return out
     if isinstance(value, dict):
         return {k: deep_copy(v) for k, v in value.items()}
+    if is_nil_slice(value):
+        return NilSlice(value.elem)
     if isinstance(value, GoSlice):
         return GoSlice((deep_copy(v) for v in value), value.elem)
     if isinstance(value, list):

@@ -64,8 +64,6 @@ class Regexp:
 
     def _all(self, text: bytes, n: int) -> list[list[tuple[int, int]]]:
         """Go's ``allMatches``: successive matches; empty ones abutting a match are dropped."""
-        if n < 0:
-            n = len(text) + 1
         out: list[list[tuple[int, int]]] = []
         pos, prev_end, end = 0, -1, len(text)
         while len(out) < n and pos <= end:
@@ -86,39 +84,48 @@ class Regexp:
                 out.append(spans)
         return out
 
+    def _all_original(self, s: str, n: int) -> tuple[bytes, list[list[tuple[int, int]]]]:
+        """The subject as bytes and ``_all``'s matches, located in those original bytes."""
+        original = _encode(s)
+        text, where = _valid_utf8(original)
+        matches = self._all(text, len(original) + 1 if n < 0 else n)
+        return original, [[(where(a), where(b)) for a, b in m] for m in matches]
+
     def match_string(self, s: str) -> bool:
-        return self.re.search(_encode(s)) is not None
+        return self.re.search(_valid_utf8(_encode(s))[0]) is not None
 
     def find_string(self, s: str) -> str:
-        text = _encode(s)
+        original = _encode(s)
+        text, where = _valid_utf8(original)
         spans = self._exec(text, 0)
-        return "" if spans is None else _decode(text[spans[0][0]:spans[0][1]])
+        return "" if spans is None else _decode(original[where(spans[0][0]):where(spans[0][1])])
 
     def find_all_string(self, s: str, n: int) -> list[str]:
-        text = _encode(s)
-        return [_decode(text[m[0][0]:m[0][1]]) for m in self._all(text, n)]
+        original, matches = self._all_original(s, n)
+        return [_decode(original[m[0][0]:m[0][1]]) for m in matches]
 
     def split(self, s: str, n: int) -> list[str] | None:
         if n == 0:
             return None
         if self.expr and not s:
             return [""]
-        text = _encode(s)
+        original, matches = self._all_original(s, n)
         pieces: list[bytes] = []
         beg = end = 0
-        for m in self._all(text, n):
+        for m in matches:
             if n > 0 and len(pieces) >= n - 1:
                 break
             end = m[0][0]
             if m[0][1] != 0:
-                pieces.append(text[beg:end])
+                pieces.append(original[beg:end])
             beg = m[0][1]
-        if end != len(text):
-            pieces.append(text[beg:])
+        if end != len(original):
+            pieces.append(original[beg:])
         return [_decode(p) for p in pieces]
 
     def replace_all(self, s: str, repl: str, literal: bool) -> str:
-        text = _encode(s)
+        original = _encode(s)
+        text, where = _valid_utf8(original)
         template = _encode(repl)
         buf = bytearray()
         last_end = search = 0
@@ -127,9 +134,12 @@ class Regexp:
             if spans is None:
                 break
             start, stop = spans[0]
-            buf += text[last_end:start]
+            buf += original[where(last_end):where(start)]
             if stop > last_end or start == 0:
-                buf += template if literal else self._expand(template, text, spans)
+                if literal:
+                    buf += template
+                else:
+                    buf += self._expand(template, original, [(where(a), where(b)) for a, b in spans])
             last_end = stop
             width = _rune_width(text, search)
             if search + width > stop:
@@ -138,7 +148,7 @@ class Regexp:
                 search += 1
             else:
                 search = stop
-        buf += text[last_end:]
+        buf += original[where(last_end):]
         return _decode(bytes(buf))
 
     def _expand(self, template: bytes, text: bytes, spans: list[tuple[int, int]]) -> bytes:
@@ -208,6 +218,35 @@ def _group_names(expr: str, count: int) -> list[str | None]:
     return names[: count + 1]
 
 
+def _valid_utf8(data: bytes) -> tuple[bytes, Any]:
+    """``data`` with each invalid UTF-8 byte replaced by U+FFFD (Go reads it as that rune, RE2
+    would not match it), and a map from offsets in the result back to offsets in ``data``."""
+    try:
+        data.decode("utf-8")
+        return data, _identity
+    except UnicodeDecodeError:
+        pass
+    out = bytearray()
+    origin: list[int] = []
+    i = 0
+    while i < len(data):
+        width = _rune_width(data, i)
+        chunk = data[i:i + width]
+        try:
+            chunk.decode("utf-8")
+        except UnicodeDecodeError:
+            chunk = "\ufffd".encode()
+        out += chunk
+        origin += [i] * len(chunk)
+        i += width
+    origin.append(len(data))
+    return bytes(out), lambda k: k if k < 0 else origin[k]
+
+
+def _identity(k: int) -> int:
+    return k
+
+
 def _rune_width(text: bytes, pos: int) -> int:
     """Bytes in the UTF-8 rune at ``pos`` (1 for an invalid byte, 0 at the end), as Go steps."""
     if pos >= len(text):
@@ -257,7 +296,7 @@ def _go_syntax_error(expr: str, message: str) -> str:
     code, _, fragment = message.partition(": ")
     if code.startswith("trailing \\"):
         code, fragment = "trailing \\", ""
-    if code == "invalid escape sequence" and fragment in ("\\p", "\\P"):
+    if code == "invalid escape sequence" and fragment in ("\\p", "\\P") and not re.search(r"-\\[pP]", expr):
         code = "invalid character class range"  # Go reads a bare \p as an empty class name
     if code == "invalid UTF-8" and expr.endswith("\\x{"):
         code, fragment = "invalid escape sequence", "\\x{"
@@ -282,7 +321,7 @@ _ALIASES = {
     "Digit": "Nd", "Punct": "P",
 }
 _ASSIGNED = r"\p{L}\p{M}\p{N}\p{P}\p{S}\p{Z}\p{Cc}\p{Cf}\p{Co}\p{Cs}"
-# (class body, whether it can sit inside a bracket class) for tables RE2 lacks.
+# Bracket-class bodies for the tables RE2 lacks.
 _SETS = {"LC": r"\p{Lu}\p{Ll}\p{Lt}", "Ascii": r"\x00-\x7F"}
 
 
@@ -337,8 +376,16 @@ def _unicode_class(seq: str, name: str, negate: bool, in_class: bool) -> str:
 _REPEAT = re.compile(r"\{(0|[1-9][0-9]*)(?:,(0|[1-9][0-9]*)?)?\}")
 
 
-def _translate(expr: str) -> str:
-    """Rewrite Go-only syntax for RE2 and raise Go's error for what only RE2 accepts."""
+class _GoOnlyError(GoError):
+    """A pattern RE2 accepts but Go rejects, found at ``pos``."""
+
+    def __init__(self, message: str, pos: int) -> None:
+        super().__init__(message)
+        self.pos = pos
+
+
+def _translate_at(expr: str) -> str:
+    """Rewrite Go-only syntax for RE2; raise _GoOnlyError for what only RE2 accepts."""
     out: list[str] = []
     i, in_class = 0, False
     n = len(expr)
@@ -353,7 +400,7 @@ def _translate(expr: str) -> str:
                 i = stop
                 continue
             if nxt == "C":
-                raise GoError("error parsing regexp: invalid escape sequence: `\\C`")
+                raise _GoOnlyError("error parsing regexp: invalid escape sequence: `\\C`", i)
             range_end = in_class and len(out) >= 2 and out[-1] == "-" and out[-2] not in ("[", "[^")
             if nxt in "pP" and i + 2 < n and not range_end:
                 if expr[i + 2] == "{":
@@ -368,7 +415,10 @@ def _translate(expr: str) -> str:
                 negate = nxt == "P"
                 if name.startswith("^"):
                     negate, name = not negate, name[1:]
-                out.append(_unicode_class(seq, name, negate, in_class))
+                try:
+                    out.append(_unicode_class(seq, name, negate, in_class))
+                except GoError as exc:
+                    raise _GoOnlyError(str(exc), i) from None
                 i += len(seq)
                 continue
             out.append(expr[i:i + 2])
@@ -399,11 +449,11 @@ def _translate(expr: str) -> str:
         if ch == "(":
             m = _NAMED.match(expr, i)
             if m and not re.fullmatch(r"[A-Za-z0-9_]+", m.group(1)):
-                raise GoError(f"error parsing regexp: invalid named capture: `{m.group(0)}`")
+                raise _GoOnlyError(f"error parsing regexp: invalid named capture: `{m.group(0)}`", i)
         if ch == "{":
             m = _REPEAT.match(expr, i)
             if m and any(g and len(g) >= 10 for g in m.groups()):
-                raise GoError(f"error parsing regexp: invalid repeat count: `{m.group(0)}`")
+                raise _GoOnlyError(f"error parsing regexp: invalid repeat count: `{m.group(0)}`", i)
         out.append(ch)
         i += 1
     return "".join(out)
@@ -423,9 +473,16 @@ def _compile_cached(expr: str) -> Any:
     except re2.error as exc:
         original_error = _re2_error(exc)
     try:
-        translated = _translate(expr)
-    except GoError as exc:
-        return exc
+        translated = _translate_at(expr)
+    except _GoOnlyError as exc:
+        # Go reports the leftmost problem: an RE2-visible error before this point wins.
+        try:
+            re2.compile(_encode(expr[: exc.pos]), _OPTIONS)
+        except re2.error as early:
+            message = _re2_error(early)
+            if message.partition(": ")[0] not in ("missing )", "missing ]"):
+                return GoError(_go_syntax_error(expr, message))
+        return GoError(str(exc))
     if translated == expr:
         return GoError(_go_syntax_error(expr, original_error)) if original_error else compiled
     try:

@@ -16,7 +16,7 @@ from typing import Any
 
 from kts.gotemplate.fmt import sprintf
 from kts.gotemplate.gotypes import FuncMap, GoMap, GoPanic, GoSlice, gofunc, string_map, string_slice
-from kts.gotemplate.strconv import from_go_bytes, go_bytes, is_escaped_byte
+from kts.gotemplate.strconv import from_go_bytes, go_bytes, go_category, is_escaped_byte
 from kts.sprig.strval import strval
 
 # ---------------------------------------------------------------------------
@@ -33,9 +33,7 @@ def is_space(c: str) -> bool:
 
 
 def _cat(c: str) -> str:
-    import unicodedata
-
-    return unicodedata.category(c)
+    return go_category(c)
 
 
 def is_upper(c: str) -> bool:

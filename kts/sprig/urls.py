@@ -107,21 +107,138 @@ def _valid_port(port: bytes) -> bool:
     return port == b"" or (port[:1] == b":" and all(0x30 <= b <= 0x39 for b in port[1:]))
 
 
-def _parse_host(host: bytes) -> bytes:
-    if host.startswith(b"["):
-        i = host.rfind(b"]")
-        if i < 0:
+class _AddrError(Exception):
+    def __init__(self, text: bytes, msg: str, at: bytes = b"") -> None:
+        where = f" (at {_go_quote(at)})" if at else ""
+        super().__init__(f"ParseAddr({_go_quote(text)}): {msg}{where}")
+
+
+def _parse_ipv4(text: bytes, start: int = 0, end: int | None = None) -> None:
+    """Go's ``parseIPv4Fields`` over ``text[start:end]``; errors name the whole ``text``."""
+    end = len(text) if end is None else end
+    fields, val, dig = 0, 0, 0
+    for i in range(start, end):
+        c = text[i]
+        if 0x30 <= c <= 0x39:
+            if dig == 1 and val == 0:
+                raise _AddrError(text, "IPv4 field has octet with leading zero")
+            val = val * 10 + c - 0x30
+            dig += 1
+            if val > 255:
+                raise _AddrError(text, "IPv4 field has value >255")
+        elif c == 0x2E:
+            if i == start or i == end - 1 or text[i - 1] == 0x2E:
+                raise _AddrError(text, "IPv4 field must have at least one digit", text[i:])
+            if fields == 3:
+                raise _AddrError(text, "IPv4 address too long")
+            fields += 1
+            val = dig = 0
+        else:
+            raise _AddrError(text, "unexpected character", text[i:])
+    if fields < 3:
+        raise _AddrError(text, "IPv4 address too short")
+
+
+def _parse_ipv6(text: bytes) -> None:
+    s, pct, zone = text.partition(b"%")
+    if pct and not zone:
+        raise _AddrError(text, "zone must be a non-empty string")
+    ellipsis = -1
+    if s[:2] == b"::":
+        ellipsis, s = 0, s[2:]
+        if not s:
+            return
+    i = 0
+    while i < 16:
+        off, acc = 0, 0
+        while off < len(s) and chr(s[off]) in "0123456789abcdefABCDEF":
+            acc = acc * 16 + int(chr(s[off]), 16)
+            if off > 3:
+                raise _AddrError(text, "each group must have 4 or less digits", s)
+            off += 1
+        if off == 0:
+            raise _AddrError(text, "each colon-separated field must have at least one digit", s)
+        if off < len(s) and s[off] == 0x2E:
+            if ellipsis < 0 and i != 12:
+                raise _AddrError(text, "embedded IPv4 address must replace the final 2 fields of the "
+                                       "address", s)
+            if i + 4 > 16:
+                raise _AddrError(text, "too many hex fields to fit an embedded IPv4 at the end of the "
+                                       "address", s)
+            end = len(text) - (len(zone) + 1 if zone else 0)
+            _parse_ipv4(text, end - len(s), end)
+            s, i = b"", i + 4
+            break
+        i += 2
+        s = s[off:]
+        if not s:
+            break
+        if s[0] != 0x3A:
+            raise _AddrError(text, "unexpected character, want colon", s)
+        if len(s) == 1:
+            raise _AddrError(text, "colon must be followed by more characters", s)
+        s = s[1:]
+        if s[0] == 0x3A:
+            if ellipsis >= 0:
+                raise _AddrError(text, "multiple :: in address", s)
+            ellipsis, s = i, s[1:]
+            if not s:
+                break
+    if s:
+        raise _AddrError(text, "trailing garbage after address", s)
+    if i < 16 and ellipsis < 0:
+        raise _AddrError(text, "address string too short")
+    if i >= 16 and ellipsis >= 0:
+        raise _AddrError(text, "the :: must expand to at least one field of zeros")
+
+
+def _check_ip_literal(text: bytes) -> None:
+    """Go's ``netip.ParseAddr`` for a bracketed host: IPv6 only (IPv4-mapped allowed)."""
+    for c in text:
+        if c == 0x2E:
+            try:
+                _parse_ipv4(text)
+            except _AddrError as exc:
+                raise URLError(f"invalid host: {exc}") from None
+            raise URLError("invalid IP-literal")
+        if c == 0x3A:
+            try:
+                _parse_ipv6(text)
+            except _AddrError as exc:
+                raise URLError(f"invalid host: {exc}") from None
+            return
+        if c == 0x25:
+            raise URLError(f"invalid host: {_AddrError(text, 'missing IPv6 address')}")
+    raise URLError(f"invalid host: {_AddrError(text, 'unable to parse IP')}")
+
+
+def _parse_host(scheme: bytes, host: bytes) -> bytes:
+    open_idx = host.rfind(b"[")
+    if open_idx > 0:
+        raise URLError("invalid IP-literal")
+    if open_idx == 0:
+        close = host.rfind(b"]")
+        if close < 0:
             raise URLError("missing ']' in host")
-        colon_port = host[i + 1:]
+        colon_port = host[close + 1:]
         if not _valid_port(colon_port):
             raise URLError(f"invalid port {_go_quote(colon_port)} after host")
-        zone = host[:i].find(b"%25")
+        port = unescape(colon_port, HOST)
+        name = host[1:close]
+        zone = name.find(b"%25")
         if zone >= 0:
-            return unescape(host[:zone], HOST) + unescape(host[zone:i], ZONE) + unescape(host[i:], HOST)
-    else:
-        i = host.rfind(b":")
-        if i != -1 and not _valid_port(host[i:]):
-            raise URLError(f"invalid port {_go_quote(host[i:])} after host")
+            literal = unescape(name[:zone], HOST) + unescape(name[zone:], ZONE)
+        else:
+            literal = unescape(name, HOST)
+        _check_ip_literal(literal)
+        return b"[" + literal + b"]" + port
+    first = host.find(b":")
+    if first != -1:
+        last = host.rfind(b":")
+        # Only http(s) hosts must have a single colon; others may list several host:port pairs.
+        colon = first if scheme in (b"http", b"https") else last
+        if not _valid_port(host[colon:]):
+            raise URLError(f"invalid port {_go_quote(host[colon:])} after host")
     return unescape(host, HOST)
 
 
@@ -221,7 +338,7 @@ def _parse(raw: bytes) -> URL:
         authority, slash, tail = rest[2:].partition(b"/")
         rest = slash + tail
         at = authority.rfind(b"@")
-        url.host = _parse_host(authority if at < 0 else authority[at + 1:])
+        url.host = _parse_host(url.scheme, authority if at < 0 else authority[at + 1:])
         if at >= 0:
             info = authority[:at]
             if not all(c in _USERINFO_OK for c in info):

@@ -15,6 +15,7 @@ from kts.testing.errors import ApiError
 from kts.testing.events import EventRecorder
 from kts.testing.operations import Api, WriteOptions, now
 from kts.testing.pods import PodSimulator
+from kts.testing.proxy import ServiceProxy
 from kts.testing.resources import ResourceType, custom_types_from_crd
 from kts.testing.store import Event, obj_key
 from kts.testing.workloads import Workloads
@@ -48,6 +49,7 @@ class ControlPlane:
         self._lb_next = 1
         self._namespaces_seen: set[str] = set()
         self.paused = False
+        self.proxy = ServiceProxy(api.store) if config.run_pods else None
         api.store.listeners.append(self._on_event)
 
     def rt(self, group: str, plural: str, version: str = "v1") -> ResourceType:
@@ -76,6 +78,8 @@ class ControlPlane:
             self._task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
+        if self.proxy is not None:
+            await self.proxy.close()
         if self.runner is not None:
             await self.runner.stop_all()
 
@@ -113,6 +117,8 @@ class ControlPlane:
         self._namespace_pass()
         self._claims_pass()
         self._services_pass()
+        if self.proxy is not None:
+            self.proxy.reconcile()
         self.workloads.reconcile(t, dues)
         pods = self.api.store.items("", "pods")
         due = self.pods.reconcile(pods, t)
@@ -218,7 +224,7 @@ class ControlPlane:
             self.api.delete(rt, namespace, name, {"propagationPolicy": policy})
 
     def _gc_pass(self) -> None:
-        objects = list(self.api.store.objects.items())
+        objects = [(k, o) for k, o in self.api.store.objects.items() if k[1] != "events"]
         uids = {o["metadata"]["uid"]: (k, o) for k, o in objects}
         dependents: dict[str, list[tuple[Any, dict[str, Any]]]] = {}
         for key, obj in objects:

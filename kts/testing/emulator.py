@@ -1,16 +1,26 @@
 """``Emulator``: a Kubernetes API server and simulated control plane on a loopback port.
 
-async with Emulator(pod_ready_delay=0.05) as emu:
-    emu.kubeconfig_path            # a kubeconfig pointing at it (emu.write_kubeconfig(path) for another)
-    emu.fail_pods("image-pull", image="bad:tag")
-    emu.fail_requests(r"/configmaps", status=500, method="PATCH", count=2)
-    emu.requests(method="PATCH")   # the request log (RequestRecord: method, path, query, content_type, body)
+    async with Emulator(pod_ready_delay=0.05) as emu:
+        emu.url, emu.kubeconfig_path           # emu.write_kubeconfig(path) writes another one
+        emu.fail_pods("image-pull", image="bad:tag")   # or crash-loop / unschedulable / exit
+        emu.fail_requests(r"/configmaps", status=500, method="PATCH", count=2)
+        emu.add_latency(0.1, path="/pods"); emu.drop_watches(); emu.compact()
+        emu.requests(method="PATCH"), emu.request_count   # the request log
+        emu.get("apps/v1", "Deployment", "web", "ns"), emu.list("v1", "Pod", "ns")
+        await emu.wait_for(lambda: ...)
+
+Options: ``pod_ready_delay`` (scheduled -> Running+Ready), ``pod_terminate_delay`` (graceful
+deletion), ``run_pods`` (run pods as local processes on loopback pod IPs, and serve Services on
+loopback cluster/load-balancer IPs that forward to ready pods), ``history_limit`` (watch history
+before 410 Expired), ``bookmark_interval``, ``crd_establish_delay``.
+Pod failure modes are described in ``kts.testing.pods``.
 """
 
 from __future__ import annotations
 
 import asyncio
 import copy
+import random
 import tempfile
 import time
 from pathlib import Path
@@ -60,6 +70,12 @@ class Emulator:
             crd_establish_delay=crd_establish_delay,
         )
         self.runner = ProcessRunner() if run_pods else None
+        if self.runner is not None:
+            self.server.pod_logs = self.runner.logs
+            # services get loopback cluster IPs that the control plane's proxy serves
+            block = random.randint(1, 254)
+            self.api.cluster_ip_prefix = f"127.{block}.255."
+            self.config.load_balancer_ip_prefix = f"127.{block}.254."
         self.control_plane: ControlPlane | None = None
         self._runner: web.AppRunner | None = None
         self._tmp: tempfile.TemporaryDirectory[str] | None = None

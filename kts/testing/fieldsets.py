@@ -16,7 +16,7 @@ Elem = tuple[str, str]
 Path = tuple[Elem, ...]
 
 _CONTAINER_LISTS = {"containers", "initContainers", "ephemeralContainers"}
-_BY_NAME = _CONTAINER_LISTS | {"env", "volumes", "imagePullSecrets", "hostAliases_", "resourceClaims"}
+_BY_NAME = _CONTAINER_LISTS | {"env", "volumes", "imagePullSecrets", "resourceClaims"}
 
 # Fields that identify or describe the object rather than express intent; never owned.
 _META_UNTRACKED = {
@@ -34,13 +34,35 @@ _META_UNTRACKED = {
 }
 
 
-def list_keys(path: Path, field: str, builtin: bool) -> tuple[str, ...] | None:
+Rules = bool | dict  # built-in merge keys, a CRD openAPIV3Schema, or all lists atomic
+
+
+def _schema_at(schema: dict[str, Any], path: Path, field: str) -> dict[str, Any] | None:
+    node: Any = schema
+    for kind, name in (*path, ("f", field)):
+        if not isinstance(node, dict):
+            return None
+        if kind == "k":
+            node = node.get("items")
+        else:
+            props = node.get("properties") or {}
+            node = props.get(name, node.get("additionalProperties") if name not in props else None)
+    return node if isinstance(node, dict) else None
+
+
+def list_keys(path: Path, field: str, builtin: Rules) -> tuple[str, ...] | None:
     """Merge keys of the list at ``path + field``; None for an atomic list.
 
-    Custom resources without list-type markers have atomic lists, as on a real server."""
+    Custom resources have atomic lists unless their schema marks one
+    ``x-kubernetes-list-type: map`` (keys from ``x-kubernetes-list-map-keys``), as on a real server."""
     names = [e[1] for e in path if e[0] == "f"]
     if field == "ownerReferences" and names == ["metadata"]:
         return ("uid",)
+    if isinstance(builtin, dict):
+        node = _schema_at(builtin, path, field)
+        if node and node.get("x-kubernetes-list-type") == "map" and node.get("x-kubernetes-list-map-keys"):
+            return tuple(node["x-kubernetes-list-map-keys"])
+        return None
     if not builtin:
         return None
     if field in _BY_NAME:
@@ -95,7 +117,7 @@ def tracked_content(obj: dict[str, Any], scope: str, status_subresource: bool) -
     return out
 
 
-def field_set(obj: Any, builtin: bool, path: Path = ()) -> set[Path]:
+def field_set(obj: Any, builtin: Rules, path: Path = ()) -> set[Path]:
     """Every owned path of an object: leaves, atomic lists, empty maps and keyed-item markers."""
     out: set[Path] = set()
     if not isinstance(obj, dict):
@@ -166,7 +188,7 @@ def remove_at(obj: Any, path: Path) -> None:
         remove_at(obj, path[:-1])
 
 
-def merge(live: Any, applied: Any, builtin: bool, path: Path = ()) -> Any:
+def merge(live: Any, applied: Any, builtin: Rules, path: Path = ()) -> Any:
     """Merge an applied intent into the live value: maps recursively, keyed lists by key,
     everything else replaced."""
     if isinstance(live, dict) and isinstance(applied, dict):
@@ -184,7 +206,7 @@ def merge(live: Any, applied: Any, builtin: bool, path: Path = ()) -> Any:
     return copy.deepcopy(applied)
 
 
-def _merge_list(live: list, applied: list, keys: tuple[str, ...] | None, builtin: bool, path: Path) -> list:
+def _merge_list(live: list, applied: list, keys: tuple[str, ...] | None, builtin: Rules, path: Path) -> list:
     if keys is None or any(item_key(i, keys) is None for i in live + applied):
         return copy.deepcopy(applied)
     out = list(live)

@@ -30,9 +30,22 @@ from kts.testing.selectors import parse_field_selector, parse_label_selector
 from kts.testing.store import Key, Store, obj_key
 
 APPLY = "application/apply-patch+yaml"
+_CA_DESCRIPTION = (
+    "Contains a CA bundle that can be used to verify the kube-apiserver when using internal endpoints such "
+    "as the internal service IP or kubernetes.default.svc. No other usage is guaranteed across distributions "
+    "of Kubernetes clusters."
+)
+_EMULATOR_CA = "-----BEGIN CERTIFICATE-----\nemulator\n-----END CERTIFICATE-----\n"
 _RETURN_DELETED_OBJECT = {
-    "pods", "services", "serviceaccounts", "persistentvolumeclaims", "persistentvolumes", "storageclasses",
-    "namespaces", "nodes", "customresourcedefinitions",
+    "pods",
+    "services",
+    "serviceaccounts",
+    "persistentvolumeclaims",
+    "persistentvolumes",
+    "storageclasses",
+    "namespaces",
+    "nodes",
+    "customresourcedefinitions",
 }
 MERGE = "application/merge-patch+json"
 STRATEGIC = "application/strategic-merge-patch+json"
@@ -41,8 +54,29 @@ JSONPATCH = "application/json-patch+json"
 _NAME_CHARS = "bcdfghjklmnpqrstvwxz2456789"
 
 
-def now() -> str:
-    return dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+def now(offset: float = 0.0) -> str:
+    stamp = dt.datetime.now(dt.UTC) + dt.timedelta(seconds=offset)
+    return stamp.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+_GENERATION_PLURALS = {
+    "deployments",
+    "statefulsets",
+    "replicasets",
+    "daemonsets",
+    "jobs",
+    "cronjobs",
+    "ingresses",
+    "networkpolicies",
+    "poddisruptionbudgets",
+    "customresourcedefinitions",
+    "pods",
+}
+
+
+def has_generation(rt: ResourceType) -> bool:
+    """Kinds whose registry strategy maintains metadata.generation (all custom resources do)."""
+    return not rt.builtin or rt.plural in _GENERATION_PLURALS
 
 
 def random_suffix(n: int = 5) -> str:
@@ -72,13 +106,16 @@ class Api:
         self.registry = registry
         self._next_ip = 1
         self._next_node_port = 30000
+        self.cluster_ip_prefix: str | None = None  # e.g. "127.9.255." to serve services on loopback
 
     def allocate_cluster_ip(self) -> str:
         n = self._next_ip
         self._next_ip += 1
+        if self.cluster_ip_prefix:
+            return f"{self.cluster_ip_prefix}{(n - 1) % 254 + 1}"
         return f"10.96.{n // 250}.{n % 250 + 1}"
 
-    def allocate_node_port(self) -> str | int:
+    def allocate_node_port(self) -> int:
         port = self._next_node_port
         self._next_node_port += 1
         return port
@@ -170,8 +207,8 @@ class Api:
         scope = opts.subresource
         old_content = fs.tracked_content(old, scope, rt.status_subresource) if old else {}
         new_content = fs.tracked_content(new, scope, rt.status_subresource)
-        new_set = fs.field_set(new_content, rt.builtin)
-        old_set = fs.field_set(old_content, rt.builtin)
+        new_set = fs.field_set(new_content, rt.merge_rules)
+        old_set = fs.field_set(old_content, rt.merge_rules)
         changed = {p for p in new_set if fs.get_at(old_content, p) != fs.get_at(new_content, p)}
         gone = old_set - new_set
         entries = self._managed(old) if old else []
@@ -218,6 +255,9 @@ class Api:
         def spec_of(o: dict[str, Any]) -> dict[str, Any]:
             return {k: v for k, v in o.items() if k not in ("metadata", "status", "apiVersion", "kind")}
 
+        if not has_generation(rt):
+            new["metadata"].pop("generation", None)
+            return
         gen = int(old["metadata"].get("generation", 1))
         if spec_of(old) != spec_of(new):
             gen += 1
@@ -351,7 +391,9 @@ class Api:
             meta.pop(field, None)
         meta["uid"] = str(uuid.uuid4())
         meta["creationTimestamp"] = now()
-        meta["generation"] = 1
+        meta.pop("generation", None)
+        if has_generation(rt):
+            meta["generation"] = 1
         meta.pop("managedFields", None)
         if rt.status_subresource:
             obj.pop("status", None)
@@ -372,6 +414,31 @@ class Api:
             obj["metadata"]["resourceVersion"] = ""
             return Result(201, self._view(rt, obj), warnings)
         self.store.put(key, obj, "ADDED")
+        if rt.builtin and rt.plural == "namespaces":
+            # the service account controller's "default" account, present before any pod can ask for it
+            sa = self.registry.lookup("", "v1", "serviceaccounts")
+            assert sa is not None
+            self.create(
+                sa,
+                obj["metadata"]["name"],
+                {"metadata": {"name": "default"}},
+                WriteOptions(manager="kube-controller-manager"),
+            )
+            # and the root CA bundle every namespace gets
+            cm = self.registry.lookup("", "v1", "configmaps")
+            assert cm is not None
+            self.create(
+                cm,
+                obj["metadata"]["name"],
+                {
+                    "metadata": {
+                        "name": "kube-root-ca.crt",
+                        "annotations": {"kubernetes.io/description": _CA_DESCRIPTION},
+                    },
+                    "data": {"ca.crt": _EMULATOR_CA},
+                },
+                WriteOptions(manager="kube-controller-manager"),
+            )
         return Result(201, self._view(rt, obj), warnings)
 
     # -- update ------------------------------------------------------------------------------
@@ -469,7 +536,7 @@ class Api:
                 raise ApiError(
                     415, "UnsupportedMediaType", "strategic merge patch is not supported for custom resources"
                 )
-            new = strategic_merge_patch(current, patch, rt.builtin)
+            new = strategic_merge_patch(current, patch, rt.merge_rules)
         else:
             new = json_patch(current, patch)
         if not isinstance(new, dict):
@@ -532,11 +599,12 @@ class Api:
         unknown = validation.unknown_fields(rt, body)
         if unknown:
             if rt.builtin:
+                errors = [
+                    f"{p}: field not declared in schema" for p in validation.unknown_typed_paths(rt, body)
+                ]
+                text = errors[0] if len(errors) == 1 else "errors:\n  " + "\n  ".join(errors)
                 raise ApiError(
-                    500,
-                    "InternalError",
-                    f"failed to create typed patch object ({rt.gvk_text()}): "
-                    + ", ".join(f".{u}: field not declared in schema" for u in unknown),
+                    500, "InternalError", f"failed to create typed patch object ({rt.gvk_text()}): {text}"
                 )
             if opts.validation == "Strict":
                 raise bad_request(
@@ -561,7 +629,7 @@ class Api:
             validation.check_name(rt, name)
             intent = fs.tracked_content(body, opts.subresource, rt.status_subresource)
             obj = self._new_object(rt, copy.deepcopy(body))
-            paths = fs.field_set(intent, rt.builtin)
+            paths = fs.field_set(intent, rt.merge_rules)
             if paths:
                 obj["metadata"]["managedFields"] = [self._apply_entry(rt, opts, paths)]
             return self._insert(rt, key, obj, opts, warnings)
@@ -596,7 +664,7 @@ class Api:
         scope = opts.subresource
         intent = fs.tracked_content(body, scope, rt.status_subresource)
         live = fs.tracked_content(old, scope, rt.status_subresource)
-        new_set = fs.field_set(intent, rt.builtin)
+        new_set = fs.field_set(intent, rt.merge_rules)
         entries = self._managed(old)
         mine_old: set[fs.Path] = set()
         others: list[tuple[dict[str, Any], set[fs.Path]]] = []
@@ -620,7 +688,7 @@ class Api:
         if conflicts and not force:
             raise _conflict_error(conflicts)
         taken = {p for _, p in conflicts}
-        merged = fs.merge(live, intent, rt.builtin)
+        merged = fs.merge(live, intent, rt.merge_rules)
         still_owned: set[fs.Path] = set()
         new_others = []
         for e, paths in others:
@@ -736,7 +804,7 @@ class Api:
             if not finalizers:
                 meta.pop("finalizers", None)
             if not already:
-                meta["deletionTimestamp"] = now()
+                meta["deletionTimestamp"] = now(float(grace or 0) if graceful else 0.0)
             if graceful:
                 meta["deletionGracePeriodSeconds"] = int(grace or 0)
             elif is_pod:
@@ -806,7 +874,10 @@ class Api:
             if field in old["metadata"]:
                 new["metadata"][field] = old["metadata"][field]
         new["metadata"]["resourceVersion"] = old["metadata"]["resourceVersion"]
-        new["metadata"]["generation"] = old["metadata"].get("generation", 1)
+        if "generation" in old["metadata"]:
+            new["metadata"]["generation"] = old["metadata"]["generation"]
+        else:
+            new["metadata"].pop("generation", None)
         new["apiVersion"] = old.get("apiVersion", rt.api_version)
         if _same(old, new):
             return old

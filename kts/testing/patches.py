@@ -6,7 +6,7 @@ import copy
 from typing import Any
 
 from kts.testing.errors import ApiError, bad_request
-from kts.testing.fieldsets import Path, item_key, list_keys
+from kts.testing.fieldsets import Path, Rules, item_key, list_keys
 
 
 def json_merge_patch(target: Any, patch: Any) -> Any:
@@ -21,7 +21,7 @@ def json_merge_patch(target: Any, patch: Any) -> Any:
     return out
 
 
-def strategic_merge_patch(target: Any, patch: Any, builtin: bool, path: Path = ()) -> Any:
+def strategic_merge_patch(target: Any, patch: Any, builtin: Rules, path: Path = ()) -> Any:
     """Maps merge, null deletes, keyed lists (containers, env, ports, ...) merge by key and honour
     ``$patch: delete`` items; other lists are replaced."""
     if not isinstance(patch, dict):
@@ -48,7 +48,7 @@ def strategic_merge_patch(target: Any, patch: Any, builtin: bool, path: Path = (
     return out
 
 
-def _merge_keyed(live: list, patch: list, keys: tuple[str, ...], builtin: bool, path: Path) -> list:
+def _merge_keyed(live: list, patch: list, keys: tuple[str, ...], builtin: Rules, path: Path) -> list:
     out = [copy.deepcopy(i) for i in live]
     for item in patch:
         key = item_key(item, keys)

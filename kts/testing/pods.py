@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import copy
 import fnmatch
+import random
 import secrets
-import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -107,13 +107,15 @@ class PodSimulator:
         self.sims: dict[str, PodSim] = {}
         self.failures: list[PodFailure] = []
         self._next_ip = 2
+        # a random block per emulator so emulators running side by side hand out distinct pod IPs
+        self._block = random.randint(1, 254)
 
     # -- helpers -----------------------------------------------------------------------------
 
     def allocate_ip(self) -> str:
         n = self._next_ip
         self._next_ip += 1
-        return f"127.0.{(n // 254) % 254 + 1}.{n % 254 + 1}"
+        return f"127.{self._block}.{(n // 254) % 256}.{n % 254 + 1}"
 
     def failure_for(self, pod: dict[str, Any]) -> PodFailure | None:
         ann = pod["metadata"].get("annotations") or {}
@@ -321,6 +323,29 @@ class PodSimulator:
             if old and old.get("status") == c["status"]:
                 c["lastTransitionTime"] = old.get("lastTransitionTime", c["lastTransitionTime"])
         status["containerStatuses"] = statuses
+        inits = [c for c in (pod.get("spec") or {}).get("initContainers") or [] if isinstance(c, dict)]
+        if inits:
+            done = (pod.get("status") or {}).get("initContainerStatuses") or [
+                {
+                    "name": c.get("name", ""),
+                    "state": {
+                        "terminated": {
+                            "exitCode": 0,
+                            "reason": "Completed",
+                            "startedAt": _ts(),
+                            "finishedAt": _ts(),
+                        }
+                    },
+                    "lastState": {},
+                    "ready": True,
+                    "restartCount": 0,
+                    "image": c.get("image", ""),
+                    "imageID": "",
+                    "started": False,
+                }
+                for c in inits
+            ]
+            status["initContainerStatuses"] = done
         if reason:
             status["reason"] = reason
         return self._write(new)
@@ -331,6 +356,12 @@ class PodSimulator:
         first = containers[0] if containers else {}
         name = first.get("name", "")
         image = first.get("image", "")
+        retry = now + max(self.cp.config.pod_ready_delay, 0.05) * 4
+        mount_problem = self._missing_volume(pod)
+        if mount_problem is not None:
+            self._event(pod, "FailedMount", mount_problem, "Warning")
+            sim.due = retry
+            return sim.due
         if f is not None and f.mode == "image-pull":
             self._event(pod, "Pulling", f'Pulling image "{image}"', container=name)
             full = _full_image(image)
@@ -349,6 +380,16 @@ class PodSimulator:
             self._set_status(pod, "Pending", False, statuses)
             sim.stage = "failing"
             sim.due = now + max(self.cp.config.pod_ready_delay, 0.02)
+            return sim.due
+        config_problem = next((p for c in containers if (p := self._missing_env(pod, c)) is not None), None)
+        if config_problem is not None:
+            self._event(
+                pod, "Pulled", f'Container image "{image}" already present on machine', container=name
+            )
+            self._event(pod, "Failed", f"Error: {config_problem}", "Warning", container=name)
+            statuses = [self._waiting(c, "CreateContainerConfigError", config_problem) for c in containers]
+            self._set_status(pod, "Pending", False, statuses)
+            sim.due = retry
             return sim.due
         sim.started_at = _ts()
         for c in containers:
@@ -382,6 +423,63 @@ class PodSimulator:
             return sim.due
         sim.stage = "running"
         self._set_status(pod, "Running", True, [self._running(c, sim, True) for c in containers])
+        return None
+
+    def _lookup(self, plural: str, namespace: str, name: str) -> dict[str, Any] | None:
+        rt = self.cp.rt("", plural)
+        return self.cp.api.store.get(obj_key(rt, namespace, name))
+
+    def _missing_volume(self, pod: dict[str, Any]) -> str | None:
+        """FailedMount message for a configMap/secret volume whose object is absent."""
+        ns = pod["metadata"]["namespace"]
+        for vol in (pod.get("spec") or {}).get("volumes") or []:
+            sources = [
+                ("configmaps", "configmap", vol.get("configMap"), "name"),
+                ("secrets", "secret", vol.get("secret"), "secretName"),
+            ]
+            for proj in (vol.get("projected") or {}).get("sources") or []:
+                sources += [
+                    ("configmaps", "configmap", proj.get("configMap"), "name"),
+                    ("secrets", "secret", proj.get("secret"), "name"),
+                ]
+            for plural, word, src, name_field in sources:
+                if not isinstance(src, dict) or src.get("optional"):
+                    continue
+                ref = src.get(name_field, "")
+                if self._lookup(plural, ns, ref) is None:
+                    volume = vol.get("name", "")
+                    return f'MountVolume.SetUp failed for volume "{volume}" : {word} "{ref}" not found'
+        return None
+
+    def _missing_env(self, pod: dict[str, Any], container: dict[str, Any]) -> str | None:
+        """The kubelet's CreateContainerConfigError message for an unresolvable env reference."""
+        ns = pod["metadata"]["namespace"]
+        for src in container.get("envFrom") or []:
+            for kind, plural, word in (
+                ("configMapRef", "configmaps", "configmap"),
+                ("secretRef", "secrets", "secret"),
+            ):
+                ref = src.get(kind)
+                if (
+                    isinstance(ref, dict)
+                    and not ref.get("optional")
+                    and self._lookup(plural, ns, ref.get("name", "")) is None
+                ):
+                    return f'{word} "{ref.get("name", "")}" not found'
+        for var in container.get("env") or []:
+            ref_src = var.get("valueFrom") or {}
+            for kind, plural, word, title in (
+                ("configMapKeyRef", "configmaps", "configmap", "ConfigMap"),
+                ("secretKeyRef", "secrets", "secret", "Secret"),
+            ):
+                ref = ref_src.get(kind)
+                if not isinstance(ref, dict) or ref.get("optional"):
+                    continue
+                obj = self._lookup(plural, ns, ref.get("name", ""))
+                if obj is None:
+                    return f'{word} "{ref.get("name", "")}" not found'
+                if ref.get("key") not in (obj.get("data") or {}):
+                    return f"couldn't find key {ref.get('key')} in {title} {ns}/{ref.get('name', '')}"
         return None
 
     @staticmethod
@@ -528,7 +626,3 @@ class PodSimulator:
             return None
         self.cp.api.force_remove(self.cp.pod_type, meta.get("namespace", ""), meta["name"])
         return None
-
-
-def monotonic() -> float:
-    return time.monotonic()

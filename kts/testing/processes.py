@@ -13,6 +13,7 @@ import re
 import signal
 import socket
 import subprocess
+import sys
 import tempfile
 import threading
 from pathlib import Path
@@ -103,6 +104,8 @@ class ProcessRunner:
         env = dict(os.environ)
         env.update(pod_env)
         env["KTS_POD_IP"] = ip
+        # console scripts of the running interpreter's environment (e.g. jupyterhub-singleuser)
+        env["PATH"] = os.pathsep.join([os.path.dirname(sys.executable), env.get("PATH", "")])
         workdir = c.get("workingDir")
         cwd = workdir if workdir and os.path.isdir(workdir) else tempfile.mkdtemp(prefix="kts-pod-")
         log = open(self.log_path(uid), "ab")  # noqa: SIM115 - owned by the child for its lifetime
@@ -117,6 +120,10 @@ class ProcessRunner:
         self.procs[uid] = proc
         self.pods[uid] = pod
         return None
+
+    def logs(self, pod: dict[str, Any]) -> str:
+        path = self.log_path(pod["metadata"]["uid"])
+        return path.read_text(errors="replace") if path.exists() else ""
 
     def exit_code(self, uid: str) -> int | None:
         proc = self.procs.get(uid)

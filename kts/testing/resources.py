@@ -29,6 +29,14 @@ class ResourceType:
         return f"{self.group}/{self.version}" if self.group else self.version
 
     @property
+    def merge_rules(self) -> bool | dict:
+        """How lists merge: True for built-in merge keys, a CRD's schema (list-type markers), or
+        False (every list atomic)."""
+        if self.builtin:
+            return True
+        return self.schema or False
+
+    @property
     def singular(self) -> str:
         return self.kind.lower()
 

@@ -9,18 +9,20 @@ import contextlib
 import json
 import logging
 import time
+from collections.abc import Callable
 from typing import Any
 
 from aiohttp import web
 
 from kts.testing import discovery
-from kts.testing.errors import ApiError, bad_request, status_body
+from kts.testing.errors import ApiError, bad_request, invalid, status_body
 from kts.testing.faults import Faults, RequestRecord
 from kts.testing.operations import Api, WriteOptions
 from kts.testing.resources import Registry, ResourceType
 from kts.testing.store import Store, Watcher
 
 _BOOL_FALSE = ("0", "false")
+_SCALABLE = ("deployments", "statefulsets", "replicasets")
 
 
 def query_bool(value: str | None) -> bool | None:
@@ -46,6 +48,7 @@ class Server:
         self.app = web.Application(middlewares=[self._middleware], client_max_size=64 * 1024 * 1024)
         self.app.router.add_route("*", "/{tail:.*}", self._dispatch)
         self._streams: set[web.StreamResponse] = set()
+        self.pod_logs: Callable[[dict[str, Any]], str] | None = None
 
     # -- plumbing ----------------------------------------------------------------------------
 
@@ -158,6 +161,10 @@ class Server:
             raise ApiError(404, "NotFound", "the server could not find the requested resource")
         if not rt.namespaced and namespace is not None:
             raise ApiError(404, "NotFound", "the server could not find the requested resource")
+        if sub == "log" and rt.builtin and rt.plural == "pods" and name and request.method == "GET":
+            return self._pod_log(rt, namespace or "", name, request.query.get("container"))
+        if sub == "scale" and rt.builtin and rt.plural in _SCALABLE and name:
+            return await self._scale(request, rt, namespace or "", name)
         if (
             sub
             and (sub != "status" or not rt.status_subresource)
@@ -211,6 +218,73 @@ class Server:
             return self._json(res.obj, res.code)
         raise ApiError(
             405, "MethodNotAllowed", "the server does not allow this method on the requested resource"
+        )
+
+    def _pod_log(self, rt: ResourceType, namespace: str, name: str, container: str | None) -> web.Response:
+        pod = self.api.get(rt, namespace, name)
+        containers = [c.get("name", "") for c in (pod.get("spec") or {}).get("containers") or []]
+        if container is None and len(containers) > 1:
+            raise bad_request(
+                f"a container name must be specified for pod {name}, choose one of: [{' '.join(containers)}]"
+            )
+        cname = container or (containers[0] if containers else "")
+        if cname not in containers:
+            raise bad_request(f"container {cname} is not valid for pod {name}")
+        for cs in (pod.get("status") or {}).get("containerStatuses") or []:
+            waiting = (cs.get("state") or {}).get("waiting")
+            if cs.get("name") == cname and waiting and not cs.get("lastState"):
+                raise bad_request(
+                    f'container "{cname}" in pod "{name}" is waiting to start: '
+                    f"{waiting.get('reason', 'ContainerCreating')}"
+                )
+        if not (pod.get("status") or {}).get("containerStatuses"):
+            raise bad_request(f'container "{cname}" in pod "{name}" is waiting to start: ContainerCreating')
+        text = self.pod_logs(pod) if self.pod_logs is not None else ""
+        return web.Response(text=text, content_type="text/plain")
+
+    async def _scale(self, request: web.Request, rt: ResourceType, namespace: str, name: str) -> web.Response:
+        if request.method in ("PUT", "PATCH"):
+            raw = await request.read()
+            try:
+                body = json.loads(raw or b"{}")
+            except ValueError:
+                raise bad_request("invalid Scale body") from None
+            if request.method == "PATCH" and isinstance(body, list):
+                raise ApiError(415, "UnsupportedMediaType", "json patch on scale is not supported")
+            replicas = ((body or {}).get("spec") or {}).get("replicas")
+            if not isinstance(replicas, int):
+                raise invalid(
+                    "Scale",
+                    "autoscaling",
+                    name,
+                    [{"reason": "FieldValueRequired", "message": "Required value", "field": "spec.replicas"}],
+                )
+            patch = json.dumps({"spec": {"replicas": replicas}}).encode()
+            self.api.patch(
+                rt, namespace, name, patch, "application/merge-patch+json", self._write_opts(request), None
+            )
+        elif request.method != "GET":
+            raise ApiError(
+                405, "MethodNotAllowed", "the server does not allow this method on the requested resource"
+            )
+        obj = self.api.get(rt, namespace, name)
+        meta = obj["metadata"]
+        selector = ((obj.get("spec") or {}).get("selector") or {}).get("matchLabels") or {}
+        return self._json(
+            {
+                "kind": "Scale",
+                "apiVersion": "autoscaling/v1",
+                "metadata": {
+                    k: meta[k]
+                    for k in ("name", "namespace", "uid", "resourceVersion", "creationTimestamp")
+                    if k in meta
+                },
+                "spec": {"replicas": (obj.get("spec") or {}).get("replicas", 0)},
+                "status": {
+                    "replicas": (obj.get("status") or {}).get("replicas", 0),
+                    "selector": ",".join(f"{k}={v}" for k, v in sorted(selector.items())),
+                },
+            }
         )
 
     async def _body(self, request: web.Request) -> Any:

@@ -43,6 +43,7 @@ class Store:
 
     def __init__(self, history_limit: int = 2000) -> None:
         self.objects: dict[Key, dict[str, Any]] = {}
+        self.by_type: dict[tuple[str, str], dict[Key, dict[str, Any]]] = {}
         self.rv = 1
         self.history: deque[Event] = deque()
         self.history_limit = history_limit
@@ -60,8 +61,8 @@ class Store:
     def items(self, group: str, plural: str, namespace: str | None = None) -> list[dict[str, Any]]:
         out = [
             o
-            for (g, p, ns, _), o in self.objects.items()
-            if g == group and p == plural and (namespace is None or ns == namespace)
+            for key, o in self.by_type.get((group, plural), {}).items()
+            if namespace is None or key[2] == namespace
         ]
         return sorted(out, key=lambda o: (o["metadata"].get("namespace", ""), o["metadata"]["name"]))
 
@@ -70,6 +71,7 @@ class Store:
         rv = self.next_rv()
         obj["metadata"]["resourceVersion"] = str(rv)
         self.objects[key] = obj
+        self.by_type.setdefault((key[0], key[1]), {})[key] = obj
         self._emit(Event(rv, event_type, key[0], key[1], obj))
         return obj
 
@@ -77,6 +79,7 @@ class Store:
         obj = self.objects.pop(key, None)
         if obj is None:
             return None
+        self.by_type.get((key[0], key[1]), {}).pop(key, None)
         obj = copy.deepcopy(obj)
         rv = self.next_rv()
         obj["metadata"]["resourceVersion"] = str(rv)

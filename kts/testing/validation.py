@@ -7,7 +7,7 @@ import base64
 import re
 from typing import TYPE_CHECKING, Any
 
-from kts.testing import rules
+from kts.testing import rules, schemas
 from kts.testing.errors import ApiError, invalid
 
 if TYPE_CHECKING:
@@ -108,10 +108,23 @@ def unknown_fields(rt: ResourceType, body: dict[str, Any]) -> list[str]:
     if rt.builtin:
         allowed = {"apiVersion", "kind", "metadata", *rt.top_level}
         out.extend(k for k in body if k not in allowed)
+        out.extend(path for path, _ in schemas.unknown_nested(rt.kind, body))
         return out
     if rt.schema:
         rest = {k: v for k, v in body.items() if k not in ("apiVersion", "kind", "metadata")}
         out.extend(_schema_unknown(rt.schema, rest, ""))
+    return out
+
+
+def unknown_typed_paths(rt: ResourceType, body: dict[str, Any]) -> list[str]:
+    """structured-merge-diff paths of undeclared fields in a built-in kind (what SSA reports)."""
+    out = []
+    meta = body.get("metadata")
+    if isinstance(meta, dict):
+        out.extend(f".metadata.{k}" for k in meta if k not in _META_FIELDS)
+    allowed = {"apiVersion", "kind", "metadata", *rt.top_level}
+    out.extend(f".{k}" for k in body if k not in allowed)
+    out.extend(smd for _, smd in schemas.unknown_nested(rt.kind, body))
     return out
 
 
@@ -361,7 +374,20 @@ def _json_type(v: Any) -> str:
 
 
 def on_create(rt: ResourceType, obj: dict[str, Any], api: Api) -> None:
-    """Allocations the apiserver makes synchronously at create time."""
+    """Admission and allocations the apiserver does synchronously at create time."""
+    if rt.kind == "Pod" and rt.builtin:
+        ns = obj["metadata"]["namespace"]
+        sa_name = (obj.get("spec") or {}).get("serviceAccountName") or "default"
+        sa_rt = api.registry.lookup("", "v1", "serviceaccounts")
+        assert sa_rt is not None
+        if api.store.get((sa_rt.group, sa_rt.plural, ns, sa_name)) is None:
+            raise ApiError(
+                403,
+                "Forbidden",
+                f'pods "{obj["metadata"]["name"]}" is forbidden: error looking up '
+                f'service account {ns}/{sa_name}: serviceaccount "{sa_name}" not found',
+                {"name": obj["metadata"]["name"], "kind": "pods"},
+            )
     if rt.kind == "CustomResourceDefinition" and rt.builtin:
         finalizers = obj["metadata"].setdefault("finalizers", [])
         if "customresourcecleanup.apiextensions.k8s.io" not in finalizers:

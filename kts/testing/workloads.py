@@ -68,6 +68,7 @@ class Workloads:
     def __init__(self, cp: ControlPlane) -> None:
         self.cp = cp
         self._progress_start: dict[tuple[str, int], float] = {}
+        self._finished_at: dict[str, float] = {}
 
     @property
     def api(self):
@@ -77,7 +78,7 @@ class Workloads:
         self._deployments(t, dues)
         self._replicasets()
         self._statefulsets()
-        self._jobs()
+        self._jobs(t, dues)
 
     # -- shared ------------------------------------------------------------------------------
 
@@ -136,10 +137,12 @@ class Workloads:
         }
 
     def _set_status(self, rt: ResourceType, obj: dict[str, Any], status: dict[str, Any]) -> None:
-        new = copy.deepcopy(obj)
         old_status = obj.get("status") or {}
         if "conditions" in status:
             status["conditions"] = merge_conditions(old_status.get("conditions") or [], status["conditions"])
+        if status == old_status:
+            return
+        new = copy.deepcopy(obj)
         new["status"] = status
         self.api.system_update(rt, new, manager=_MANAGER)
 
@@ -446,7 +449,7 @@ class Workloads:
 
     # -- Job ---------------------------------------------------------------------------------
 
-    def _jobs(self) -> None:
+    def _jobs(self, t: float, dues: list[float]) -> None:
         rt = self.cp.rt("batch", "jobs")
         pod_rt = self.cp.pod_type
         for job in self.api.store.items("batch", "jobs"):
@@ -458,6 +461,14 @@ class Workloads:
                 c.get("type") in ("Complete", "Failed") and c.get("status") == "True"
                 for c in old_status.get("conditions") or []
             ):
+                ttl = spec.get("ttlSecondsAfterFinished")
+                if ttl is not None:
+                    # the TTL-after-finished controller
+                    finished = self._finished_at.setdefault(meta["uid"], t)
+                    if t >= finished + float(ttl):
+                        self._delete(rt, meta["namespace"], meta["name"])
+                    else:
+                        dues.append(finished + float(ttl))
                 continue
             ns = meta["namespace"]
             pods = self._owned("", "pods", ns, meta["uid"])

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from kts.codec.json import marshal
-from kts.gotemplate.gotypes import GoError, GoFunc
+from kts.gotemplate.gotypes import GoError, GoFunc, GoSlice, Int64
 from kts.helm.codec_funcs import HELM_CODEC_FUNCS as H
 from kts.sprig.serialization import FUNCS as S
 from tests.codec.helm_batch import SEP, helm_render_one
@@ -52,6 +52,17 @@ CASES: list[tuple[str, Callable[[], Any]]] = [
     ('mustToRawJson (list "<")', lambda: call(S, "mustToRawJson", ["<"])),
     ('mustToPrettyJson (dict)', lambda: call(S, "mustToPrettyJson", {})),
     ('toPrettyJson (list)', lambda: call(S, "toPrettyJson", [])),
+    ('toYamlPretty nil', lambda: call(H, "toYamlPretty", None)),
+    ('toYamlPretty (int64 5)', lambda: call(H, "toYamlPretty", Int64(5))),
+    ('toYamlPretty (until 3)', lambda: call(H, "toYamlPretty", GoSlice([0, 1, 2], "int"))),
+    ('toYamlPretty (dict "n" (list) "m" (dict) "s" "yes" "f" 1.0 "e" 1e6 "t" "a\\nb")',
+     lambda: call(H, "toYamlPretty", {"n": [], "m": {}, "s": "yes", "f": 1.0, "e": 1e6, "t": "a\nb"})),
+    ('toJson (until 3)', lambda: call(H, "toJson", GoSlice([0, 1, 2], "int"))),
+    ('toJson (splitList "," "a,b")', lambda: call(H, "toJson", GoSlice(["a", "b"], "string"))),
+    ('toYaml (dict "i" (int64 7) "u" (splitList "," "x,y"))',
+     lambda: call(H, "toYaml", {"i": Int64(7), "u": GoSlice(["x", "y"], "string")})),
+    ('toToml (dict "i" (int64 7) "f" 7.0 "s" (splitList "," "x,y"))',
+     lambda: call(H, "toToml", {"i": Int64(7), "f": 7.0, "s": GoSlice(["x", "y"], "string")})),
 ]
 
 

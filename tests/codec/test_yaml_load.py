@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from kts.codec import yaml as kyaml
 from kts.codec.json import marshal
 from tests.codec.helm_batch import helm_lines, helm_render_one
+from tests.support.oracle import HelmFailure, helm_render, write_chart
 
 DOCS = [
     "a: yes\nb: 0755\nc: 1_000\nd: 1:30\ne: 2024-01-02\nf: ~\ng: 1e3\nh: 0x1F\ny: 1\n1: 2\n2.5: x\n",
@@ -36,13 +39,17 @@ DOCS = [
     "a: 'multi\n  line'\nb: \"x\n\n  y\"\nc: plain\n  continued\n",
     "a: \"\\x00\"\n", "a: \"\\ud800\"\n", "a: |\n\tx\n", "- - 1\n  - 2\n- - 3\n",
     "a:\n- 1\n- 2\nb:\n  - 3\n", "a: b: c: d", "a: [b: c]\n", "a: {? b : c}\n",
-    "0: a\n00: b\n0.0: c\n", "yes: 1\nno: 2\n", "é: ü\n'a\tb': 1\n",
+    "0: a\n00: b\n0.5: c\n", "yes: 1\nno: 2\n", "é: ü\n'a\tb': 1\n",
     # tabs and colons, where libyaml and PyYAML differ
     "a:\tb", "a: b\tc", "a: b \t c", "a:\t\tb\n", "a: [1,\t2]", "{a:\t1}", "- a\n-\tb",
     "a:\n  b: 1\n\tc: 2", "a: b\n\tc", "a: |\n  x\n\ty", "? a\n:\tb", "a: b\t#c", "a: b\t",
     "\ta: 1", "[a:]", "{a:b}", "[a:b, c: d]", "{a: [b:c]}", "a: b:c", "- a :b", "[a :b]",
     "a: x\n  \ty", "a:\n  - b\n  \t- c", "- \ta", "key:\tvalue\nk2:\t  v2", "a:\n\n\tb",
     "a: [", "a: {", "a: 'x", "- [a, b", "a: !!binary", "a: &x", "a: *", "{a: 1}}", "[1]]",
+    # directives, block-scalar headers, escapes and end-of-stream positions
+    "%YAML 1.1# c\n---\na: 1", "%YAML 1.2\n---\na: 1", "%YAML 1.1?", "%YAML 2.0\n---\na: 1",
+    "a: |# c\n  x", "a: |-\t\n  x", "a: >2 # c\n   x", 'a: "\\\'"', 'a: "\\/"', "a: !\"x\"",
+    "null*a---~:\n1.5\"1yes", "- :: \t\r\n~", "? \nb<<:|\\n0x1F&a ",
 ]
 
 
@@ -100,3 +107,23 @@ def test_error_carries_line() -> None:
 def test_numbers_become_float64() -> None:
     assert kyaml.load_values("a: 1\nb: [2, 0x10]\n") == {"a": 1.0, "b": [2.0, 16.0]}
     assert type(kyaml.load_values("a: 1\n")["a"]) is float
+
+
+RAW_VALUES = [b"a: \xff\n", b"a: b\nc: \xc3\n", b"a: \xe2\x82\n", b"x: 1\n# \xff comment\n", b"a: \x01\n",
+              b"a: \x7f\n", b'a: "\x85"\n', b"\xef\xbb\xbfa: 1\n", b"a: \xed\xa0\x80\n", b"a: x\xc2\x85y\n"]
+
+
+@pytest.mark.parametrize("data", RAW_VALUES)
+def test_values_file_bytes_match_helm(data: bytes, tmp_path: Path) -> None:
+    chart = write_chart(tmp_path / "mychart", {"t.yaml": "{{ .Values | toJson }}"})
+    (chart / "values.yaml").write_bytes(data)
+    expected = helm_render(chart)
+    text = data.decode("utf-8", "surrogateescape")
+    try:
+        got = marshal(kyaml.load_values(text, multi_doc=True))
+    except kyaml.YAMLError as exc:
+        assert isinstance(expected, HelmFailure), expected
+        assert expected.message == "cannot load values.yaml: " + str(exc)
+        return
+    assert not isinstance(expected, HelmFailure), expected
+    assert got == expected["mychart/templates/t.yaml"]

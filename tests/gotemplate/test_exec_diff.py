@@ -171,6 +171,8 @@ EXEC_ERRORS = [
     "{{ template \"nope\" . }}",
     "{{ include \"nope\" . }}",
     "{{ define \"loop\" }}{{ template \"loop\" . }}{{ end }}{{ template \"loop\" . }}",
+    "{{ include \"d\" \"s\" }}x{{ define \"d\" }}{{ template \"d\" \"s\" }}{{ end }}",
+    "{{ define \"r\" }}{{ include \"r\" . }}{{ end }}{{ include \"r\" . }}",
     "{{ define \"a\" }}{{ .missing.foo }}{{ end }}{{ template \"a\" .Values }}",
     "{{ define \"a\" }}\n\n  {{ .Values.missing.foo }}{{ end }}x{{ include \"a\" . }}",
     "{{ define \"a\" }}{{ fail \"boom\" }}{{ end }}{{ include \"a\" . }}",
@@ -268,6 +270,34 @@ EXEC_ERRORS = [
 
 
 MORE_FIELDS = [
+    '{{ .Values.YAML.foo }}',
+    '{{ .Values.AsMap.foo.bar }}',
+    '{{ (.Values.Table "map").zz }}',
+    '{{ .Capabilities.KubeVersion.Version.x }}',
+    '{{ .Capabilities.APIVersions.x }}',
+    '{{ .Files.Get.x }}',
+    '{{ .Chart.Name.x }}',
+    '{{ dict.x }}',
+    '{{ list.x }}',
+    '{{ $.Values.str.x }}',
+    '{{ $.Missing.x }}',
+    '{{ (dict "a" (dict "b" 2)).a.b }}',
+    '{{ (list (dict "a" 1)).a }}',
+    '{{ (index .Values.items 0).name }}',
+    '{{ (first .Values.items).port }}',
+    '{{ (.Values.items | first).name | upper }}',
+    '{{ (print "x").y }}',
+    '{{ (nil).x }}',
+    '{{ (1).x }}',
+    '{{ ("s").x }}',
+    '{{ (.).Values.str }}',
+    '{{ ($).Values.str }}',
+    '{{ (.Values).str }}',
+    '{{ (.Values.map).a }}',
+    '{{ (.Values.map).zz.q }}',
+    '{{ (.Values.missing).q }}',
+    '{{ (.Values.nul).q }}',
+    '{{ .Values.map.a | printf "%v" }}',
     '{{ range splitList "," "a,b" }}{{ .x }}{{ end }}',
     '{{ range until 2 }}{{ .x }}{{ end }}',
     '{{ range $x := splitList "," "a,b" }}{{ $x.y }}{{ end }}',
@@ -320,6 +350,47 @@ MORE_FIELDS = [
     '{{ index .Values.strs 0 | upper }}',
     '{{ call .Values.str 1 }}',
 ]
+
+
+SCOPES = [
+    '{{ with .Values.missing }}a{{ else if .Values.str }}b{{ end }}',
+    '{{ range .Values.emptylist }}a{{ else if .Values.str }}b{{ end }}',
+    '{{ if .Values.missing }}a{{ else with .Values.str }}{{ . }}{{ end }}',
+    '{{ range .Values.emptylist }}a{{ else with .Values.str }}b{{ end }}',
+    '{{ with .Values.missing }}a{{ else with .Values.nul }}b{{ else with .Values.str }}{{ . }}{{ else }}c{{ end }}',
+    '{{ if false }}{{ else if false }}{{ else if true }}3{{ else }}4{{ end }}',
+    '{{ if false }}{{ else if $x := .Values.str }}{{ $x }}{{ end }}',
+    '{{ if false }}{{ else if $x := .Values.str }}{{ end }}{{ $x }}',
+    '{{ with $x := .Values.str }}{{ end }}{{ $x }}',
+    '{{ range $x := .Values.strs }}{{ end }}{{ $x }}',
+    '{{ if true }}{{ $x := 1 }}{{ $x }}{{ end }}{{ $x }}',
+    '{{ define "a" }}{{ $ }}{{ end }}{{ template "a" 5 }}',
+    '{{ define "a" }}{{ $.x }}{{ end }}{{ template "a" (dict "x" 7) }}',
+    '{{ define "a" }}{{ . }}{{ end }}{{ template "a" nil }}',
+    '{{ define "a" }}{{ .x }}{{ end }}{{ template "a" }}',
+    '{{ define "a" }}{{ .x.y }}{{ end }}{{ template "a" (dict "x" nil) }}',
+    '{{ define "a" }}{{ .x.y }}{{ end }}{{ template "a" (dict) }}',
+    '{{ range $i, $e := list 1 2 }}{{ range $j, $f := list 3 4 }}{{ $i }}{{ $j }}{{ $e }}{{ $f }} {{ end }}{{ end }}',
+    '{{ range $i, $e := list 1 2 }}{{ $i := 9 }}{{ $i }}{{ end }}',
+    '{{ range list 1 2 }}{{ $x := . }}{{ $x }}{{ end }}',
+    '{{ $x := 0 }}{{ range list 1 2 }}{{ $x := . }}{{ end }}{{ $x }}',
+    '{{ $x := 0 }}{{ range list 1 2 }}{{ $x = add $x . }}{{ end }}{{ $x }}',
+    '{{ range $k, $v := dict "b" 1 "a" 2 }}{{ $k }}{{ $v }}{{ end }}',
+    '{{ range $v := dict "b" 1 "a" 2 }}{{ $v }}{{ end }}',
+    '{{ range $k, $v := (dict) }}x{{ else }}{{ $k }}|{{ $v }}{{ end }}',
+    '{{ range $i, $e := .Values.list }}{{ if eq $i 2 }}{{ break }}{{ end }}{{ $e }}{{ end }}',
+    '{{ range 3 }}{{ range 2 }}{{ break }}{{ end }}{{ . }}{{ end }}',
+    '{{ range 3 }}{{ if eq . 1 }}{{ continue }}{{ end }}{{ . }}{{ else }}none{{ end }}',
+    '{{ range .Values.strs }}{{ with $ }}{{ .Values.str }}{{ end }}{{ end }}',
+    '{{ with .Values.map }}{{ range $k, $v := . }}{{ $k }}{{ end }}{{ end }}',
+    '{{- range $key, $val := .Values.map }}\n{{ $key }}: {{ $val | quote }}\n{{- end }}',
+    '{{ range $i, $e := .Values.items }}\n- {{ $e.name }}:{{ $e.port | int }}\n{{- end }}',
+]
+
+
+@pytest.mark.parametrize("template", SCOPES)
+def test_scopes_like_helm(chart_factory, template):
+    check(chart_factory, template)
 
 
 @pytest.mark.parametrize("template", MORE_FIELDS)

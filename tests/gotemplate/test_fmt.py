@@ -68,7 +68,8 @@ def test_complex_and_typed_maps() -> None:
     assert sprint(1 + 2j) == "(1+2i)"
     assert sprintf("%.1f", complex(1.25, -0.5)) == "(1.2-0.5i)"
     m = GoMap({"b": "2", "a": "1"}, elem="string")
-    assert sprintf("%v %#v %T", m, m, m) == 'map[a:1 b:2] map[string]string{"a":"1", "b":"2"} map[string]string'
+    want = 'map[a:1 b:2] map[string]string{"a":"1", "b":"2"} map[string]string'
+    assert sprintf("%v %#v %T", m, m, m) == want
 
 
 def test_map_keys_sort_like_go() -> None:

@@ -147,11 +147,11 @@ ERROR_CASES: list[tuple[str, tuple[Any, ...]]] = [
 
 
 def test_quote_printability_follows_go_unicode_tables(tmp_path: Path) -> None:
-    from kts.gotemplate.strconv import _UNICODE15_PRINT
+    from kts.gotemplate.strconv import _UNICODE15_CATEGORIES
 
     points = [0xA0, 0xAD, 0x2028, 0x2029, 0xFEFF, 0x200B, 0x61C, 0xE000, 0xFFFD, 0xFFFE, 0x1CC00,
               0x10D40, 0x1FAE9, 0x11F5A, 0x1F000, 0x3000, 0x85, 0x180E, 0xE0001, 0x1D173]
-    for lo, hi in _UNICODE15_PRINT:
+    for lo, hi, _ in _UNICODE15_CATEGORIES:
         points += [lo - 1, lo, hi, hi + 1]
     text = "".join(chr(p) for p in points)
     check_printf(tmp_path, [(verb, (text,)) for verb in ("%q", "%+q", "%#q", "%s")]
@@ -202,6 +202,9 @@ _value = st.one_of(
     st.floats(allow_nan=True, allow_infinity=True),
     st.floats(min_value=-1e7, max_value=1e7),
     st.text(st.characters(blacklist_categories=("Cs",)), max_size=8),
+    # Go strings holding invalid UTF-8 (bytes kept as U+DC80..U+DCFF, normalised)
+    st.text(st.sampled_from("a\u00e9\U0001f600\udcc3\udca9\udcff\udc80\udce2\udc82"), max_size=6).map(
+        lambda s: from_go_bytes(go_bytes(s))),
     st.booleans(),
     st.none(),
 )
@@ -220,7 +223,7 @@ def _case(draw: st.DrawFn) -> tuple[str, tuple[Any, ...]]:
     return fmt, tuple(args)
 
 
-_EXAMPLES = 40 if os.environ.get("KTS_HYPOTHESIS_PROFILE") == "long" else 3
+_EXAMPLES = 300 if os.environ.get("KTS_HYPOTHESIS_PROFILE") == "long" else 4
 
 
 @settings(max_examples=_EXAMPLES, deadline=None,

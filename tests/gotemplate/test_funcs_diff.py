@@ -172,6 +172,76 @@ CONVERSION = [
 ]
 
 
+PIPELINES = [
+    '{{ "a" | replace "x" }}',
+    '{{ list 1 | join }}',
+    '{{ "x" | printf }}',
+    '{{ 3 | indent }}',
+    '{{ "s" | indent 2 3 }}',
+    '{{ .Values.int | int | printf "%d" }}',
+    '{{ .Values.list | first }}',
+    '{{ .Values.strs | last | upper }}',
+    '{{ .Values.map | keys | sortAlpha | join "," }}',
+    '{{ "a,b" | splitList "," | len }}',
+    '{{ dict "a" 1 | toYaml }}',
+    '{{ .Values.missing | toYaml }}',
+    '{{ .Values.nul | default "x" | upper }}',
+    '{{ .Values.nested | dig "a" "b" "c" "none" }}',
+    '{{ 1 | add 2 | mul 3 }}',
+    '{{ "x" | eq "x" }}',
+    '{{ "x" | ne "x" }}',
+    '{{ 2 | lt 1 }}',
+    '{{ .Values.missing | eq nil }}',
+    '{{ .Values.missing | not }}',
+    '{{ .Values.str | len }}',
+    '{{ .Values.list | index 1 }}',
+    '{{ 1 | index .Values.list }}',
+    '{{ "a" | index .Values.map }}',
+    '{{ .Values.map | index "a" }}',
+    '{{ "x" | html "<" }}',
+    '{{ "é" | urlquery }}',
+    '{{ "a" | print 1 2 }}',
+    '{{ "a" | println 1 }}',
+    '{{ .Values.list | printf "%v %T" 1 }}',
+    '{{ .Values.missing | printf "%v" }}',
+    '{{ .Values.missing | print }}',
+    '{{ .Values.nul | print }}',
+    '{{ .Values.missing | len }}',
+    '{{ .Values.missing | index }}',
+    '{{ nil | len }}',
+    '{{ .Values.str | call }}',
+    '{{ .Values.boolt | ternary 1 2 }}',
+    '{{ .Values.str | ternary 1 2 }}',
+    '{{ .Values.missing | ternary 1 2 }}',
+    '{{ .Values.int | int64 | add1 }}',
+    '{{ .Values.str | quote | squote }}',
+    '{{ .Values.str | b64enc | b64dec }}',
+    '{{ include "x" . | trim }}{{ define "x" }}  a  {{ end }}',
+    '{{ .Values.str | include "x" }}{{ define "x" }}[{{ . }}]{{ end }}',
+    '{{ .Values.str | tpl "{{ . }}" }}',
+    '{{ .Values.str | required "x" | upper }}',
+    '{{ .Values.missing | required "need" }}',
+    '{{ .Values.list | toJson | fromJsonArray | len }}',
+    '{{ .Values.items | toYaml | fromYamlArray | len }}',
+    '{{ .Values.missing | fromYaml }}',
+    '{{ .Values.int | toString | atoi | printf "%T" }}',
+    '{{ .Values.str | upper .Values.str }}',
+    '{{ .Values.str | .Values.map.a }}',
+    '{{ . | .Values.str }}',
+    '{{ $x := .Values.str | upper }}{{ $x }}',
+    '{{ $x := "a" | upper | lower }}{{ $x }}',
+    '{{ with .Values.str | upper }}{{ . }}{{ end }}',
+    '{{ range .Values.strs | sortAlpha }}{{ . }}{{ end }}',
+    '{{ if .Values.str | eq "hello" }}y{{ end }}',
+    '{{ template "x" .Values.str | upper }}{{ define "x" }}{{ . }}{{ end }}',
+]
+
+
+@pytest.mark.parametrize("template", PIPELINES)
+def test_pipelines_like_helm(chart_factory, template):
+    check(chart_factory, template)
+
+
 @pytest.mark.parametrize("template", BUILTINS)
 def test_builtins_like_helm(chart_factory, template):
     check(chart_factory, template)

@@ -83,7 +83,7 @@ def expr(draw, variables, depth=0):
 def body(draw, variables, depth=0, in_range=False):
     parts = []
     for _ in range(draw(st.integers(0, 4))):
-        kind = draw(st.integers(0, 9 if depth < 2 else 2))
+        kind = draw(st.integers(0, 11 if depth < 2 else 2))
         trim_l = draw(st.sampled_from(["", "- "]))
         trim_r = draw(st.sampled_from(["", " -"]))
         if kind == 0:
@@ -113,7 +113,15 @@ def body(draw, variables, depth=0, in_range=False):
         elif kind == 8:
             parts.append(f"{{{{ include \"d\" {draw(term(variables))} }}}}")
         elif kind == 9 and in_range:
-            parts.append(draw(st.sampled_from(["{{ break }}", "{{ continue }}"])))
+            parts.append(draw(st.sampled_from(["{{ break }}", "{{ continue }}", "{{- break -}}"])))
+        elif kind == 10:
+            first = draw(body([*variables, "."], depth + 1, in_range))
+            second = draw(body([*variables, "."], depth + 1, in_range))
+            last = draw(body(variables, depth + 1, in_range))
+            parts.append(f"{{{{- with {draw(field())} }}}}{first}{{{{ else with {draw(expr(variables))} -}}}}"
+                         f"{second}{{{{ else }}}}{last}{{{{ end -}}}}")
+        elif kind == 11:
+            parts.append(f"{{{{ template \"d\" {draw(expr(variables))} }}}}")
     return "".join(parts)
 
 

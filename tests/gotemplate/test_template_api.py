@@ -157,6 +157,7 @@ def test_nested_exec_error_keeps_cause_chain():
         outer.execute("out", {})
     assert isinstance(info.value.cause, ExecError)
     assert info.value.cause.message == "nil pointer evaluating interface {}.b"
+    assert info.value.names == ["out", "in"]
 
 
 # -- functions ---------------------------------------------------------------------
@@ -298,3 +299,34 @@ def test_execute_twice_reuses_compiled_template():
     compiled = ts.lookup("t")._compiled
     assert ts.execute("t", {"a": "x"}) == "x"
     assert ts.lookup("t")._compiled is compiled
+
+
+def test_errors_are_the_same_on_every_execution():
+    ts = TemplateSet(missingkey="zero")
+    ts.funcs["indent"] = gofunc("int", "string", result="string")(lambda n, s: " " * n + s)
+    ts.parse("t", "{{ .a | indent 2 }}")
+    texts = set()
+    for _ in range(3):
+        with pytest.raises(ExecError) as info:
+            ts.execute("t", {})
+        texts.add(str(info.value))
+    assert texts == {'template: t:1:15: executing "t" at <2>: invalid value; expected string'}
+
+
+def test_concurrent_executions_share_compiled_templates():
+    from concurrent.futures import ThreadPoolExecutor
+
+    ts = TemplateSet()
+    ts.parse("t", '{{ range $i, $e := .l }}{{ template "item" $e }}{{ end }}'
+                  '{{ define "item" }}[{{ . }}]{{ end }}')
+
+    def render(n: int) -> str:
+        return ts.execute("t", {"l": list(range(n))})
+
+    with ThreadPoolExecutor(4) as pool:
+        results = list(pool.map(render, [i % 7 for i in range(200)]))
+    assert results == [render(i % 7) for i in range(200)]
+
+
+def test_plain_python_callables_take_any_arguments():
+    assert run('{{ j 1 "a" .x }}', {"x": 2.5}, {"j": lambda *a: "-".join(map(str, a))}) == "1-a-2.5"

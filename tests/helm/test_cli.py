@@ -185,3 +185,19 @@ def test_subcommands_dispatch_lazily(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_unknown_command(capsys: pytest.CaptureFixture[str]) -> None:
     assert cli.main(["bogus"]) == 1
     assert capsys.readouterr().err == 'Error: unknown command "bogus" for "kts"\n'
+
+
+def test_disabled_subchart_crds_are_left_out(chart_factory, capsys: pytest.CaptureFixture[str]) -> None:
+    chart = chart_factory(
+        {"cm.yaml": "kind: ConfigMap\napiVersion: v1\nmetadata:\n  name: c\n"},
+        chart_yaml=("apiVersion: v2\nname: mychart\nversion: 0.1.0\ndependencies:\n"
+                    "- name: sub\n  version: 0.1.0\n  condition: sub.enabled\n"),
+        files={"charts/sub/Chart.yaml": "apiVersion: v2\nname: sub\nversion: 0.1.0\n",
+               "charts/sub/crds/thing.yaml": "kind: CustomResourceDefinition\n"})
+    code, out, _ = run(["template", str(chart), "--include-crds"], capsys)
+    assert code == 0
+    assert "# Source: mychart/charts/sub/crds/thing.yaml\nkind: CustomResourceDefinition\n" in out
+    code, out, _ = run(["template", str(chart), "--include-crds", "--set", "sub.enabled=false"], capsys)
+    assert code == 0
+    assert "thing.yaml" not in out
+    assert out == expected_stream(chart, {"sub": {"enabled": False}})

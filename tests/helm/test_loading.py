@@ -100,3 +100,14 @@ def test_subchart_files_are_scoped() -> None:
 def test_multi_document_values(chart_factory, values_yaml: str) -> None:
     chart = chart_factory({"v.yaml": "{{ toJson .Values }}"}, values=values_yaml)
     assert load_chart(chart).render() == helm_render(chart)
+
+
+def test_symlinked_files_are_followed_and_loops_refused(chart_factory, tmp_path: Path) -> None:
+    chart = chart_factory({"t.yaml": LISTING})
+    (tmp_path / "shared").mkdir()
+    (tmp_path / "shared" / "data.txt").write_text("d")
+    (chart / "linked").symlink_to(tmp_path / "shared")
+    assert load_chart(chart).render() == helm_render(chart)
+    (chart / "linked" / "loop").symlink_to(chart)
+    with pytest.raises(loader.ChartLoadError, match="symbolic link loop"):
+        load_chart(chart)

@@ -142,3 +142,13 @@ async def test_fault_storm_leaves_everything_applied(kube: Kube) -> None:
     rvs = {o["metadata"]["name"]: o["metadata"]["resourceVersion"] for o in live}
     again = await kube.client.apply(objs, namespace=kube.ns, field_manager="kts-test")
     assert {o["metadata"]["name"]: o["metadata"]["resourceVersion"] for o in again} == rvs
+
+
+async def test_stale_write_conflict_is_retried_but_field_conflicts_are_not(kube: Kube) -> None:
+    emu = kube.need_emulator()
+    stale = 'Operation cannot be fulfilled on configmaps "r": the object has been modified'
+    emu.fail_requests("/configmaps/r", 409, method="PATCH", count=2, reason="Conflict", message=stale)
+    emu.clear_requests()
+    (out,) = await kube.client.apply([cm("r", {"k": "v"})], namespace=kube.ns, field_manager="kts-test")
+    assert out["data"] == {"k": "v"}
+    assert len(emu.requests(method="PATCH")) == 3

@@ -95,3 +95,15 @@ async def test_delete_survives_a_fault_storm(kube: Kube) -> None:
     deleted = await kube.client.delete_by_labels(namespace=kube.ns, labels={"owner": "u1"}, timeout=30)
     assert len(deleted) == 12
     assert await kube.client.list("v1", "ConfigMap", kube.ns, label_selector="owner=u1") == []
+
+
+async def test_unlistable_kinds_are_skipped_without_failing(kube: Kube) -> None:
+    emu = kube.need_emulator()
+    await kube.client.apply([_labelled("x", "server")], namespace=kube.ns, field_manager="kts-test")
+    emu.fail_requests("/clusterroles", 403, method="GET", count=1)
+    deleted = await kube.client.delete_by_labels(namespace=kube.ns, labels={"owner": "u1"}, timeout=30)
+    assert [r.name for r in deleted] == ["x"]
+    emu.clear_requests()
+    await kube.client.delete_by_labels(namespace=kube.ns, labels={"owner": "u1"}, timeout=30)
+    assert emu.requests(path="/clusterroles") == []  # remembered as forbidden for a while
+    assert emu.requests(path="/configmaps")

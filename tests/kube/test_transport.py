@@ -105,3 +105,48 @@ async def test_one_shared_client_per_loop(kube_env: Any) -> None:
     b = await KubeClient.for_loop(path)
     assert b is not a
     await b.close()
+
+
+async def test_aggregated_and_legacy_discovery_agree(kube: Kube) -> None:
+    from kts.kube.discovery import Discovery
+
+    aggregated = await kube.client.discovery()
+    _, core = await kube.client.transport.request("GET", "/api")
+    legacy = await Discovery(kube.client.transport)._legacy(core)
+
+    builtin = {
+        "",
+        "apps",
+        "batch",
+        "policy",
+        "rbac.authorization.k8s.io",
+        "storage.k8s.io",
+        "networking.k8s.io",
+    }
+
+    def facts(resources: Any) -> set[tuple[str, str, str, bool, bool]]:
+        # Built-in groups only: an aggregated API server of a real cluster may be briefly unavailable.
+        return {
+            (r.api_version, r.kind, r.plural, r.namespaced, r.preferred)
+            for r in resources
+            if r.group in builtin
+        }
+
+    assert facts(aggregated.resources) == facts(legacy)
+    pods = aggregated.lookup("v1", "Pod")
+    assert pods and pods.plural == "pods" and pods.namespaced and {"list", "watch", "delete"} <= pods.verbs
+    assert aggregated.kinds()["Deployment"].api_version == "apps/v1"
+
+
+async def test_non_idempotent_calls_retry_only_when_unprocessed(kube: Kube) -> None:
+    emu = kube.need_emulator()
+    t = kube.client.transport
+    path = f"/api/v1/namespaces/{kube.ns}/configmaps"
+    emu.fail_requests("/configmaps", 503, method="POST", count=1)
+    with pytest.raises(Unavailable):
+        await t.request("POST", path, body=cm("once"), idempotent=False)
+    assert len(emu.requests(method="POST")) == 1  # a 503 may hide a processed create: no retry
+    emu.fail_requests("/configmaps", 429, method="POST", count=2)
+    status, created = await t.request("POST", path, body=cm("once"), idempotent=False)
+    assert status == 201 and created["metadata"]["name"] == "once"
+    assert len(emu.requests(method="POST")) == 4

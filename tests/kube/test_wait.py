@@ -86,10 +86,13 @@ async def test_hopeless_pods_fail_fast(kube: Kube, mode: str, kind: str, expect:
     )
     out = await _apply(kube, [obj])
     started = time.monotonic()
+    events: list[dict[str, Any]] = []
     with pytest.raises(NotReady, match=expect) as info:
-        await kube.client.wait_ready(out, timeout=20, pull_grace=0.3)
+        await kube.client.wait_ready(out, timeout=20, pull_grace=0.3, on_event=events.append)
     assert time.monotonic() - started < 10
     assert str(info.value).startswith(f"{kind} {kube.ns}/doomed: ")
+    if mode != "exit":
+        assert any(e.get("type") == "Warning" for e in events), [e["reason"] for e in events]
 
 
 async def test_failed_job_and_deadline(kube: Kube) -> None:
@@ -167,3 +170,43 @@ async def test_custom_resource_conditions(kube: Kube) -> None:
         await kube.client.delete(
             "apiextensions.k8s.io/v1", "CustomResourceDefinition", crd["metadata"]["name"], None
         )
+
+
+async def test_daemonset_rollout(kube: Kube) -> None:
+    import asyncio
+
+    ds = {"apiVersion": "apps/v1", "kind": "DaemonSet", "metadata": {"name": "agent"},
+          "spec": {"selector": {"matchLabels": {"app": "agent"}},
+                   "template": {"metadata": {"labels": {"app": "agent"}},
+                                "spec": {"containers": [{"name": "main", "image": PAUSE}]}}}}  # fmt: skip
+    (live,) = await _apply(kube, [ds])
+    if kube.emu is not None:  # the emulator runs no DaemonSet controller: report a rollout by hand
+
+        async def rollout() -> None:
+            await asyncio.sleep(0.2)
+            status = {"observedGeneration": live["metadata"]["generation"], "desiredNumberScheduled": 1,
+                      "currentNumberScheduled": 1, "updatedNumberScheduled": 1, "numberReady": 1,
+                      "numberAvailable": 1, "numberMisscheduled": 0}  # fmt: skip
+            await kube.client.transport.request(
+                "PATCH", f"/apis/apps/v1/namespaces/{kube.ns}/daemonsets/agent/status",
+                body={"status": status}, content_type="application/merge-patch+json",
+            )  # fmt: skip
+
+        task = asyncio.create_task(rollout())
+        with pytest.raises(NotReady, match="waiting for the daemonset spec to be observed"):
+            await kube.client.wait_ready([live], timeout=0.1)
+        await kube.client.wait_ready([live], timeout=20)
+        await task
+    else:
+        await kube.client.wait_ready([live], timeout=120)
+
+
+async def test_concurrent_waits_share_one_pod_watch(kube: Kube) -> None:
+    import asyncio
+
+    outs = [await _apply(kube, [pod(f"w{i}", {"w": str(i)})]) for i in range(10)]
+    watches = kube.client.stats.by_method.get("WATCH", 0)
+    gets = kube.client.stats.by_method.get("GET", 0)
+    await asyncio.gather(*(kube.client.wait_ready(out, timeout=60) for out in outs))
+    assert kube.client.stats.by_method.get("WATCH", 0) - watches <= 2  # one pod watch (plus a reconnect)
+    assert kube.client.stats.by_method.get("GET", 0) - gets <= 2  # one initial list

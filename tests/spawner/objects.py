@@ -14,8 +14,16 @@ LABELS = {
 }
 
 
-def obj(kind: str, name: str = "jupyter-alice", *, api_version: str = "v1", labels: dict[str, Any] | None = None,
-        annotations: dict[str, Any] | None = None, namespace: str | None = None, **extra: Any) -> dict[str, Any]:  # fmt: skip
+def obj(
+    kind: str,
+    name: str = "jupyter-alice",
+    *,
+    api_version: str = "v1",
+    labels: dict[str, Any] | None = None,
+    annotations: dict[str, Any] | None = None,
+    namespace: str | None = None,
+    **extra: Any,
+) -> dict[str, Any]:
     meta: dict[str, Any] = {"name": name, "labels": copy.deepcopy(LABELS if labels is None else labels)}
     if annotations:
         meta["annotations"] = annotations

@@ -247,7 +247,7 @@ async def test_api_faults_during_stop_never_lose_the_server(kube: KubeTarget) ->
     assert "Pod/jupyter-alice" not in await objects(sp)
     await sp.start()
     emu.fail_requests(r"/pods/jupyter-alice$", 403, method="DELETE", count=1)
-    with pytest.raises(Exception, match="403|forbidden|Forbidden"):
+    with pytest.raises(Exception, match=r"403|forbidden|Forbidden"):
         await sp.stop()
     assert await sp.poll() is None  # still running, so the hub will try again
     await sp.stop()
@@ -334,7 +334,8 @@ async def test_lookup_reads_the_namespace_only(kube: KubeTarget, chart_factory) 
         "    app.kubernetes.io/instance: {{ .Values.instance | quote }}\n"
         "    hub.jupyter.org/username: {{ .Values.escaped_username | quote }}\n"
         "    hub.jupyter.org/servername: {{ .Values.escaped_servername | quote }}\n"
-        '  annotations: {kubetemplatespawner/connection: \'true\', seen: {{ ternary "yes" "no" (empty $s) | quote }}}\n'
+        "  annotations:\n    kubetemplatespawner/connection: 'true'\n"
+        '    seen: {{ ternary "yes" "no" (empty $s) | quote }}\n'
         "spec: {containers: [{name: notebook, image: i, ports: [{containerPort: 8888}]}]}\n"
     )
     ok = chart_factory({"pod.yaml": template.replace("{ns}", ".Release.Namespace")})
@@ -363,3 +364,46 @@ async def test_orphans_are_swept(kube: KubeTarget) -> None:
     assert "PersistentVolumeClaim/jupyter-carol" in await objects(orphan)
     assert "Pod/jupyter-bob" in await objects(running)
     await running.stop()
+
+
+@real_cluster_skip
+async def test_poll_survives_api_outage(kube: KubeTarget, monkeypatch: pytest.MonkeyPatch) -> None:
+    from kts.spawner import cluster as cluster_module
+    from kts.spawner.cluster import close_shared
+
+    emu = kube.emulator
+    assert emu is not None
+    sp = spawner(kube)
+    await sp.start()
+    state = sp.get_state()
+    await close_shared()  # a restarted hub: no cache yet
+    monkeypatch.setattr(cluster_module, "SYNC_TIMEOUT", 0.5)
+    emu.fail_requests(r"/pods$", 503, method="GET", count=1000)
+    again = spawner(kube)
+    again.load_state(state)
+    assert await again.poll() is None  # unknown is not stopped
+    emu.clear_faults()
+    await close_shared()
+    assert await again.poll() is None
+    await again.stop()
+    assert await again.poll() == 0
+
+
+async def test_progress_asked_before_start_waits_for_this_spawn(kube: KubeTarget) -> None:
+    sp = spawner(kube)
+    await sp.start()
+    await sp.stop()
+    sp._spawn_pending = True  # the hub runs spawn hooks before start()
+    reader = asyncio.ensure_future(_collect(sp))
+    await asyncio.sleep(0.2)
+    assert not reader.done()
+    await sp.start()
+    sp._spawn_pending = False
+    events = await asyncio.wait_for(reader, 5)
+    assert events[0]["message"].startswith("Rendering") and events[-1]["progress"] == 95
+    assert sum(1 for e in events if e["message"].startswith("Rendering")) == 1
+    await sp.stop()
+
+
+async def _collect(sp: KubeTemplateSpawner) -> list[dict[str, Any]]:
+    return [e async for e in sp.progress()]

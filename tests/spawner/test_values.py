@@ -121,3 +121,33 @@ def _pod(phase: str, state: dict | None = None) -> dict:
 )
 def test_exit_status(pod: dict, code: int | None) -> None:
     assert _exit_status(pod) == code
+
+
+async def test_internal_ssl_files_become_variables(tmp_path) -> None:
+    from kts.spawner import charts
+
+    paths = {}
+    for key, text in (("keyfile", "KEY"), ("certfile", "CERT"), ("cafile", "CA")):
+        (tmp_path / key).write_text(text)
+        paths[key] = str(tmp_path / key)
+    sp = make_spawner()
+    sp.internal_ssl = True
+    sp.cert_paths = paths
+    v = await sp.chart_values()
+    assert v["internal_ssl"] == {
+        "enabled": True, "key": "KEY", "cert": "CERT", "ca": "CA", "mount_path": "/etc/jupyterhub/ssl",
+    }  # fmt: skip
+    assert v["env"]["JUPYTERHUB_SSL_CERTFILE"] == "/etc/jupyterhub/ssl/ssl.crt"
+    rendered = charts.render(
+        charts.load(""),
+        v,
+        release_name="r",
+        namespace="ns",
+        kube_version=None,
+        api_versions=None,
+        lookup=None,
+    )
+    by_kind = {r.body["kind"]: r.body for r in rendered}
+    assert by_kind["Secret"]["stringData"]["ssl.crt"] == "CERT"
+    mounts = by_kind["Pod"]["spec"]["containers"][0]["volumeMounts"]
+    assert {"name": "internal-ssl", "mountPath": "/etc/jupyterhub/ssl", "readOnly": True} in mounts

@@ -143,7 +143,7 @@ def go_print(v: Any, top: bool = True) -> str:
 
 def go_json(v: Any) -> str:
     """``toJson`` of a value (Go encoding/json: sorted keys, HTML escaping, Go float text)."""
-    if v is None:
+    if v is None or getattr(v, "go_nil", False):
         return "null"
     if isinstance(v, bool):
         return "true" if v else "false"

@@ -108,6 +108,7 @@ def _shape(pem: str) -> dict:
     return {"version": cert.version, "sig": cert.signature_algorithm_oid.dotted_string, "exts": exts,
             "ku": (ku.digital_signature, ku.key_encipherment, ku.key_cert_sign), "ca": bc.ca,
             "subject": cert.subject.rfc4514_string(), "issuer": cert.issuer.rfc4514_string(),
+            "string_types": [a._type.name for a in cert.subject],
             "days": (cert.not_valid_after_utc - cert.not_valid_before_utc).days,
             "eku": [o.dotted_string for o in eku],
             "serial_bits": cert.serial_number.bit_length() <= 128}
@@ -151,6 +152,7 @@ CERT_TEMPLATES = [
     '{{ $ca := genCA "ca" 10 }}{{ $k := genPrivateKey "ecdsa" }}'
     '{{ (genSignedCertWithKey "leaf2" nil (list "x") 3 $ca $k).Cert }}@@{{ $ca.Cert }}',
     '{{ (genSelfSignedCert "" nil (list "only.san") 1).Cert }}',
+    '{{ (genSelfSignedCert "*.wild.example" nil nil 1).Cert }}',
 ]
 
 
@@ -163,8 +165,9 @@ def _ours() -> list[str]:
     ed = crypto.genSelfSignedCertWithKey.fn("ed", None, None, 2, crypto.genPrivateKey.fn("ed25519"))
     leaf2 = crypto.genSignedCertWithKey.fn("leaf2", None, ["x"], 3, ca2, crypto.genPrivateKey.fn("ecdsa"))
     san_only = crypto.genSelfSignedCert.fn("", None, ["only.san"], 1)
+    wild = crypto.genSelfSignedCert.fn("*.wild.example", None, None, 1)
     return [ca.Cert, self_signed.Cert, leaf.Cert + "@@" + ca2.Cert, eca.Cert, ed.Cert,
-            leaf2.Cert + "@@" + ca2.Cert, san_only.Cert]
+            leaf2.Cert + "@@" + ca2.Cert, san_only.Cert, wild.Cert]
 
 
 def test_certificates_have_helms_shape_and_verify(tmp_path):
@@ -228,3 +231,55 @@ def test_crypto_in_templates_match_helm(tmp_path):
     from tests.sprig.sprig_oracle import template_mismatches
 
     assert template_mismatches(tmp_path, TEMPLATE_LINES) == []
+
+
+def test_certificate_struct_prints_like_helm(tmp_path):
+    from tests.sprig.sprig_oracle import template_mismatches
+
+    ca = crypto.genCAWithKey.fn("x", 1, crypto.genPrivateKey.fn("ecdsa"))
+    c, k = base64.b64encode(ca.Cert.encode()).decode(), base64.b64encode(ca.Key.encode()).decode()
+    built = f"(buildCustomCert {q(c)} {q(k)})"
+    lines = [f"{{{{ {built} }}}}", f"{{{{ {built} | toJson }}}}", f'{{{{ printf "%+v" {built} }}}}',
+             f"{{{{ {built} | toYaml }}}}", f"{{{{ deepEqual {built} {built} }}}}",
+             f'{{{{ (genSignedCert "leaf" nil nil 1 {built}).Cert | len | lt 100 }}}}']
+    assert template_mismatches(tmp_path, lines) == []
+
+
+def test_pem_blocks_are_found_like_go(tmp_path):
+    from tests.sprig.sprig_oracle import template_mismatches
+
+    ca = crypto.genCAWithKey.fn("x", 1, crypto.genPrivateKey.fn("ecdsa"))
+    cert, key = ca.Cert, ca.Key
+    body = cert.split("-----BEGIN CERTIFICATE-----\n")[1].split("-----END CERTIFICATE-----")[0]
+    begin, end = "-----BEGIN CERTIFICATE-----", "-----END CERTIFICATE-----\n"
+    certs = [cert, cert.replace("\n", "\r\n"), cert.rstrip("\n"), "junk\n" + cert, "junk" + cert,
+             cert + "trailing", f"{begin}\nProc-Type: 4,ENCRYPTED\n\n{body}{end}", f"{begin}   \n{body}{end}",
+             f"{begin}\n{body}-----END CERT-----\n", f"{begin}\n{body.replace(chr(10), '')}\n{end}",
+             f"{begin}\n!!{body}{end}", f"{begin}\n!!\n{end}{cert}", cert.replace("\n", "\n  "),
+             cert.replace("\n", " \t\n"), cert.replace("CERTIFICATE", "FOO"), key, "",
+             cert.replace("-----END CERTIFICATE-----", "-----END CERTIFICATE----- x")]
+    keys = [key.replace("\n", "\r\n"), "x\n" + key, cert]
+
+    def b64(text: str) -> str:
+        return q(base64.b64encode(text.encode()).decode())
+
+    lines = [f"{{{{ (buildCustomCert {b64(c)} {b64(key)}).Cert | len }}}}" for c in certs]
+    lines += [f"{{{{ (buildCustomCert {b64(cert)} {b64(k)}).Key | len }}}}" for k in keys]
+    assert template_mismatches(tmp_path, lines) == []
+
+
+def test_certificates_chain_across_helm_and_kts(tmp_path):
+    # A kts CA signs in Helm, and a Helm CA signs in kts.
+    ours = crypto.genCA.fn("kts-ca", 3)
+    b64c, b64k = base64.b64encode(ours.Cert.encode()).decode(), base64.b64encode(ours.Key.encode()).decode()
+    built = f"(buildCustomCert {q(b64c)} {q(b64k)})"
+    helm_leaf, helm_ca = helm_eval(tmp_path, [
+        f'{{{{ (genSignedCert "from-helm" nil (list "a.test") 2 {built}).Cert }}}}',
+        '{{ $ca := genCA "helm-ca" 3 }}{{ $ca.Cert }}@@{{ $ca.Key }}'])
+    helm_ca_cert, helm_ca_key = helm_ca.split("@@")
+    _verify(helm_leaf, ours.Cert)
+    assert _sans(helm_leaf) == (["a.test"], [])
+    helm_ca_struct = crypto.Certificate(helm_ca_cert, helm_ca_key)
+    leaf = crypto.genSignedCert.fn("from-kts", ["10.1.2.3"], None, 2, helm_ca_struct)
+    _verify(leaf.Cert, helm_ca_cert)
+    assert _sans(leaf.Cert) == ([], ["10.1.2.3"])

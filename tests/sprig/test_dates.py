@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import itertools
 import json
+import os
 import re
 import time
 from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from kts.sprig import dates, sprig_funcs
 from kts.sprig.gotime import GoTime, duration_string, parse_duration
@@ -53,7 +57,8 @@ PARSES = [
     ("2006-01-02 -0700", "2023-11-14 +0000"), ("2006-01-02 -07", "2023-11-14 -03"),
     ("2006 002", "2024 060"), ("2006 002", "2023 365"), ("06-1-2", "69-1-2"), ("06-1-2", "68-1-2"),
     ("Mon 2006-01-02", "Tue 2023-11-14"), ("2006-01-02 .999", "2023-11-14 .5"), ("_2 Jan", " 5 Feb"),
-    ("15:04", "23:59"), ("3PM", "12AM"), ("2006-01-02T15:04:05.999999999Z07:00", "2023-11-14T10:20:30.000000001-08:00"),
+    ("15:04", "23:59"), ("3PM", "12AM"),
+    ("2006-01-02T15:04:05.999999999Z07:00", "2023-11-14T10:20:30.000000001-08:00"),
     ("2006-01-02", "2024-02-29"), ("2006-01-02 MST", "2023-11-14 ChST"), ("Z07:00:00", "+01:02:03"),
 ]
 BAD_PARSES = [
@@ -95,7 +100,8 @@ def test_durations_match_helm(tmp_path: Path) -> None:
     for n in ["0", "1", "59", "60", "3600", "90061", "-90", "9223372036854775807", "\"90\"", "\"x\"",
               "\"-3601\"", "\"99999999999999999999\""]:
         exprs += [f"duration {n}", f"duration (int64 {n})" if not n.startswith('"') else f"duration {n}"]
-    exprs += ["durationRound (int64 3600000000000)", "durationRound 5", "durationRound (int64 -90000000000000)",
+    exprs += ["durationRound (int64 3600000000000)", "durationRound 5",
+              "durationRound (int64 -90000000000000)",
               "durationRound (toDate \"2006\" \"1990\")", "ago (toDate \"2006\" \"1990\") | typeOf"]
     assert compare(tmp_path, FUNCS, exprs) == []
 
@@ -122,10 +128,40 @@ def test_now_is_current_and_monotonic(tmp_path: Path) -> None:
     assert " m=+" in dates.dateModify.fn("1h", t).String()
     assert " m=" not in t.UTC().String()
     # anything that is not a time or Unix seconds means now, in Helm as in kts
-    helm = helm_eval(tmp_path, ['date "2006" "not-a-date"', 'htmlDate 1.5', "now | typeOf",
+    def today() -> list[str]:
+        return [time.strftime("%Y"), time.strftime("%Y-%m-%d")]
+
+    before = today()
+    helm = helm_eval(tmp_path, ['date "2006" "not-a-date"', "htmlDate 1.5", "now | typeOf",
                                 'now | date "2006"'])
-    year = time.strftime("%Y", time.gmtime())
-    assert helm == [year, time.strftime("%Y-%m-%d", time.gmtime()), "time.Time", year]
-    assert [dates.date.fn("2006", "not-a-date"), dates.htmlDate.fn(1.5), dates.date.fn("2006", t)] == \
-        [year, time.strftime("%Y-%m-%d", time.gmtime()), year]
+    ours = [dates.date.fn("2006", "not-a-date"), dates.htmlDate.fn(1.5), "time.Time",
+            dates.date.fn("2006", t)]
+    after = today()
+    assert helm in ([*before, "time.Time", before[0]], [*after, "time.Time", after[0]])
+    assert ours in ([*before, "time.Time", before[0]], [*after, "time.Time", after[0]])
     assert dates.ago.fn(t) == "0s"
+
+
+_LAYOUT_PIECES = ["2006", "06", "01", "1", "Jan", "January", "02", "2", "_2", "002", "__2", "15", "03", "3",
+                  "04", "4", "05", "5", "PM", "pm", "Mon", "Monday", "MST", "-0700", "-07:00", "-07",
+                  "Z07:00", "Z0700", ".000", ".999999999", ",99", " ", "-", ":", "T", "x", "/"]
+_ZONES = ["UTC", "America/New_York", "Europe/Berlin", "Asia/Kolkata", "Australia/Adelaide", "Pacific/Apia",
+          "America/Santiago", "Africa/Casablanca", "Europe/Dublin", "Asia/Tehran", "Local", "bogus"]
+_EXAMPLES = 60 if os.environ.get("KTS_HYPOTHESIS_PROFILE") == "long" else 4
+
+
+@settings(max_examples=_EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.tuples(st.lists(st.sampled_from(_LAYOUT_PIECES), min_size=1, max_size=6),
+                          st.integers(min_value=-5_000_000_000, max_value=5_000_000_000),
+                          st.sampled_from(_ZONES)), min_size=60, max_size=60))
+def test_random_layouts_instants_and_zones(tmp_path: Path, cases: list) -> None:
+    exprs = []
+    for pieces, instant, zone in cases:
+        layout = json.dumps("".join(pieces))
+        exprs.append(f"dateInZone {layout} (int64 {instant}) {json.dumps(zone)}")
+        # parse what was formatted (UTC, so the result is unambiguous), printing the time
+        exprs.append(f"toDate {layout} (dateInZone {layout} (int64 {instant}) \"UTC\")")
+    assert compare(tmp_path / str(next(_runs)), FUNCS, exprs) == []
+
+
+_runs = itertools.count()

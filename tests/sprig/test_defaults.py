@@ -67,6 +67,9 @@ TEMPLATE_LINES = [
     '{{ $c := genCA "x" 1 }}{{ eq (deepCopy $c).Cert $c.Cert }} {{ typeOf (deepCopy $c) }}',
     '{{ deepEqual (semver "1.0") (semver "1.0") }} {{ deepEqual (semver "1.0") (semver "v1.0") }}',
     '{{ merge (dict) .Values | toJson }} {{ keys .Values | sortAlpha }} {{ hasKey .Values "m" }}',
+    '{{ deepCopy (dict "a" (rest (list))) | toJson }} {{ list (rest (list)) }}',
+    '{{ deepCopy (list) | toJson }}',
+    '{{ uniq (list (rest (list)) (list)) | len }} {{ deepCopy (regexFindAll "x" "y" -1) | toJson }}',
 ]
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import os
 from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
@@ -47,7 +48,8 @@ def test_float_math_matches_helm(tmp_path: Path) -> None:
         exprs += [f"addf {a} 3", f"subf 3 {a}", f"mulf {a} 3", f"divf {a} 3", f"maxf {a} 0",
                   f"minf {a} -0.0"]
     for a in OPERANDS + ZEROISH + NONFINITE:
-        exprs += [f"add1f {a}" if a not in NONFINITE else "add1f 0", f"floor {a}", f"ceil {a}", f"round {a} 0", f"round {a} 2",
+        exprs += [f"add1f {a}" if a not in NONFINITE else "add1f 0", f"floor {a}", f"ceil {a}",
+                  f"round {a} 0", f"round {a} 2",
                   f"round {a} -1", f"round {a} 1 0.3", f"typeOf (floor {a})"]
     exprs += ["addf", "addf 0.1 0.2 0.3", "mulf 2 3.1", "divf 1 3", "divf 2 3", "divf 10 4 2",
               "divf 1 7 3", "subf 1", "maxf 1", "minf 0 -0.0", "maxf -0.0 0", "round 3.14159 2",
@@ -85,13 +87,17 @@ def test_rand_int_range(tmp_path: Path) -> None:
     assert compare(tmp_path, FUNCS, ["randInt 3 3", "randInt 5 1"]) == []
 
 
-_float = st.floats(min_value=-1e12, max_value=1e12, allow_nan=False).map(repr)
+_float = st.one_of(st.floats(min_value=-1e12, max_value=1e12, allow_nan=False),
+                   st.floats(allow_nan=False, allow_infinity=False)).map(repr)
 _int = st.integers(min_value=-(10**12), max_value=10**12).map(str)
 
 
-@settings(max_examples=3, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+_EXAMPLES = 100 if os.environ.get("KTS_HYPOTHESIS_PROFILE") == "long" else 3
+
+
+@settings(max_examples=_EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.lists(st.tuples(st.sampled_from(["addf", "subf", "mulf", "divf", "add", "mul", "div", "mod",
-                                           "round"]),
+                                           "round", "maxf", "minf", "sub", "max", "min"]),
                           st.one_of(_float, _int), st.one_of(_float, _int)), min_size=100, max_size=100))
 def test_random_arithmetic_matches_helm(tmp_path: Path, ops: list) -> None:
     exprs = []

@@ -33,6 +33,15 @@ JOINS = [
 ]
 
 
+IP_LITERALS = ["foo", "1.2.3.4", "::1%25en0", "v1.x", "1.2.3", "::g", "%41::1", "::ffff:1.2.3.4", "%25x", "",
+               "1::2::3", "::00001", "1:2:3:4:5:6:7:8:9", "1:2:3:4:5:6:7::", "::1.2.3", "1::1.2.3.4",
+               "1:2:3:4:5:6:1.2.3.4", "1:2:3:4:5:6:7:1.2.3.4", "::1.2.3.04", "::1.2.3.256", "1:", "::",
+               "1:2:3:4:5:6:7:8::", "fe80::1%25", "::1%25%0a", "12345::", ":1", "1.2.3.4.5", ".1.2.3",
+               "::1]:x",
+               "::%2561", "::1.2.x.4"]
+HOSTS = ["postgres://h1:1,h2:2/db", "http://h1:1,h2:2/db", "https://:a:?q=1]", "http://a:~h[", "http:// %25["]
+
+
 def _dict_expr(d: dict[str, str]) -> str:
     return "(dict " + " ".join(f"{json.dumps(k)} {json.dumps(v)}" for k, v in d.items()) + ")"
 
@@ -45,6 +54,8 @@ def exprs() -> list[str]:
                                        "osExt", "osIsAbs")]
     out += [f"urlParse {json.dumps(u)} | toJson" for u in URLS]
     out += [f"urlJoin {_dict_expr(d)}" for d in JOINS]
+    out += [f'urlParse {json.dumps("http://[" + h + "]/")} | toJson' for h in IP_LITERALS]
+    out += [f"urlParse {json.dumps(h)} | toJson" for h in HOSTS]
     out += [f"urlJoin (urlParse {json.dumps(u)})" for u in URLS[:18]]
     out += ['urlJoin (dict "host" 1)', 'urlJoin (dict "path" nil)', 'urlJoin (dict "path" (list))',
             'getHostByName "localhost"', 'getHostByName ""']

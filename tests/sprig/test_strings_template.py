@@ -40,9 +40,11 @@ def test_string_functions_through_templates(tmp_path: Path) -> None:
 
 def test_conversion_and_math_through_templates(tmp_path: Path) -> None:
     exprs = [
-        "int .Values.f", "int64 .Values.str", "float64 .Values.str", "atoi .Values.str", "toDecimal .Values.str",
+        "int .Values.f", "int64 .Values.str", "float64 .Values.str", "atoi .Values.str",
+        "toDecimal .Values.str",
         "int .Values.big | typeOf", "add .Values.n .Values.f 1", "add1 .Values.f", "sub .Values.n 10",
-        "mul .Values.n .Values.big", "div .Values.big .Values.n", "mod 7 .Values.neg", "max .Values.n 9 .Values.f",
+        "mul .Values.n .Values.big", "div .Values.big .Values.n", "mod 7 .Values.neg",
+        "max .Values.n 9 .Values.f",
         "min .Values.neg .Values.z", "addf .Values.f 0.1", "mulf .Values.f 1.1", "divf .Values.n 7",
         "subf .Values.f 1 0.2", "maxf .Values.f 2", "minf .Values.f .Values.neg", "round .Values.f 0",
         "floor .Values.f", "ceil .Values.f", "until 3", "untilStep 0 10 3", "seq 3", "seq 5 -2 1",
@@ -65,9 +67,16 @@ def test_dates_through_templates(tmp_path: Path) -> None:
         "(toDate \"2006-01-02\" \"2023-11-14\").Year", "(toDate \"2006-01-02\" \"2023-11-14\").Unix",
         "(toDate \"2006-01-02\" \"2023-11-14\").Format \"02/01/06\"", "(toDate \"2006\" \"2020\").UTC",
         "(toDate \"2006-01-02\" \"2023-11-14\").YearDay", "(toDate \"2006\" \"x\").IsZero",
-        "mustToDate \"2006-01-02 MST\" \"2023-11-14 EST\"", "must_date_modify \"1m\" (toDate \"2006\" \"2020\")",
+        "mustToDate \"2006-01-02 MST\" \"2023-11-14 EST\"",
+        "must_date_modify \"1m\" (toDate \"2006\" \"2020\")",
         "date_in_zone \"15:04 Z07:00\" 0 \"Asia/Kolkata\"", "now | date \"2006\" | len",
         "now | typeOf", "ago now", "dateInZone \"2006\" 0 .Values.s",
+        "(toDate \"2006-01-02\" \"2023-11-14\").Month", "(toDate \"2006-01-02\" \"2023-11-14\").Weekday",
+        "printf \"%d %v %T %q\" (toDate \"2006-01-02\" \"2023-11-14\").Month "
+        "(toDate \"2006\" \"2023\").Month (toDate \"2006\" \"2023\").Month "
+        "(toDate \"2006\" \"2023\").Weekday",
+        "list (toDate \"2006\" \"2023\").Month (toDate \"2006\" \"2023\").Local",
+        "(toDate \"2006-01-02 15:04:05.999\" \"2023-11-14 01:02:03.25\").Nanosecond",
     ]
     assert_same_as_helm(tmp_path, exprs, VALUES)
 

@@ -177,9 +177,32 @@ def _as_helm_text(text: str) -> str:
         return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 
 
+def kts_render_twice(chart_dir: str | Path, values: dict[str, Any] | None = None,
+                     **release: Any) -> dict[str, str] | RenderError:
+    """Render twice with one loaded chart (compiled templates reused); both must agree."""
+    try:
+        from kts.helm.api import load_chart
+    except Exception:
+        return kts_render(chart_dir, values, **release)
+    results: list[Any] = []
+    try:
+        chart = load_chart(chart_dir)
+    except RenderError as exc:
+        return exc
+    for _ in range(2):
+        try:
+            results.append(chart.render(values, **release))
+        except RenderError as exc:
+            results.append(exc)
+    first = results[0]
+    texts = [str(r) if isinstance(r, RenderError) else r for r in results]
+    assert texts[0] == texts[1], f"second render differs: {texts[0]!r} vs {texts[1]!r}"
+    return first
+
+
 def compare(chart_dir: str | Path, values: dict[str, Any] | None = None, **release: Any) -> Comparison:
     helm = helm_render(chart_dir, values, **release)
-    kts = kts_render(chart_dir, values, **release)
+    kts = kts_render_twice(chart_dir, values, **release)
     if isinstance(kts, dict):
         kts = {k: _as_helm_text(v) for k, v in kts.items()}
     return Comparison(helm, kts)

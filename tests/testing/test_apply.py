@@ -219,3 +219,22 @@ async def test_stale_resource_version_conflicts(http: Http, ns: str) -> None:
         "please apply your changes to the latest version and try again"
     )
     assert "causes" not in err.get("details", {})
+
+
+async def test_misspelt_nested_field(http: Http, ns: str) -> None:
+    d = deployment("web")
+    d["spec"]["template"]["spec"]["containers"][0]["imagePulPolicy"] = "Always"
+    status, err = await http.apply(f"{DEP}/web", d)
+    assert status == 500
+    assert err["message"] == (
+        "failed to create typed patch object (apps/v1, Kind=Deployment): "
+        '.spec.template.spec.containers[name="app"].imagePulPolicy: field not declared in schema'
+    )
+    status, err = await http.post(DEP, d, fieldValidation="Strict")
+    assert status == 400
+    assert (
+        err["message"]
+        == 'strict decoding error: unknown field "spec.template.spec.containers[0].imagePulPolicy"'
+    )
+    status, obj = await http.post(DEP, d)
+    assert status == 201 and "imagePulPolicy" not in obj["spec"]["template"]["spec"]["containers"][0]

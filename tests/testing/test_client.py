@@ -82,19 +82,19 @@ async def test_dynamic_client_discovery_and_apply(kube_env: KubeEnv) -> None:
 async def test_watch_stream(kube_env: KubeEnv) -> None:
     api = client.CoreV1Api(await kube_env.api_client())
     ns = kube_env.namespace
-    await api.create_namespaced_config_map(ns, {"metadata": {"name": "a"}})
+    await api.create_namespaced_config_map(ns, {"metadata": {"name": "a", "labels": {"w": "1"}}})
     seen: list[tuple[str, str]] = []
     w = watch.Watch()
 
     async def consume() -> None:
-        async for ev in w.stream(api.list_namespaced_config_map, ns, timeout_seconds=5):
+        async for ev in w.stream(api.list_namespaced_config_map, ns, label_selector="w", timeout_seconds=5):
             seen.append((ev["type"], ev["object"].metadata.name))
             if len(seen) == 3:
                 w.stop()
 
     task = asyncio.create_task(consume())
     await asyncio.sleep(0.1)
-    await api.create_namespaced_config_map(ns, {"metadata": {"name": "b"}})
+    await api.create_namespaced_config_map(ns, {"metadata": {"name": "b", "labels": {"w": "1"}}})
     await api.delete_namespaced_config_map("a", ns)
     await asyncio.wait_for(task, 5)
     assert seen == [("ADDED", "a"), ("ADDED", "b"), ("DELETED", "a")]

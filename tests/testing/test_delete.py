@@ -160,3 +160,15 @@ async def test_namespace_deletion_empties_and_removes(kube_emulator: Emulator, h
     kube_emulator.control_plane.wake()
     await kube_emulator.wait_for(lambda: kube_emulator.get("v1", "Namespace", "t") is None)
     assert kube_emulator.list("v1", "ConfigMap", "t") == []
+
+
+async def test_deployment_foreground_deletion(kube_emulator: Emulator, http: Http, ns: str) -> None:
+    await http.post("/apis/apps/v1/namespaces/t/deployments", deployment("web", replicas=2))
+    await kube_emulator.wait_for(lambda: len(kube_emulator.list("v1", "Pod", "t")) == 2)
+    status, body = await http.delete(
+        "/apis/apps/v1/namespaces/t/deployments/web", propagationPolicy="Foreground"
+    )
+    assert status == 202 and body["metadata"]["deletionTimestamp"]
+    await kube_emulator.wait_for(lambda: kube_emulator.get("apps/v1", "Deployment", "web", "t") is None)
+    assert kube_emulator.list("v1", "Pod", "t") == []
+    assert kube_emulator.list("apps/v1", "ReplicaSet", "t") == []

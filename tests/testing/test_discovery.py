@@ -153,3 +153,65 @@ async def test_cluster_scoped_paths(http: Http) -> None:
         },
     )
     assert status == 201 and "namespace" not in obj["metadata"]
+
+
+async def test_crd_list_map_markers(kube_emulator: Emulator, http: Http, ns: str) -> None:
+    crd = {
+        "apiVersion": "apiextensions.k8s.io/v1",
+        "kind": "CustomResourceDefinition",
+        "metadata": {"name": "pools.example.com"},
+        "spec": {
+            "group": "example.com",
+            "scope": "Namespaced",
+            "names": {"plural": "pools", "singular": "pool", "kind": "Pool"},
+            "versions": [
+                {
+                    "name": "v1",
+                    "served": True,
+                    "storage": True,
+                    "schema": {
+                        "openAPIV3Schema": {
+                            "type": "object",
+                            "properties": {
+                                "spec": {
+                                    "type": "object",
+                                    "properties": {
+                                        "members": {
+                                            "type": "array",
+                                            "x-kubernetes-list-type": "map",
+                                            "x-kubernetes-list-map-keys": ["id"],
+                                            "items": {
+                                                "type": "object",
+                                                "properties": {
+                                                    "id": {"type": "string"},
+                                                    "weight": {"type": "integer"},
+                                                },
+                                            },
+                                        }
+                                    },
+                                }
+                            },
+                        }
+                    },
+                }
+            ],
+        },
+    }
+    await http.post("/apis/apiextensions.k8s.io/v1/customresourcedefinitions", crd)
+    await kube_emulator.wait_for(lambda: kube_emulator.registry.lookup("example.com", "v1", "pools"))
+    path = "/apis/example.com/v1/namespaces/t/pools/p"
+
+    def pool(*members: tuple[str, int]) -> dict:
+        return {
+            "apiVersion": "example.com/v1",
+            "kind": "Pool",
+            "metadata": {"name": "p"},
+            "spec": {"members": [{"id": i, "weight": w} for i, w in members]},
+        }
+
+    assert (await http.apply(path, pool(("a", 1)), manager="one"))[0] == 201
+    status, obj = await http.apply(path, pool(("b", 2)), manager="two")
+    assert status == 200
+    assert obj["spec"]["members"] == [{"id": "a", "weight": 1}, {"id": "b", "weight": 2}]
+    status, err = await http.apply(path, pool(("a", 5)), manager="two")
+    assert status == 409 and err["details"]["causes"][0]["field"] == '.spec.members[id="a"].weight'

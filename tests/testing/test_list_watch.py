@@ -92,7 +92,12 @@ async def test_watch_selector_transitions(http: Http, ns: str) -> None:
 async def test_watch_timeout_and_bookmarks(kube_emulator, http: Http, ns: str) -> None:
     kube_emulator.server.bookmark_interval = 0.05
     events = await http.watch(
-        CM, 10, timeout=3, resourceVersion="1", timeoutSeconds=0.3, allowWatchBookmarks="true"
+        CM,
+        10,
+        timeout=3,
+        resourceVersion=str(kube_emulator.store.rv),
+        timeoutSeconds=0.3,
+        allowWatchBookmarks="true",
     )
     assert events and all(e["type"] in ("BOOKMARK", "ADDED") for e in events)
     assert any(e["type"] == "BOOKMARK" for e in events)
@@ -137,7 +142,7 @@ async def test_bounded_history(http: Http, ns: str) -> None:
 
 
 async def test_drop_watches_closes_streams(kube_emulator, http: Http, ns: str) -> None:
-    task = asyncio.create_task(http.watch(CM, 5, timeout=3, resourceVersion="1"))
+    task = asyncio.create_task(http.watch(CM, 5, timeout=3, resourceVersion=str(kube_emulator.store.rv)))
     await asyncio.sleep(0.1)
     assert kube_emulator.drop_watches() == 1
     events = await asyncio.wait_for(task, 2)

@@ -160,3 +160,51 @@ async def test_pod_validation(http: Http, ns: str) -> None:
     ]
     status, err = await http.post(PODS, pod("Bad_Name"))
     assert status == 422 and err["details"]["causes"][0]["field"] == "metadata.name"
+
+
+async def test_missing_config_blocks_start_until_created(
+    kube_emulator: Emulator, http: Http, ns: str
+) -> None:
+    body = pod("env")
+    body["spec"]["containers"][0]["env"] = [
+        {"name": "X", "valueFrom": {"secretKeyRef": {"name": "creds", "key": "token"}}}
+    ]
+    await http.post(PODS, body)
+    vol = pod("vol")
+    vol["spec"]["volumes"] = [{"name": "cfg", "configMap": {"name": "settings"}}]
+    await http.post(PODS, vol)
+
+    def waiting(name: str) -> str | None:
+        cs = status_of(kube_emulator, name).get("containerStatuses") or [{}]
+        return cs[0].get("state", {}).get("waiting", {}).get("reason")
+
+    await kube_emulator.wait_for(lambda: waiting("env") == "CreateContainerConfigError")
+    failed = [e for e in kube_emulator.events_for("env", "t") if e["reason"] == "Failed"]
+    assert failed[0]["message"] == 'Error: secret "creds" not found'
+    await kube_emulator.wait_for(
+        lambda: any(e["reason"] == "FailedMount" for e in kube_emulator.events_for("vol", "t"))
+    )
+    mount = next(e for e in kube_emulator.events_for("vol", "t") if e["reason"] == "FailedMount")
+    assert mount["message"] == 'MountVolume.SetUp failed for volume "cfg" : configmap "settings" not found'
+    assert waiting("vol") == "ContainerCreating"
+    await http.post(
+        "/api/v1/namespaces/t/secrets", {"metadata": {"name": "creds"}, "stringData": {"token": "x"}}
+    )
+    await http.post("/api/v1/namespaces/t/configmaps", {"metadata": {"name": "settings"}})
+    await kube_emulator.wait_for(
+        lambda: all(
+            condition(status_of(kube_emulator, n), "Ready").get("status") == "True" for n in ("env", "vol")
+        )
+    )
+
+
+async def test_missing_service_account_is_forbidden(http: Http, ns: str) -> None:
+    body = pod("p")
+    body["spec"]["serviceAccountName"] = "robot"
+    status, err = await http.post(PODS, body)
+    assert status == 403
+    assert err["message"] == (
+        'pods "p" is forbidden: error looking up service account t/robot: serviceaccount "robot" not found'
+    )
+    status, _ = await http.post(PODS, pod("q"))
+    assert status == 201

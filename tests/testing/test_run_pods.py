@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import sys
 from typing import Any
 
@@ -20,6 +21,7 @@ class H(http.server.BaseHTTPRequestHandler):
         body = (os.environ["GREETING"] + "/" + os.environ["TOKEN"] + "/" + os.environ["POD"]).encode()
         self.send_response(200); self.end_headers(); self.wfile.write(body)
     def log_message(self, *a): pass
+print("serving on", sys.argv[1], flush=True)
 http.server.HTTPServer((sys.argv[1], 8000), H).serve_forever()
 """
 
@@ -77,6 +79,8 @@ async def test_pod_process_serves_on_pod_ip(kube_emulator: Emulator, http: Http,
         for name, ip in zip("ab", ips, strict=True):
             async with s.get(f"http://{ip}:8000/") as r:
                 assert await r.text() == f"hi/s3/{name}"
+    status, log = await http.get(f"{PODS}/a/log")
+    assert status == 200 and log == f"serving on {ips[0]}\n"
     uid = kube_emulator.get("v1", "Pod", "a", "t")["metadata"]["uid"]
     proc = kube_emulator.runner.procs[uid]
     await http.delete(f"{PODS}/a")
@@ -101,3 +105,49 @@ async def test_pod_process_exit_code(kube_emulator: Emulator, http: Http, ns: st
     await kube_emulator.wait_for(lambda: phase(kube_emulator, "x") == "Failed", timeout=10)
     term = kube_emulator.get("v1", "Pod", "x", "t")["status"]["containerStatuses"][0]["state"]["terminated"]
     assert term["exitCode"] == 3
+
+
+@pytest.mark.kube_emulator(run_pods=True, pod_ready_delay=0.01)
+async def test_services_forward_to_ready_pods(kube_emulator: Emulator, http: Http, ns: str) -> None:
+    await http.post(
+        "/api/v1/namespaces/t/configmaps", {"metadata": {"name": "cfg"}, "data": {"greeting": "yo"}}
+    )
+    await http.post(
+        "/api/v1/namespaces/t/secrets", {"metadata": {"name": "sec"}, "stringData": {"token": "t"}}
+    )
+    body = server_pod("a")
+    body["metadata"]["labels"] = {"app": "srv"}
+    await http.post(PODS, body)
+    svc = {
+        "apiVersion": "v1",
+        "kind": "Service",
+        "metadata": {"name": "srv"},
+        "spec": {
+            "type": "LoadBalancer",
+            "selector": {"app": "srv"},
+            "ports": [{"port": 80, "targetPort": "http"}],
+        },
+    }
+    _, created = await http.post("/api/v1/namespaces/t/services", svc)
+    ip = created["spec"]["clusterIP"]
+    assert ip.startswith("127.")
+    await kube_emulator.wait_for(lambda: ready(kube_emulator, "a"), timeout=10)
+    lb = await kube_emulator.wait_for(
+        lambda: (
+            (kube_emulator.get("v1", "Service", "srv", "t") or {})
+            .get("status", {})
+            .get("loadBalancer", {})
+            .get("ingress")
+        )
+    )
+    async with aiohttp.ClientSession() as s:
+        for host in (ip, lb[0]["ip"]):
+            for _ in range(100):
+                try:
+                    async with s.get(f"http://{host}:80/") as r:
+                        assert await r.text() == "yo/t/a"
+                        break
+                except aiohttp.ClientConnectionError:
+                    await asyncio.sleep(0.02)
+            else:
+                raise AssertionError(f"service {host} never answered")

@@ -168,6 +168,18 @@ async def test_job_completes(kube_emulator: Emulator, http: Http, ns: str) -> No
     assert st["succeeded"] == 1 and st["completionTime"] and "active" not in st
 
 
+async def test_job_ttl_after_finished(kube_emulator: Emulator, http: Http, ns: str) -> None:
+    body = job("short")
+    body["spec"]["ttlSecondsAfterFinished"] = 0
+    body["spec"]["template"]["spec"]["initContainers"] = [{"name": "init", "image": "init:1"}]
+    await http.post("/apis/batch/v1/namespaces/t/jobs", body)
+    await kube_emulator.wait_for(
+        lambda: any(p["status"].get("initContainerStatuses") for p in kube_emulator.list("v1", "Pod", "t"))
+    )
+    await kube_emulator.wait_for(lambda: kube_emulator.get("batch/v1", "Job", "short", "t") is None)
+    await kube_emulator.wait_for(lambda: kube_emulator.list("v1", "Pod", "t") == [])
+
+
 async def test_job_backoff_limit(kube_emulator: Emulator, http: Http, ns: str) -> None:
     await http.post("/apis/batch/v1/namespaces/t/jobs", job("bad", annotations={"kts-emulator/fail": "exit"}))
     await kube_emulator.wait_for(

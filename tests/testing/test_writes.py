@@ -33,7 +33,7 @@ async def test_put_updates_and_requires_existing(http: Http, ns: str) -> None:
     obj["data"] = {"k": "w"}
     status, updated = await http.put(f"{CM}/a", obj)
     assert status == 200 and updated["data"] == {"k": "w"}
-    status, err = await http.put(f"{CM}/b", obj)
+    status, _err = await http.put(f"{CM}/b", obj)
     assert status == 400
 
 
@@ -70,13 +70,13 @@ async def test_merge_strategic_and_json_patches(http: Http, ns: str) -> None:
     ]
     status, obj = await http.patch(f"{DEP}/web", ops, "application/json-patch+json")
     assert status == 200 and obj["spec"]["replicas"] == 2 and obj["metadata"]["labels"] == {"y": "2"}
-    status, err = await http.patch(
+    status, _ = await http.patch(
         f"{DEP}/web", [{"op": "test", "path": "/spec/replicas", "value": 9}], "application/json-patch+json"
     )
     assert status == 422
-    status, err = await http.patch(f"{DEP}/missing", merge)
+    status, _ = await http.patch(f"{DEP}/missing", merge)
     assert status == 404
-    status, err = await http.patch(f"{DEP}/web", merge, "text/plain")
+    status, _err = await http.patch(f"{DEP}/web", merge, "text/plain")
     assert status == 415
 
 
@@ -95,7 +95,7 @@ async def test_secret_string_data_and_base64(http: Http, ns: str) -> None:
     assert status == 201
     assert obj["type"] == "Opaque" and obj["data"] == {"token": base64.b64encode(b"abc").decode()}
     assert "stringData" not in obj
-    status, err = await http.post(
+    status, _err = await http.post(
         "/api/v1/namespaces/t/secrets", {"metadata": {"name": "bad"}, "data": {"k": "not base64!"}}
     )
     assert status == 400
@@ -145,3 +145,48 @@ async def test_immutable_fields(http: Http, ns: str) -> None:
     job["spec"]["template"]["spec"]["containers"][0]["image"] = "j:2"
     status, err = await http.apply("/apis/batch/v1/namespaces/t/jobs/j", job)
     assert status == 422 and err["details"]["causes"][0]["field"] == "spec.template"
+
+
+async def test_scale_subresource(kube_emulator, http: Http, ns: str) -> None:
+    await http.post(DEP, deployment("web"))
+    status, scale = await http.get(f"{DEP}/web/scale")
+    assert status == 200 and scale["kind"] == "Scale" and scale["spec"]["replicas"] == 1
+    assert scale["status"]["selector"] == "app=web"
+    status, scale = await http.patch(f"{DEP}/web/scale", {"spec": {"replicas": 3}})
+    assert status == 200 and scale["spec"]["replicas"] == 3
+    await kube_emulator.wait_for(lambda: len(kube_emulator.list("v1", "Pod", "t")) == 3)
+
+
+async def test_pod_log_without_processes(kube_emulator, http: Http, ns: str) -> None:
+    kube_emulator.control_plane.paused = True
+    pod = {
+        "apiVersion": "v1",
+        "kind": "Pod",
+        "metadata": {"name": "p"},
+        "spec": {"containers": [{"name": "app", "image": "app:1"}]},
+    }
+    await http.post("/api/v1/namespaces/t/pods", pod)
+    status, err = await http.get("/api/v1/namespaces/t/pods/p/log")
+    assert (
+        status == 400
+        and err["message"] == 'container "app" in pod "p" is waiting to start: ContainerCreating'
+    )
+    kube_emulator.control_plane.paused = False
+    kube_emulator.control_plane.wake()
+    await kube_emulator.wait_for(
+        lambda: kube_emulator.get("v1", "Pod", "p", "t")["status"]["phase"] == "Running"
+    )
+    status, text = await http.get("/api/v1/namespaces/t/pods/p/log")
+    assert (status, text) == (200, "")
+
+
+async def test_new_namespace_has_default_account_and_root_ca(kube_emulator, http: Http) -> None:
+    await http.post("/api/v1/namespaces", {"metadata": {"name": "fresh"}})
+    status, _ = await http.get("/api/v1/namespaces/fresh/serviceaccounts/default")
+    assert status == 200
+    status, ca = await http.get("/api/v1/namespaces/fresh/configmaps/kube-root-ca.crt")
+    assert status == 200 and "ca.crt" in ca["data"]
+    _, ns = await http.get("/api/v1/namespaces/fresh")
+    assert ns["status"]["phase"] == "Active"
+    assert ns["metadata"]["labels"] == {"kubernetes.io/metadata.name": "fresh"}
+    assert ns["spec"]["finalizers"] == ["kubernetes"]

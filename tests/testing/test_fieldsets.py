@@ -1,0 +1,65 @@
+"""Field sets: FieldsV1 encoding round-trips and merge/removal helpers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from kts.testing import fieldsets as fs
+
+names = st.text(alphabet="abcxyz", min_size=1, max_size=3)
+leaf = st.one_of(st.integers(), st.text(max_size=3), st.booleans())
+objects = st.recursive(
+    leaf,
+    lambda children: st.one_of(
+        st.dictionaries(names, children, max_size=3),
+        st.lists(
+            st.fixed_dictionaries({"name": names, "value": children}),
+            max_size=3,
+            unique_by=lambda d: d["name"],
+        ),
+    ),
+    max_leaves=12,
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.dictionaries(names, objects, max_size=4))
+def test_fieldsv1_round_trip(obj: dict[str, Any]) -> None:
+    doc = {"spec": {"containers": [{"name": "app", "env": obj.get("a") or []}], "extra": obj}}
+    paths = fs.field_set(doc, builtin=True)
+    assert fs.from_fieldsv1(fs.to_fieldsv1(paths)) == paths
+    for p in paths:
+        assert not fs.is_missing(fs.get_at(doc, p))
+
+
+def test_keyed_items_and_path_text() -> None:
+    doc = {"spec": {"containers": [{"name": "app", "image": "x", "ports": [{"containerPort": 80}]}]}}
+    paths = fs.field_set(doc, builtin=True)
+    item = (("f", "spec"), ("f", "containers"), ("k", '{"name":"app"}'))
+    assert item in paths
+    port = (*item, ("f", "ports"), ("k", '{"containerPort":80}'), ("f", "containerPort"))
+    assert port in paths
+    assert fs.path_text(port) == '.spec.containers[name="app"].ports[containerPort=80].containerPort'
+    assert fs.to_fieldsv1(paths)["f:spec"]["f:containers"]['k:{"name":"app"}']["."] == {}
+    # custom resources have atomic lists
+    assert (("f", "spec"), ("f", "containers")) in fs.field_set(doc, builtin=False)
+
+
+def test_merge_and_remove() -> None:
+    live = {
+        "spec": {"containers": [{"name": "a", "image": "1"}, {"name": "b", "image": "2"}]},
+        "data": {"x": "1"},
+    }
+    applied = {"spec": {"containers": [{"name": "b", "image": "3"}]}, "data": {"y": "2"}}
+    merged = fs.merge(live, applied, builtin=True)
+    assert merged == {
+        "spec": {"containers": [{"name": "a", "image": "1"}, {"name": "b", "image": "3"}]},
+        "data": {"x": "1", "y": "2"},
+    }
+    fs.remove_at(merged, (("f", "spec"), ("f", "containers"), ("k", '{"name":"a"}')))
+    fs.remove_at(merged, (("f", "data"), ("f", "x")))
+    fs.remove_at(merged, (("f", "data"), ("f", "y")))
+    assert merged == {"spec": {"containers": [{"name": "b", "image": "3"}]}}

@@ -202,7 +202,10 @@ def _key_text(k: Any) -> str:
 def marshal(value: Any, *, escape_html: bool = True, indent: str | None = None, prefix: str = "") -> str:
     """``json.Marshal`` (or ``MarshalIndent(v, prefix, indent)``); raises GoError like Go."""
     enc = _Encoder(escape_html)
-    enc.value(value)
+    try:
+        enc.value(value)
+    except RecursionError:
+        raise GoError("json: unsupported value: encountered a cycle or excessive nesting") from None
     text = "".join(enc.parts)
     if indent is not None:
         return _indent(text, prefix, indent)
@@ -493,7 +496,10 @@ def unmarshal(text: str | bytes, target: str = "any") -> Any:
 
         text = go_string_from_bytes(bytes(text))
     parser = _Parser(text)
-    value = parser.document()
+    try:
+        value = parser.document()
+    except RecursionError:
+        raise JSONSyntaxError("exceeded max depth", len(text)) from None
     if target != "any":
         want = {"map": (dict, "map[string]interface {}"), "list": (list, "[]interface {}")}[target]
         if parser.top_number:

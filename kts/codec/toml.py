@@ -213,8 +213,15 @@ class TomlTime(GoObject):
 
     go_type = "time.Time"
 
-    def __init__(self, value: dt.datetime | dt.date | dt.time) -> None:
+    def __init__(self, value: dt.datetime | dt.date | dt.time, nanos: str | None = None) -> None:
         self.value = value
+        # Go keeps nanoseconds; Python stops at microseconds, so the digits ride along.
+        self.nanos = nanos
+
+    def _frac(self, moment: dt.datetime) -> str:
+        if self.nanos is not None:
+            return self.nanos.rstrip("0")
+        return f"{moment.microsecond:06d}".rstrip("0")
 
     def _parts(self) -> tuple[dt.datetime, str, str]:
         v = self.value
@@ -233,7 +240,7 @@ class TomlTime(GoObject):
         text = moment.strftime("%Y-%m-%d %H:%M:%S").rjust(19, "0")
         if isinstance(self.value, dt.time):
             text = "0000-01-01 " + moment.strftime("%H:%M:%S")
-        frac = f"{moment.microsecond:06d}".rstrip("0")
+        frac = self._frac(moment)
         return f"{text}{'.' + frac if frac else ''} {off} {zone}"
 
     def go_marshal_json(self) -> str:
@@ -242,7 +249,7 @@ class TomlTime(GoObject):
             date = "0000-01-01"
         else:
             date = moment.strftime("%Y-%m-%d")
-        frac = f"{moment.microsecond:06d}".rstrip("0")
+        frac = self._frac(moment)
         tz = "Z"
         if isinstance(self.value, dt.datetime) and self.value.tzinfo is not None:
             off = self.value.utcoffset() or dt.timedelta(0)
@@ -263,11 +270,29 @@ def _offset(off: dt.timedelta, colon: bool) -> str:
     return f"{sign}{total // 3600:02d}{':' if colon else ''}{total % 3600 // 60:02d}"
 
 
-def _convert(v: Any, text: str) -> Any:
+_LONG_FRACTION = re.compile(
+    r"(?:\d{4}-\d{2}-\d{2}[Tt ])?\d{2}:\d{2}:\d{2}\.(\d{7,})(?:[Zz]|[+-]\d{2}:\d{2})?")
+
+
+def _nanosecond_literals(text: str) -> dict[Any, str]:
+    """Datetimes written with more than microsecond precision, keyed by their parsed value."""
+    found: dict[Any, str] = {}
+    for m in _LONG_FRACTION.finditer(text):
+        try:
+            value = tomllib.loads("v = " + m.group())["v"]
+        except tomllib.TOMLDecodeError:
+            continue
+        found[(type(value), value)] = m.group(1)[:9].ljust(9, "0")
+    return found
+
+
+def _convert(v: Any, text: str, nanos: dict[Any, str] | None = None) -> Any:
+    if nanos is None:
+        nanos = _nanosecond_literals(text)
     if isinstance(v, dict):
-        return {k: _convert(x, text) for k, x in v.items()}
+        return {k: _convert(x, text, nanos) for k, x in v.items()}
     if isinstance(v, list):
-        return [_convert(x, text) for x in v]
+        return [_convert(x, text, nanos) for x in v]
     if isinstance(v, bool):
         return v
     if isinstance(v, int):
@@ -278,14 +303,14 @@ def _convert(v: Any, text: str) -> Any:
             raise GoError(f"toml: line {lineno}{where}: {v} is out of range for int64")
         return Int64(v)
     if isinstance(v, (dt.datetime, dt.date, dt.time)):
-        return TomlTime(v)
+        return TomlTime(v, nanos.get((type(v), v)))
     if isinstance(v, float) and math.isinf(v):
         _check_float_range(text)
     return v
 
 
 _BIG_FLOAT = re.compile(r"(?<![\w.])[+-]?\d[\d_]*(?:\.[\d_]+)?[eE][+-]?\d+")
-_KEY_ON_LINE = re.compile(r"^\s*([A-Za-z0-9_-]+)\s*=")
+_KEY_ON_LINE = re.compile(r"^\s*([A-Za-z0-9_-]+(?:\s*\.\s*[A-Za-z0-9_-]+)*)\s*=")
 
 
 def _check_float_range(text: str) -> None:
@@ -412,7 +437,7 @@ def _go_decode_error(text: str, exc: tomllib.TOMLDecodeError) -> str:
     problem = _LINE.sub("", msg).strip()
     line = lines[lineno - 1] if 0 < lineno <= len(lines) else ""
     key_m = _KEY_ON_LINE.match(line)
-    key = key_m.group(1) if key_m else None
+    key = re.sub(r"\s+", "", key_m.group(1)) if key_m else None
     table = ""
     for prev in lines[:lineno - 1]:
         h = _TABLE_HEADER.match(prev)

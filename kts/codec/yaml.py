@@ -136,6 +136,8 @@ def unmarshal(text: str, target: str = "any") -> Any:
         raw = decode_first_document(text)
     except GoYAMLError as exc:
         raise YAMLError("error converting YAML to JSON: " + str(exc), exc.line) from None
+    except RecursionError:
+        raise YAMLError("error converting YAML to JSON: yaml: exceeded max depth of 10000") from None
     value = _jsonable(raw)
     bad = _first_unsupported(value)
     if bad is not None:

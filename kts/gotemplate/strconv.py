@@ -3,6 +3,8 @@
 Go strings are byte strings. kts holds them as ``str``; bytes that are not valid UTF-8
 are carried as lone surrogates U+DC80..U+DCFF (Python's ``surrogateescape``), so one
 such character stands for one invalid byte, which Go decodes as U+FFFD of width 1.
+Strings are kept normalised: after joining byte-level pieces, re-read them with
+``from_go_bytes(go_bytes(s))`` so escaped bytes that form valid UTF-8 become characters.
 """
 
 from __future__ import annotations
@@ -15,14 +17,18 @@ from decimal import Decimal
 __all__ = [
     "can_backquote",
     "format_float",
+    "from_go_bytes",
     "go_bytes",
+    "go_category",
     "go_len",
     "go_runes",
+    "is_escaped_byte",
     "is_print",
     "quote",
     "quote_rune",
     "quote_rune_to_ascii",
     "quote_to_ascii",
+    "valid_rune",
 ]
 
 _HEX = "0123456789abcdef"

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import copy
 import logging
 from typing import Any
 
 from kts.helm.chart import Chart
 from kts.helm.errors import ValuesError
+from kts.helm.gocopy import copy_values
 
 GLOBAL_KEY = "global"
 log = logging.getLogger("kts.helm")
@@ -23,13 +23,13 @@ def _prefix(a: str, b: str) -> str:
 
 def coalesce_values(chart: Chart, vals: dict[str, Any] | None) -> dict[str, Any]:
     """``CoalesceValues``: user values win, nulls delete chart defaults."""
-    dest = copy.deepcopy(vals) if vals else {}
+    dest = copy_values(vals) if vals else {}
     return _coalesce(chart, dest, "", merge=False)
 
 
 def merge_values(chart: Chart, vals: dict[str, Any] | None) -> dict[str, Any]:
     """``MergeValues``: like coalescing, but nulls are kept."""
-    dest = copy.deepcopy(vals) if vals else {}
+    dest = copy_values(vals) if vals else {}
     return _coalesce(chart, dest, "", merge=True)
 
 
@@ -109,7 +109,7 @@ def _clean_nils(m: dict[str, Any]) -> None:
 
 def _coalesce_own(chart: Chart, v: dict[str, Any], prefix: str, merge: bool) -> None:
     sub_prefix = _prefix(prefix, chart.name)
-    defaults = copy.deepcopy(chart.values)
+    defaults = copy_values(chart.values)
     sub_names = {d.name for d in chart.dependencies}
     for key, val in defaults.items():
         if key in v:

@@ -10,6 +10,7 @@ from kts.helm import semver
 from kts.helm.chart import Chart, Dependency
 from kts.helm.coalesce import coalesce_tables, coalesce_values, merge_tables, merge_values
 from kts.helm.errors import ChartLoadError, ValuesError
+from kts.helm.gocopy import copy_values
 from kts.helm.values import NoTableError, NoValueError, path_value, table
 
 log = logging.getLogger("kts.helm")
@@ -157,7 +158,7 @@ def _process_import_values(c: Chart) -> None:
                 except NoTableError as exc:
                     log.debug("ImportValues missing table from chart chart=%s error=%s", r.name, exc)
                     continue
-                b = merge_tables(b, _path_to_map(parent, copy.deepcopy(dict(vv)))) or {}
+                b = merge_tables(b, _path_to_map(parent, copy_values(dict(vv)))) or {}
             elif isinstance(riv, str):
                 child = "exports." + riv
                 out_iv.append({"child": child, "parent": "."})
@@ -166,9 +167,50 @@ def _process_import_values(c: Chart) -> None:
                 except NoTableError as exc:
                     log.debug("ImportValues missing table error=%s", exc)
                     continue
-                b = merge_tables(b, copy.deepcopy(dict(vm))) or {}
+                b = merge_tables(b, copy_values(dict(vm))) or {}
         r.import_values = out_iv
-    c.values = merge_tables(copy.deepcopy(cvals), b) or {}
+    c.values = merge_tables(copy_values(cvals), b) or {}
 
 
-__all__ = ["check_dependencies", "coalesce_tables", "process_dependencies"]
+def decision_keys(chart: Chart) -> frozenset[str]:
+    """Top-level value keys that can change what dependency processing does.
+
+    Processing reads tags, globals and condition paths, and checks the type of every value
+    named like a subchart (at any depth: nested levels coalesce onto the parent's top level).
+    Every other top-level key leaves the processed chart unchanged.
+    """
+    keys = {"tags", "global"}
+
+    def walk(c: Chart) -> None:
+        for req in c.metadata.dependencies:
+            keys.add(req.name)
+            if req.alias:
+                keys.add(req.alias)
+            for cond in req.condition.strip().split(","):
+                keys.add(cond.split(".", 1)[0])
+        for sub in c.dependencies:
+            keys.add(sub.name)
+            walk(sub)
+
+    walk(chart)
+    return frozenset(keys)
+
+
+def values_key(values: dict[str, Any], keys: frozenset[str]) -> Any:
+    """A hashable snapshot of ``values`` restricted to ``keys``; None when it cannot be made."""
+    try:
+        return tuple(sorted((k, _freeze(v)) for k, v in values.items() if k in keys))
+    except TypeError:
+        return None
+
+
+def _freeze(v: Any) -> Any:
+    if isinstance(v, dict):
+        return (type(v), tuple(sorted((k, _freeze(x)) for k, x in v.items())))
+    if isinstance(v, list):
+        return (type(v), tuple(_freeze(x) for x in v))
+    hash(v)
+    return (type(v), v)
+
+
+__all__ = ["check_dependencies", "coalesce_tables", "decision_keys", "process_dependencies", "values_key"]

@@ -10,9 +10,10 @@ from kts.gotemplate.gotypes import string_map
 from kts.helm import semver
 from kts.helm.chart import Chart
 from kts.helm.coalesce import coalesce_values
-from kts.helm.dependencies import process_dependencies
+from kts.helm.dependencies import decision_keys, process_dependencies, values_key
 from kts.helm.engine import CompiledTemplates
 from kts.helm.funcs import LookupFn
+from kts.helm.gocopy import copy_map
 from kts.helm.objects import Capabilities, Files
 from kts.helm.schema import validate
 from kts.helm.values import NoTableError, Values, table
@@ -117,27 +118,91 @@ def json_values(value: Any) -> Any:
     return value
 
 
+@dataclass
+class _Prepared:
+    """A chart processed for one outcome of dependency processing, with what renders reuse."""
+
+    root: Chart
+    compiled: CompiledTemplates | None = None
+    base: dict[str, Any] | None = None  # the coalesced defaults (no user values)
+    special: frozenset[str] = frozenset()  # top-level keys that coalesce beyond a plain copy
+    has_schema: bool = False
+
+
+_PREPARED_MAX = 32
+
+
+def _any_schema(chart: Chart) -> bool:
+    return chart.schema is not None or any(_any_schema(d) for d in chart.dependencies)
+
+
 class Renderer:
-    """A loaded chart ready to render many times: template sets are parsed once and cached."""
+    """A loaded chart ready to render many times.
+
+    Dependency processing runs once per distinct value of the keys it reads
+    (``decision_keys``), templates are parsed once per set of enabled charts, and the chart
+    defaults are coalesced once; a render copies them and merges the user's values in.
+    """
 
     def __init__(self, chart: Chart) -> None:
         self.chart = chart
         self._compiled: dict[tuple[Any, ...], CompiledTemplates] = {}
         self._files_cache: dict[int, Files] = {}
+        self._decision_keys = decision_keys(chart)
+        self._prepared: dict[Any, _Prepared] = {}
+        self._kube_ok: dict[str, bool] = {}
+
+    def _check_kube_version(self, kube: Capabilities) -> None:
+        constraint = self.chart.metadata.kube_version
+        if not constraint:
+            return
+        version = kube.KubeVersion.String()
+        ok = self._kube_ok.get(version)
+        if ok is None:
+            ok = self._kube_ok[version] = semver.check(constraint, version)
+        if not ok:
+            raise KubeVersionError(f"chart requires kubeVersion: {constraint} which is "
+                                   f"incompatible with Kubernetes {kube.KubeVersion.Version}",
+                                   template=f"{self.chart.source or self.chart.name}/Chart.yaml")
+
+    def _processed(self, vals: dict[str, Any]) -> _Prepared:
+        key = values_key(vals, self._decision_keys)
+        prepared = self._prepared.get(key) if key is not None else None
+        if prepared is None:
+            root = self.chart.clone_tree()
+            process_dependencies(root, vals)
+            special = {"global", *root.values, *(d.name for d in root.dependencies)}
+            prepared = _Prepared(root, special=frozenset(special), has_schema=_any_schema(root))
+            if key is not None:
+                if len(self._prepared) >= _PREPARED_MAX:
+                    self._prepared.pop(next(iter(self._prepared)))
+                self._prepared[key] = prepared
+        return prepared
+
+    def _coalesce(self, prepared: _Prepared, vals: dict[str, Any]) -> dict[str, Any]:
+        """``coalesce_values``; user keys the chart does not know are copied over the defaults."""
+        if type(vals) is not dict or any(k in prepared.special for k in vals):
+            return coalesce_values(prepared.root, vals)
+        base = prepared.base
+        if base is None:
+            base = prepared.base = coalesce_values(prepared.root, {})
+        out = copy_map(vals)
+        out.update(copy_map(base))
+        return out
 
     def prepare(self, user_values: dict[str, Any] | None, kube: Capabilities) -> tuple[Chart, dict[str, Any]]:
         """Dependencies processed and values coalesced and validated (``ToRenderValues``)."""
-        root = self.chart.clone_tree()
-        vals = user_values or {}  # coalescing works on its own deep copy
-        if root.metadata.kube_version and not semver.check(root.metadata.kube_version,
-                                                           kube.KubeVersion.String()):
-            raise KubeVersionError(f"chart requires kubeVersion: {root.metadata.kube_version} which is "
-                                   f"incompatible with Kubernetes {kube.KubeVersion.Version}",
-                                   template=f"{root.source or root.name}/Chart.yaml")
-        process_dependencies(root, vals)
-        coalesced = coalesce_values(root, vals)
-        validate(root, coalesced)
-        return root, coalesced
+        return self._prepare(user_values, kube)[0:2]  # type: ignore[return-value]
+
+    def _prepare(self, user_values: dict[str, Any] | None,
+                 kube: Capabilities) -> tuple[Chart, dict[str, Any], _Prepared]:
+        vals = user_values or {}
+        self._check_kube_version(kube)
+        prepared = self._processed(vals)
+        coalesced = self._coalesce(prepared, vals)
+        if prepared.has_schema:
+            validate(prepared.root, coalesced)
+        return prepared.root, coalesced, prepared
 
     def render(self, user_values: dict[str, Any] | None, opts: ReleaseOptions, caps: Capabilities,
                lookup: LookupFn | None = None) -> dict[str, str]:
@@ -146,16 +211,19 @@ class Renderer:
     def render_release(self, user_values: dict[str, Any] | None, opts: ReleaseOptions, caps: Capabilities,
                        lookup: LookupFn | None = None) -> tuple[Chart, dict[str, str]]:
         """The chart as processed for these values (disabled subcharts removed) and its render."""
-        root, coalesced = self.prepare(user_values, caps)
+        root, coalesced, prepared = self._prepare(user_values, caps)
         top = {"Release": release_map(opts), "Capabilities": caps, "Values": Values(coalesced)}
         jobs: dict[str, tuple[str, dict[str, Any], str]] = {}
         collect(root, top, jobs, self._files_cache)
-        sig = _signature(root)
-        compiled = self._compiled.get(sig)
+        compiled = prepared.compiled
         if compiled is None:
-            sources: dict[str, str] = {}
-            _sources(root, sources)
-            compiled = self._compiled[sig] = CompiledTemplates(sources)
+            sig = _signature(root)
+            compiled = self._compiled.get(sig)
+            if compiled is None:
+                sources: dict[str, str] = {}
+                _sources(root, sources)
+                compiled = self._compiled[sig] = CompiledTemplates(sources)
+            prepared.compiled = compiled
         run = [(name, jobs[name][1], jobs[name][2]) for name in compiled.order
                if not name.rsplit("/", 1)[-1].startswith("_")]
         return root, compiled.execute(run, lookup)

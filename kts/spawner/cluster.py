@@ -7,11 +7,10 @@ thousands of servers reads the shared pod cache and sends no request.
 from __future__ import annotations
 
 import asyncio
-import time
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from kts.kube.errors import DeleteTimeout, NotFound, UnknownKind
+from kts.kube.errors import NotFound, UnknownKind
 
 
 class PodView(Protocol):
@@ -115,33 +114,17 @@ class Cluster:
         kinds: set[str] | None = None,
         lifecycle_annotation: str = "kubetemplatespawner/lifecycle",
     ) -> list[Any]:
-        """Delete (and wait for) labelled objects; ``kinds`` (``apiVersion/Kind``) narrows the scan.
-
-        Waits in growing slices (a quarter second first), so a deletion that completes at once
-        returns at once; the last slice ends at ``timeout`` and raises DeleteTimeout.
-        """
-        deadline = time.monotonic() + timeout
-        slice_ = 0.25
-        deleted: list[Any] = []
-        while True:
-            left = deadline - time.monotonic()
-            try:
-                refs = await self.client.delete_by_labels(
-                    namespace=namespace,
-                    labels=labels,
-                    lifecycles=set(lifecycles),
-                    include_unannotated=include_unannotated,
-                    lifecycle_annotation=lifecycle_annotation,
-                    grace_period=0 if now else None,
-                    timeout=max(0.05, min(slice_, left)),
-                    kinds=kinds,
-                )
-                return deleted + [r for r in refs if r not in deleted]
-            except DeleteTimeout as e:
-                deleted += [r for r in e.deleted if r not in deleted]
-                if time.monotonic() >= deadline:
-                    raise
-            slice_ *= 2
+        """Delete (and wait for) labelled objects; ``kinds`` (``apiVersion/Kind``) narrows the scan."""
+        return await self.client.delete_by_labels(
+            namespace=namespace,
+            labels=labels,
+            lifecycles=set(lifecycles),
+            include_unannotated=include_unannotated,
+            lifecycle_annotation=lifecycle_annotation,
+            grace_period=0 if now else None,
+            timeout=timeout,
+            kinds=kinds,
+        )
 
     async def pods(self, namespace: str, selector: str) -> PodView:
         """The shared pod cache for ``namespace``/``selector``, started once and synced."""
@@ -168,19 +151,27 @@ _shared: dict[tuple[int, Connection], asyncio.Future[Cluster]] = {}
 
 async def shared_cluster(conn: Connection) -> Cluster:
     """The process-wide cluster for ``conn`` on the running loop (connects once)."""
-    key = (id(asyncio.get_running_loop()), conn)
+    loop = asyncio.get_running_loop()
+    key = (id(loop), conn)
     fut = _shared.get(key)
-    if fut is not None and fut.done() and not fut.cancelled() and fut.exception() is None:
-        return fut.result()
-    if fut is None or (fut.done() and fut.exception() is not None):
-        fut = asyncio.get_running_loop().create_future()
+    if fut is not None and fut.get_loop() is not loop:
+        fut = None  # a closed loop's id was reused
+    if fut is not None and fut.done():
+        if not fut.cancelled() and fut.exception() is None:
+            return fut.result()
+        fut = None
+    if fut is None:
+        fut = loop.create_future()
         _shared[key] = fut
         try:
-            fut.set_result(await Cluster.connect(conn))
+            cluster = await Cluster.connect(conn)
         except BaseException as e:
-            fut.set_exception(e)
             _shared.pop(key, None)
+            fut.set_exception(e)
+            fut.exception()  # retrieved: concurrent callers get it through shield below
             raise
+        fut.set_result(cluster)
+        return cluster
     return await asyncio.shield(fut)
 
 

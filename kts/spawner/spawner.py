@@ -247,7 +247,7 @@ class KubeTemplateSpawner(Spawner):
 
     def get_state(self) -> dict[str, Any]:
         state = super().get_state()
-        if self._state.refs or self._state.running or self._state.kinds:
+        if self._state.refs or self._state.running or self._state.kinds or self._state.labels:
             state[STATE_KEY] = self._state.to_json()
         return state
 
@@ -266,7 +266,7 @@ class KubeTemplateSpawner(Spawner):
 
     def clear_state(self) -> None:
         super().clear_state()
-        self._state = ServerState(kinds=self._state.kinds)
+        self._state = self._state.lasting()
         self._state_lost = False
 
     # ----- rendering --------------------------------------------------------------------------
@@ -337,9 +337,11 @@ class KubeTemplateSpawner(Spawner):
             )  # fmt: skip
             kinds = sorted({f"{r.api_version}/{r.kind}" for r in checked.refs} | set(self._state.kinds))
             await self._remove_leftovers(cluster, kinds)
+            namespaces = {r.namespace for r in checked.refs if r.namespace} | set(self._state.namespaces)
             self._state = ServerState(
                 namespace=self.namespace, release=self._state.release, refs=checked.refs,
-                connection=checked.connection, running=True, kinds=kinds,
+                connection=checked.connection, running=True, kinds=kinds, labels=self.server_labels(),
+                namespaces=sorted(namespaces | {self.namespace}),
             )  # fmt: skip
             created = True
             progress.add(f"Applying {len(checked.refs)} objects", 30)
@@ -368,8 +370,11 @@ class KubeTemplateSpawner(Spawner):
             cluster = await self.cluster()
             await cluster.load_scopes()
             return cluster
-        except KubeError as e:
-            raise SpawnFailed(f"cannot reach Kubernetes: {e}", reason="kubernetes", status_code=503) from e
+        except Exception as e:
+            # Configuration problems (no kubeconfig, no service account) land here too.
+            raise SpawnFailed(
+                f"cannot reach Kubernetes: {type(e).__name__}: {e}", reason="kubernetes", status_code=503
+            ) from e
 
     def _failure(self, e: BaseException) -> SpawnFailed | None:
         """The user-facing error for ``e`` (None for cancellation, which the hub reports)."""
@@ -391,11 +396,12 @@ class KubeTemplateSpawner(Spawner):
 
     async def _remove_leftovers(self, cluster: Cluster, kinds: list[str]) -> None:
         """Delete what an earlier run of this server left: a new Pod must not meet an old one."""
-        await cluster.delete(
-            namespace=self.namespace, labels=self.server_labels(), lifecycles=[SERVER_STOPPED],
-            include_unannotated=True, timeout=self.delete_timeout, now=True,
-            kinds=set(kinds) | set(self.resource_kinds), lifecycle_annotation=self.lifecycle_annotation,
-        )  # fmt: skip
+        for namespace, labels in self._where():
+            await cluster.delete(
+                namespace=namespace, labels=labels, lifecycles=[SERVER_STOPPED],
+                include_unannotated=True, timeout=self.delete_timeout, now=True,
+                kinds=set(kinds) | set(self.resource_kinds), lifecycle_annotation=self.lifecycle_annotation,
+            )  # fmt: skip
 
     def _stop_kinds(self) -> set[str] | None:
         """Kinds to search at stop; None (every kind) when the state does not say."""
@@ -547,36 +553,46 @@ class KubeTemplateSpawner(Spawner):
         await self._delete_server_objects(now=now)
         self._state.running = False
 
+    def _where(self) -> list[tuple[str, dict[str, str]]]:
+        """(namespace, server labels) pairs to search: the current ones, plus those the server had
+        when it started if a rename or a scheme change altered them."""
+        label_sets = [self.server_labels()]
+        if self._state.labels and self._state.labels not in label_sets:
+            label_sets.append(dict(self._state.labels))
+        namespaces = sorted({self._state.namespace or self.namespace, *self._state.namespaces})
+        return [(ns, labels) for ns in namespaces for labels in label_sets]
+
     async def _delete_server_objects(self, *, now: bool) -> None:
-        try:
-            cluster = await self.cluster()
-            await cluster.delete(
-                namespace=self._state.namespace or self.namespace, labels=self.server_labels(),
-                lifecycles=[SERVER_STOPPED], include_unannotated=True, timeout=self.delete_timeout, now=now,
-                kinds=self._stop_kinds(), lifecycle_annotation=self.lifecycle_annotation,
-            )  # fmt: skip
-        except DeleteTimeout as e:
-            left = ", ".join(str(r) for r in e.remaining)
-            raise SpawnFailed(
-                f"objects still present after {self.delete_timeout:g}s: {left}", reason="stop"
-            ) from e
+        cluster = await self.cluster()
+        for namespace, labels in self._where():
+            try:
+                await cluster.delete(
+                    namespace=namespace, labels=labels, lifecycles=[SERVER_STOPPED], include_unannotated=True,
+                    timeout=self.delete_timeout, now=now, kinds=self._stop_kinds(),
+                    lifecycle_annotation=self.lifecycle_annotation,
+                )  # fmt: skip
+            except DeleteTimeout as e:
+                left = ", ".join(str(r) for r in e.remaining)
+                raise SpawnFailed(
+                    f"objects still present after {self.delete_timeout:g}s: {left}", reason="stop"
+                ) from e
 
     async def delete_forever(self) -> None:
         """A named server's server-deleted objects; for the default server (the user is being
         deleted) also the user's user-deleted objects. Searches every kind: this is rare."""
         cluster = await self.cluster()
-        namespace = self._state.namespace or self.namespace
-        await cluster.delete(
-            namespace=namespace, labels=self.server_labels(), lifecycles=[SERVER_DELETED],
-            include_unannotated=False, timeout=self.delete_timeout,
-            lifecycle_annotation=self.lifecycle_annotation,
-        )  # fmt: skip
-        if not self.name:
+        for namespace, labels in self._where():
             await cluster.delete(
-                namespace=namespace, labels=self.user_labels(), lifecycles=[USER_DELETED],
-                include_unannotated=False, timeout=self.delete_timeout,
-                lifecycle_annotation=self.lifecycle_annotation,
+                namespace=namespace, labels=labels, lifecycles=[SERVER_DELETED], include_unannotated=False,
+                timeout=self.delete_timeout, lifecycle_annotation=self.lifecycle_annotation,
             )  # fmt: skip
+            if not self.name:
+                user_labels = {k: v for k, v in labels.items() if k != SERVERNAME_LABEL}
+                await cluster.delete(
+                    namespace=namespace, labels=user_labels, lifecycles=[USER_DELETED],
+                    include_unannotated=False, timeout=self.delete_timeout,
+                    lifecycle_annotation=self.lifecycle_annotation,
+                )  # fmt: skip
         self._state = ServerState()
 
 

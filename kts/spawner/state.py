@@ -18,8 +18,9 @@ STATE_KEY = "kts"
 class ServerState:
     """The server's objects from its last start, and whether it may still be running.
 
-    ``kinds`` (``apiVersion/Kind`` of everything the chart rendered) outlives a stop, so the next
-    start and stop search only those kinds for leftovers.
+    ``kinds`` (``apiVersion/Kind`` of everything the chart rendered), ``labels`` (the server's
+    labels when it started) and ``namespaces`` outlive a stop: later starts, stops and deletions
+    search those kinds, and still find the objects after a rename or a slug scheme change.
     """
 
     namespace: str = ""
@@ -28,6 +29,12 @@ class ServerState:
     connection: ObjectRef | None = None
     running: bool = False
     kinds: list[str] = field(default_factory=list)
+    labels: dict[str, str] = field(default_factory=dict)
+    namespaces: list[str] = field(default_factory=list)
+
+    def lasting(self) -> ServerState:
+        """What outlives a stop: where and how to find the objects the server may have left."""
+        return ServerState(kinds=self.kinds, labels=self.labels, namespaces=self.namespaces)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -38,6 +45,8 @@ class ServerState:
             "connection": self.connection.to_json() if self.connection else None,
             "running": self.running,
             "kinds": list(self.kinds),
+            "labels": dict(self.labels),
+            "namespaces": list(self.namespaces),
         }
 
     @classmethod
@@ -56,4 +65,6 @@ class ServerState:
             connection=ObjectRef.from_json(conn) if conn else None,
             running=bool(data.get("running")),
             kinds=[str(k) for k in data.get("kinds") or []],
+            labels={str(k): str(v) for k, v in (data.get("labels") or {}).items()},
+            namespaces=[str(n) for n in data.get("namespaces") or []],
         )

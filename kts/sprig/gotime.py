@@ -586,6 +586,14 @@ class GoTime(GoObject):
     def Local(self) -> GoTime:
         return GoTime(self.ns, LOCAL)
 
+    def go_marshal_json(self) -> str:
+        """``MarshalJSON``: RFC 3339 with nanoseconds, quoted (years 0..9999 only)."""
+        year = self._fields()["year"]
+        if not 0 <= year <= 9999:
+            raise GoError("json: error calling MarshalJSON for type time.Time: "
+                          "Time.MarshalJSON: year outside of range [0,9999]")
+        return '"' + self.format("2006-01-02T15:04:05.999999999Z07:00") + '"'
+
     def to_datetime(self) -> datetime:
         """A Python datetime in UTC (microseconds; years 1..9999 only)."""
         return datetime.fromtimestamp(self.ns // 1000 / 1_000_000, _PY_UTC)

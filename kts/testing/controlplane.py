@@ -67,6 +67,17 @@ class ControlPlane:
         if ev.plural != "events":
             self._dirty.set()
 
+    @property
+    def busy(self) -> bool:
+        """A change is waiting for the reconcile loop, or a timed transition is due within a second."""
+        if self._dirty.is_set():
+            return True
+        timer = self._timer
+        if timer is None or timer.cancelled():
+            return False
+        left = timer.when() - asyncio.get_running_loop().time()
+        return -0.5 < left < 1.0
+
     def wake(self) -> None:
         self._dirty.set()
 

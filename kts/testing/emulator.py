@@ -309,6 +309,29 @@ class Emulator:
         """Events whose involvedObject has this name, oldest first."""
         return [e for e in self.list("v1", "Event", namespace) if e["involvedObject"]["name"] == name]
 
+    def dump(self, namespace: str | None = None) -> str:
+        """Every stored object (of one namespace, or all) as a YAML stream, events left out;
+        handy in a failing test's message."""
+        docs = [
+            o
+            for k, o in sorted(self.store.objects.items())
+            if k[1] != "events" and (namespace is None or k[2] == namespace)
+        ]
+        return yaml.safe_dump_all(docs, sort_keys=False)
+
+    async def settle(self, quiet: float = 0.02, timeout: float = 5.0) -> None:
+        """Wait until the control plane has had nothing to do for ``quiet`` seconds."""
+        assert self.control_plane is not None
+        deadline = time.monotonic() + timeout
+        last_rv = -1
+        while time.monotonic() < deadline:
+            rv = self.store.rv
+            if rv == last_rv and not self.control_plane.busy:
+                return
+            last_rv = rv
+            await asyncio.sleep(quiet)
+        raise TimeoutError("the control plane did not settle")
+
     async def wait_for(self, predicate: Any, timeout: float = 5.0, interval: float = 0.01) -> Any:
         """Poll ``predicate()`` until it returns something truthy; TimeoutError otherwise."""
         deadline = time.monotonic() + timeout

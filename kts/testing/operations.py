@@ -4,17 +4,15 @@ with metadata bookkeeping (uid, resourceVersion, generation, managedFields) and 
 from __future__ import annotations
 
 import copy
-import datetime as dt
 import json
 import random
 import uuid
-from dataclasses import dataclass
 from typing import Any
 
-import yaml
-
 from kts.testing import fieldsets as fs
+from kts.testing import managedfields as mf
 from kts.testing import validation
+from kts.testing.clock import now
 from kts.testing.errors import (
     ApiError,
     already_exists,
@@ -28,6 +26,9 @@ from kts.testing.patches import json_merge_patch, json_patch, strategic_merge_pa
 from kts.testing.resources import Registry, ResourceType
 from kts.testing.selectors import parse_field_selector, parse_label_selector
 from kts.testing.store import Key, Store, obj_key
+from kts.testing.writes import Result, WriteOptions
+
+__all__ = ["Api", "Result", "WriteOptions", "now", "random_suffix"]
 
 APPLY = "application/apply-patch+yaml"
 _CA_DESCRIPTION = (
@@ -54,11 +55,6 @@ JSONPATCH = "application/json-patch+json"
 _NAME_CHARS = "bcdfghjklmnpqrstvwxz2456789"
 
 
-def now(offset: float = 0.0) -> str:
-    stamp = dt.datetime.now(dt.UTC) + dt.timedelta(seconds=offset)
-    return stamp.strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
 _GENERATION_PLURALS = {
     "deployments",
     "statefulsets",
@@ -81,21 +77,6 @@ def has_generation(rt: ResourceType) -> bool:
 
 def random_suffix(n: int = 5) -> str:
     return "".join(random.choice(_NAME_CHARS) for _ in range(n))
-
-
-@dataclass
-class WriteOptions:
-    manager: str = ""
-    dry_run: bool = False
-    validation: str = "Warn"  # Ignore | Warn | Strict
-    subresource: str = ""
-
-
-@dataclass
-class Result:
-    code: int
-    obj: dict[str, Any]
-    warnings: tuple[str, ...] = ()
 
 
 class Api:
@@ -196,60 +177,6 @@ class Api:
         if opts.validation == "Ignore":
             return ()
         return tuple(f'unknown field "{u}"' for u in unknown)
-
-    def _managed(self, obj: dict[str, Any]) -> list[dict[str, Any]]:
-        return list(obj.get("metadata", {}).get("managedFields") or [])
-
-    def _record_update(
-        self, rt: ResourceType, old: dict[str, Any] | None, new: dict[str, Any], opts: WriteOptions
-    ) -> None:
-        """managedFields for a non-apply write: the writer takes every field it changed."""
-        scope = opts.subresource
-        old_content = fs.tracked_content(old, scope, rt.status_subresource) if old else {}
-        new_content = fs.tracked_content(new, scope, rt.status_subresource)
-        new_set = fs.field_set(new_content, rt.merge_rules)
-        old_set = fs.field_set(old_content, rt.merge_rules)
-        changed = {p for p in new_set if fs.get_at(old_content, p) != fs.get_at(new_content, p)}
-        gone = old_set - new_set
-        entries = self._managed(old) if old else []
-        if (
-            "managedFields" in (new.get("metadata") or {})
-            and old is not None
-            and new["metadata"]["managedFields"] != (old["metadata"].get("managedFields") or [])
-        ):
-            supplied = new["metadata"]["managedFields"]
-            entries = [] if supplied == [{}] else list(supplied)
-        out: list[dict[str, Any]] = []
-        mine: set[fs.Path] = set()
-        for e in entries:
-            paths = fs.from_fieldsv1(e.get("fieldsV1"))
-            if (
-                e.get("manager") == opts.manager
-                and e.get("operation") == "Update"
-                and e.get("subresource", "") == scope
-            ):
-                mine = paths
-                continue
-            # an update takes the fields it changes away from everyone else
-            paths = paths - gone - changed
-            if paths:
-                out.append({**e, "fieldsV1": fs.to_fieldsv1(paths)})
-        mine = (mine - gone) | changed
-        if mine:
-            entry = {
-                "manager": opts.manager,
-                "operation": "Update",
-                "apiVersion": rt.api_version,
-                "time": now(),
-                "fieldsType": "FieldsV1",
-                "fieldsV1": fs.to_fieldsv1(mine),
-            }
-            if scope:
-                entry["subresource"] = scope
-            out.append(entry)
-        new["metadata"]["managedFields"] = out
-        if not out:
-            del new["metadata"]["managedFields"]
 
     def _bump_generation(self, rt: ResourceType, old: dict[str, Any], new: dict[str, Any]) -> None:
         def spec_of(o: dict[str, Any]) -> dict[str, Any]:
@@ -379,7 +306,7 @@ class Api:
             raise already_exists(rt.group, rt.plural, name)
         obj = self._new_object(rt, body)
         if opts.subresource == "":
-            self._record_update(rt, None, obj, opts)
+            mf.record_update(rt, None, obj, opts)
         return self._insert(rt, key, obj, opts, warnings)
 
     def _new_object(self, rt: ResourceType, body: dict[str, Any]) -> dict[str, Any]:
@@ -481,7 +408,7 @@ class Api:
                 {"name": name, "kind": rt.plural},
             )
         new = copy.deepcopy(body)
-        self._record_update(rt, old, new, opts)
+        mf.record_update(rt, old, new, opts)
         return self._finish_write(rt, key, old, new, opts, warnings)
 
     # -- patch -------------------------------------------------------------------------------
@@ -546,7 +473,7 @@ class Api:
         rv = (patch.get("metadata") or {}).get("resourceVersion") if isinstance(patch, dict) else None
         if rv and rv != old["metadata"]["resourceVersion"]:
             raise modified_conflict(rt.group, rt.plural, name)
-        self._record_update(rt, old, new, opts)
+        mf.record_update(rt, old, new, opts)
         return self._finish_write(rt, key, old, new, opts, warnings)
 
     # -- server-side apply -------------------------------------------------------------------
@@ -567,7 +494,7 @@ class Api:
                     }
                 ],
             )
-        body = _decode_apply_body(raw)
+        body = mf.decode_apply_body(raw)
         if not isinstance(body, dict):
             raise bad_request("error decoding YAML: the apply patch must be an object")
         body = fs.strip_nulls(body)
@@ -577,7 +504,7 @@ class Api:
         if "managedFields" in meta:
             raise bad_request("metadata.managedFields must be nil")
         if body.get("kind") != rt.kind:
-            raise bad_request(f"invalid object type: {_gvk_of(body)}")
+            raise bad_request(f"invalid object type: {mf.gvk_of(body)}")
         if body.get("apiVersion") != rt.api_version:
             raise bad_request(
                 f"Incorrect version specified in apply patch. Specified patch version: "
@@ -631,7 +558,7 @@ class Api:
             obj = self._new_object(rt, copy.deepcopy(body))
             paths = fs.field_set(intent, rt.merge_rules)
             if paths:
-                obj["metadata"]["managedFields"] = [self._apply_entry(rt, opts, paths)]
+                obj["metadata"]["managedFields"] = [mf.apply_entry(rt, opts, paths)]
             return self._insert(rt, key, obj, opts, warnings)
         if meta.get("resourceVersion") and meta["resourceVersion"] != old["metadata"]["resourceVersion"]:
             raise modified_conflict(rt.group, rt.plural, name)
@@ -642,102 +569,8 @@ class Api:
                 f"uid mismatch: the provided object specified uid {meta['uid']}, "
                 f"and the existing object has uid {old['metadata']['uid']}",
             )
-        new = self._merge_apply(rt, old, body, opts, force)
+        new = mf.merge_apply(rt, old, body, opts, force)
         return self._finish_write(rt, key, old, new, opts, warnings)
-
-    def _apply_entry(self, rt: ResourceType, opts: WriteOptions, paths: set[fs.Path]) -> dict[str, Any]:
-        entry = {
-            "manager": opts.manager,
-            "operation": "Apply",
-            "apiVersion": rt.api_version,
-            "time": now(),
-            "fieldsType": "FieldsV1",
-            "fieldsV1": fs.to_fieldsv1(paths),
-        }
-        if opts.subresource:
-            entry["subresource"] = opts.subresource
-        return entry
-
-    def _merge_apply(
-        self, rt: ResourceType, old: dict[str, Any], body: dict[str, Any], opts: WriteOptions, force: bool
-    ) -> dict[str, Any]:
-        scope = opts.subresource
-        intent = fs.tracked_content(body, scope, rt.status_subresource)
-        live = fs.tracked_content(old, scope, rt.status_subresource)
-        new_set = fs.field_set(intent, rt.merge_rules)
-        entries = self._managed(old)
-        mine_old: set[fs.Path] = set()
-        others: list[tuple[dict[str, Any], set[fs.Path]]] = []
-        for e in entries:
-            paths = fs.from_fieldsv1(e.get("fieldsV1"))
-            if (
-                e.get("manager") == opts.manager
-                and e.get("operation") == "Apply"
-                and e.get("subresource", "") == scope
-            ):
-                mine_old = paths
-            else:
-                others.append((e, paths))
-        conflicts: list[tuple[dict[str, Any], fs.Path]] = []
-        for e, paths in others:
-            for p in sorted(new_set & paths):
-                if p and p[-1][0] == "k":
-                    continue
-                if fs.get_at(intent, p) != fs.get_at(live, p):
-                    conflicts.append((e, p))
-        if conflicts and not force:
-            raise _conflict_error(conflicts)
-        taken = {p for _, p in conflicts}
-        merged = fs.merge(live, intent, rt.merge_rules)
-        still_owned: set[fs.Path] = set()
-        new_others = []
-        for e, paths in others:
-            paths = paths - taken
-            still_owned |= paths
-            new_others.append((e, paths))
-        for p in sorted(mine_old - new_set, key=len):
-            if any(fs.has_prefix(q, p) for q in still_owned) or any(fs.has_prefix(q, p) for q in new_set):
-                continue
-            fs.remove_at(merged, p)
-        out_entries = []
-        for e, paths in new_others:
-            if not paths:
-                continue
-            if paths != fs.from_fieldsv1(e.get("fieldsV1")):
-                e = {**e, "fieldsV1": fs.to_fieldsv1(paths)}
-            out_entries.append(e)
-        mine_entry = next(
-            (
-                e
-                for e in entries
-                if e.get("manager") == opts.manager
-                and e.get("operation") == "Apply"
-                and e.get("subresource", "") == scope
-            ),
-            None,
-        )
-        if new_set:
-            if mine_entry is not None and mine_old == new_set:
-                out_entries.insert(0, mine_entry)
-            else:
-                out_entries.insert(0, self._apply_entry(rt, opts, new_set))
-        if scope == "status":
-            new = {k: copy.deepcopy(v) for k, v in old.items() if k != "status"}
-            if "status" in merged:
-                new["status"] = merged["status"]
-        else:
-            new = {"apiVersion": old.get("apiVersion", rt.api_version), "kind": rt.kind}
-            new["metadata"] = {
-                k: copy.deepcopy(v) for k, v in old["metadata"].items() if k in fs._META_UNTRACKED
-            }
-            new["metadata"].update(merged.get("metadata") or {})
-            new.update({k: v for k, v in merged.items() if k != "metadata"})
-            if rt.status_subresource and "status" in old:
-                new["status"] = copy.deepcopy(old["status"])
-        new["metadata"]["managedFields"] = out_entries
-        if not out_entries:
-            del new["metadata"]["managedFields"]
-        return new
 
     # -- delete ------------------------------------------------------------------------------
 
@@ -869,7 +702,7 @@ class Api:
             return None
         new = copy.deepcopy(obj)
         if manager:
-            self._record_update(rt, old, new, WriteOptions(manager=manager, subresource=subresource))
+            mf.record_update(rt, old, new, WriteOptions(manager=manager, subresource=subresource))
         for field in ("uid", "creationTimestamp", "deletionTimestamp", "deletionGracePeriodSeconds"):
             if field in old["metadata"]:
                 new["metadata"][field] = old["metadata"][field]
@@ -892,23 +725,6 @@ class Api:
         return new
 
 
-def _decode_apply_body(raw: bytes) -> Any:
-    """JSON is YAML; decode it as JSON first so its escapes (surrogate pairs) come out right."""
-    try:
-        text = raw.decode() if raw else ""
-    except UnicodeDecodeError as e:
-        raise bad_request(f"error decoding YAML: {e}") from None
-    if text.lstrip().startswith("{"):
-        try:
-            return json.loads(text)
-        except ValueError:
-            pass
-    try:
-        return yaml.safe_load(text)
-    except yaml.YAMLError as e:
-        raise bad_request(f"error decoding YAML: {e}") from None
-
-
 def _same(a: dict[str, Any], b: dict[str, Any]) -> bool:
     """Equal apart from managedFields timestamps."""
 
@@ -924,42 +740,3 @@ def _same(a: dict[str, Any], b: dict[str, Any]) -> bool:
         return o
 
     return norm(a) == norm(b)
-
-
-def _gvk_of(body: dict[str, Any]) -> str:
-    api_version = str(body.get("apiVersion", ""))
-    group, _, version = api_version.rpartition("/")
-    return f"{group}/{version}, Kind={body.get('kind', '')}"
-
-
-def _print_manager(e: dict[str, Any]) -> str:
-    name = json.dumps(e.get("manager", ""))
-    if e.get("subresource"):
-        return f'{name} with subresource "{e["subresource"]}"'
-    if e.get("operation") == "Update":
-        return f"{name} using {e.get('apiVersion', '')}"
-    return name
-
-
-def _conflict_error(conflicts: list[tuple[dict[str, Any], fs.Path]]) -> ApiError:
-    causes = [
-        {
-            "reason": "FieldManagerConflict",
-            "message": f"conflict with {_print_manager(e)}",
-            "field": fs.path_text(p),
-        }
-        for e, p in conflicts
-    ]
-    if len(conflicts) == 1:
-        e, p = conflicts[0]
-        message = f"Apply failed with 1 conflict: conflict with {_print_manager(e)}: {fs.path_text(p)}"
-    else:
-        by_manager: dict[str, list[str]] = {}
-        for e, p in conflicts:
-            by_manager.setdefault(_print_manager(e), []).append(fs.path_text(p))
-        lines = []
-        for mgr in sorted(by_manager):
-            lines.append(f"conflicts with {mgr}:")
-            lines.extend(f"- {p}" for p in by_manager[mgr])
-        message = f"Apply failed with {len(conflicts)} conflicts: " + "\n".join(lines)
-    return ApiError(409, "Conflict", message, {"causes": causes})

@@ -10,6 +10,7 @@ import base64
 import contextlib
 import os
 import re
+import shutil
 import signal
 import socket
 import subprocess
@@ -46,7 +47,11 @@ class ProcessRunner:
     def __init__(self, log_dir: Path | None = None) -> None:
         self.procs: dict[str, subprocess.Popen] = {}
         self.pods: dict[str, dict[str, Any]] = {}
-        self.log_dir = log_dir or Path(tempfile.mkdtemp(prefix="kts-emulator-pods-"))
+        self._own_dirs: list[str] = []
+        if log_dir is None:
+            log_dir = Path(tempfile.mkdtemp(prefix="kts-emulator-pods-"))
+            self._own_dirs.append(str(log_dir))
+        self.log_dir = log_dir
 
     def log_path(self, uid: str) -> Path:
         return self.log_dir / f"{uid}.log"
@@ -107,7 +112,11 @@ class ProcessRunner:
         # console scripts of the running interpreter's environment (e.g. jupyterhub-singleuser)
         env["PATH"] = os.pathsep.join([os.path.dirname(sys.executable), env.get("PATH", "")])
         workdir = c.get("workingDir")
-        cwd = workdir if workdir and os.path.isdir(workdir) else tempfile.mkdtemp(prefix="kts-pod-")
+        if workdir and os.path.isdir(workdir):
+            cwd = workdir
+        else:
+            cwd = tempfile.mkdtemp(prefix="kts-pod-")
+            self._own_dirs.append(cwd)
         log = open(self.log_path(uid), "ab")  # noqa: SIM115 - owned by the child for its lifetime
         try:
             proc = subprocess.Popen(
@@ -167,6 +176,9 @@ class ProcessRunner:
         for proc in procs:
             with contextlib.suppress(subprocess.TimeoutExpired):
                 proc.wait(timeout=5)
+        for d in self._own_dirs:
+            shutil.rmtree(d, ignore_errors=True)
+        self._own_dirs.clear()
 
 
 def _expand(text: str, env: dict[str, str]) -> str:

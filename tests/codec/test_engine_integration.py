@@ -53,6 +53,8 @@ fjnull: {{ fromJson "null" }}|{{ fromJson "null" | toJson }}
 fja: {{ fromJsonArray "[1, \\"x\\"]" }}
 ft: {{ fromToml "a = 1\\n[b]\\nc = \\"d\\"" }}
 mfj: {{ mustFromJson "[true]" }}
+ftt: {{ fromToml (printf "t = %s\\nd = %s\\nl = %s\\no = %s" "1979-05-27T07:32:00Z" "1979-05-27"
+  "07:32:00.5" "1979-05-27T00:32:00.999999999-07:00") }}
 sj: {{ toJson (list 1 "a" nil) }}
 """
 

@@ -109,7 +109,9 @@ def body(draw, variables, depth=0, in_range=False):
             variables = [*variables, name]
         elif kind == 7 and [v for v in variables if v.startswith("$v")]:
             name = draw(st.sampled_from([v for v in variables if v.startswith("$v")]))
-            parts.append(f"{{{{ {name} = {draw(expr(variables))} }}}}")
+            # Assigned values never mention variables: repeated in nested ranges, an assignment
+            # such as $v = print $v $v would grow exponentially.
+            parts.append(f"{{{{ {name} = {draw(expr([v for v in variables if v == '.']))} }}}}")
         elif kind == 8:
             parts.append(f"{{{{ include \"d\" {draw(term(variables))} }}}}")
         elif kind == 9 and in_range:

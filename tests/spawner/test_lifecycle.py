@@ -40,7 +40,8 @@ async def objects(sp: KubeTemplateSpawner, *, server_only: bool = False) -> dict
 
 
 def spawner(kube: KubeTarget, user: str = "alice", server: str = "", **config: Any) -> KubeTemplateSpawner:
-    config.setdefault("start_timeout", 20)
+    # A real cluster pulls real images: give it time.
+    config.setdefault("start_timeout", 20 if kube.emulator is not None else 300)
     config.setdefault("delete_timeout", 20)
     return make_spawner(user, server, **kube.spawner_config(**config))
 
@@ -146,11 +147,14 @@ async def test_named_server_volume_is_server_deleted(kube: KubeTarget) -> None:
 
 
 def _failure_values(mode: str) -> dict[str, Any]:
+    values: dict[str, Any] = {"storage": {"enabled": False}}
     if mode == "image-pull":
-        return {"image": {"name": "registry.invalid/kts/no-such-image", "tag": "0"}}
-    if mode == "unschedulable":
-        return {"resources": {"requests": {"memory": "900Ti"}}}
-    return {"image": {"name": "busybox", "tag": "1.36"}}
+        values["image"] = {"name": "registry.invalid/kts/no-such-image", "tag": "0"}
+    elif mode == "unschedulable":
+        values["resources"] = {"requests": {"memory": "900Ti"}}
+    else:
+        values["image"] = {"name": "busybox", "tag": "1.36"}
+    return values
 
 
 @pytest.mark.parametrize(
@@ -336,7 +340,8 @@ async def test_lookup_reads_the_namespace_only(kube: KubeTarget, chart_factory) 
         "    hub.jupyter.org/servername: {{ .Values.escaped_servername | quote }}\n"
         "  annotations:\n    kubetemplatespawner/connection: 'true'\n"
         '    seen: {{ ternary "yes" "no" (empty $s) | quote }}\n'
-        "spec: {containers: [{name: notebook, image: i, ports: [{containerPort: 8888}]}]}\n"
+        "spec:\n  containers:\n"
+        "    - {name: notebook, image: 'registry.k8s.io/pause:3.9', ports: [{containerPort: 8888}]}\n"
     )
     ok = chart_factory({"pod.yaml": template.replace("{ns}", ".Release.Namespace")})
     sp = spawner(kube, chart=str(ok))
@@ -407,3 +412,16 @@ async def test_progress_asked_before_start_waits_for_this_spawn(kube: KubeTarget
 
 async def _collect(sp: KubeTemplateSpawner) -> list[dict[str, Any]]:
     return [e async for e in sp.progress()]
+
+
+async def test_renamed_user_still_finds_the_servers_objects(kube: KubeTarget) -> None:
+    before = spawner(kube, user="frank")
+    await before.start()
+    renamed = spawner(kube, user="frank-renamed")
+    renamed.load_state(before.get_state())
+    assert await renamed.poll() is None
+    await renamed.stop()
+    assert "Pod/jupyter-frank" not in await objects(before)
+    renamed.clear_state()
+    await renamed.delete_forever()
+    assert await objects(before) == {}

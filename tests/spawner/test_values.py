@@ -151,3 +151,29 @@ async def test_internal_ssl_files_become_variables(tmp_path) -> None:
     assert by_kind["Secret"]["stringData"]["ssl.crt"] == "CERT"
     mounts = by_kind["Pod"]["spec"]["containers"][0]["volumeMounts"]
     assert {"name": "internal-ssl", "mountPath": "/etc/jupyterhub/ssl", "readOnly": True} in mounts
+
+
+def test_running_servers_from_the_hub_database() -> None:
+    from kts.names import server_names
+    from kts.spawner.orphans import running_servers_from_db
+
+    running = make_spawner("Dora", "gpu")
+    make_spawner("erin", with_server=False)
+
+    def names(user: str, server: str) -> tuple[str, str]:
+        n = server_names(user, server)
+        return n.username, n.servername
+
+    found = running_servers_from_db(running.user.db, names)
+    assert (server_names("Dora", "gpu").username, "gpu") in found
+    assert not any(user == "erin" for user, _ in found)
+
+
+async def test_unreachable_cluster_is_a_spawn_failure(tmp_path) -> None:
+    from kts.spawner import SpawnFailed
+
+    sp = make_spawner(kubeconfig=str(tmp_path / "missing-kubeconfig"), in_cluster=False)
+    with pytest.raises(SpawnFailed, match="cannot reach Kubernetes") as info:
+        await sp.start()
+    assert info.value.status_code == 503
+    assert await sp.poll() == 0

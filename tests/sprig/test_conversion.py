@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import itertools
 import json
+import os
 from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from kts.sprig import conversion, sprig_funcs
 from tests.sprig.sprig_oracle import compare
@@ -41,3 +46,20 @@ def test_value_conversions_match_helm(tmp_path: Path) -> None:
                   f"typeOf (int64 {op})", f"typeOf (float64 {op})", f"typeOf (toDecimal {op})"]
     values = {"f": 2.5, "i": 10, "s": "12", "big": 1e20}
     assert compare(tmp_path, FUNCS, exprs, values) == []
+
+
+_ALPHABET = "0123456789+-._xXoObBeEpPaAfFinINty "
+_EXAMPLES = 150 if os.environ.get("KTS_HYPOTHESIS_PROFILE") == "long" else 5
+
+
+@settings(max_examples=_EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.text(st.sampled_from(_ALPHABET), max_size=8), min_size=80, max_size=80))
+def test_random_numeric_strings_match_helm(tmp_path: Path, texts: list[str]) -> None:
+    exprs = []
+    for text in texts:
+        lit = json.dumps(text)
+        exprs += [f"{fn} {lit}" for fn in ("int", "int64", "float64", "atoi", "toDecimal")]
+    assert compare(tmp_path / str(next(_runs)), FUNCS, exprs) == []
+
+
+_runs = itertools.count()

@@ -77,6 +77,9 @@ def test_dates_through_templates(tmp_path: Path) -> None:
         "(toDate \"2006\" \"2023\").Weekday",
         "list (toDate \"2006\" \"2023\").Month (toDate \"2006\" \"2023\").Local",
         "(toDate \"2006-01-02 15:04:05.999\" \"2023-11-14 01:02:03.25\").Nanosecond",
+        "toDate \"2006-01-02 15:04:05.999 -0700\" \"2023-11-14 01:02:03.25 +0530\" | toJson",
+        "dict \"t\" (toDate \"2006\" \"2020\") | toYaml", "list (toDate \"2006\" \"2020\") | toPrettyJson",
+        "list (dateModify \"-1h\" (toDate \"2006\" \"0000\")) | toJson",
     ]
     assert_same_as_helm(tmp_path, exprs, VALUES)
 
@@ -90,5 +93,6 @@ def test_errors_through_templates(tmp_path: Path) -> None:
         "mustDateModify \"1d\" (toDate \"2006\" \"2020\")", "mustToDate \"2006-01-02\" \"2023-02-30\"",
         "unixEpoch 5", "plural \"a\" \"b\" .Values.n", "atoi 5", "contains 1 \"a\"",
         "printf 5", "split \",\"", "join", "wrapWith 3 \"a\"",
+        "mustToJson (dateModify \"-1h\" (toDate \"2006\" \"0000\"))",
     ]
     assert_same_error(tmp_path, exprs, VALUES)

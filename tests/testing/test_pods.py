@@ -208,3 +208,25 @@ async def test_missing_service_account_is_forbidden(http: Http, ns: str) -> None
     )
     status, _ = await http.post(PODS, pod("q"))
     assert status == 201
+
+
+async def test_event_and_phase_field_selectors(kube_emulator: Emulator, http: Http, ns: str) -> None:
+    await http.post(PODS, pod("a"))
+    kube_emulator.fail_pods("unschedulable", name="b")
+    await http.post(PODS, pod("b"))
+    await kube_emulator.wait_for(
+        lambda: (
+            status_of(kube_emulator, "a").get("phase") == "Running"
+            and condition(status_of(kube_emulator, "b"), "PodScheduled").get("reason")
+        )
+    )
+    _, running = await http.get(PODS, fieldSelector="status.phase=Running")
+    assert [p["metadata"]["name"] for p in running["items"]] == ["a"]
+    _, pending = await http.get("/api/v1/pods", fieldSelector="status.phase!=Running,metadata.namespace=t")
+    assert [p["metadata"]["name"] for p in pending["items"]] == ["b"]
+    _, events = await http.get(
+        "/api/v1/namespaces/t/events", fieldSelector="involvedObject.kind=Pod,involvedObject.name=b"
+    )
+    assert {e["reason"] for e in events["items"]} == {"FailedScheduling"}
+    _, warnings = await http.get("/api/v1/namespaces/t/events", fieldSelector="type=Warning")
+    assert all(e["type"] == "Warning" for e in warnings["items"]) and warnings["items"]

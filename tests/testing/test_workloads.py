@@ -222,3 +222,11 @@ async def test_deployment_selector_must_match(http: Http, ns: str) -> None:
     status, err = await http.post(DEP, d)
     assert status == 422
     assert err["details"]["causes"][0]["field"] == "spec.template.metadata.labels"
+
+
+async def test_settle_and_dump(kube_emulator: Emulator, http: Http, ns: str) -> None:
+    await http.post(DEP, deployment("web", replicas=2))
+    await kube_emulator.settle()
+    assert (kube_emulator.get("apps/v1", "Deployment", "web", "t") or {})["status"]["readyReplicas"] == 2
+    text = kube_emulator.dump("t")
+    assert "kind: Deployment" in text and "kind: ReplicaSet" in text and "kind: Event" not in text

@@ -1,0 +1,52 @@
+"""Parse trees print in Go's ``String()`` form, which execution errors quote."""
+
+from __future__ import annotations
+
+import pytest
+
+from kts.gotemplate.lexer import lex
+from kts.gotemplate.parser import parse
+
+FORMS = [
+    ("{{.X | .M \"x\"}}", '{{.X | .M "x"}}'),
+    ("{{ range $x := .SI }}{{ . }}{{ end }}", "{{range $x := .SI}}{{.}}{{end}}"),
+    ("{{range $i, $e := .SI}}a{{else}}b{{end}}", "{{range $i, $e := .SI}}a{{else}}b{{end}}"),
+    ("{{with .X}}hello{{else}}goodbye{{end}}", "{{with .X}}hello{{else}}goodbye{{end}}"),
+    ("{{if .X}}true{{else if .Y}}false{{end}}", "{{if .X}}true{{else}}{{if .Y}}false{{end}}{{end}}"),
+    ("{{with .X}}a{{else with .Y}}b{{end}}", "{{with .X}}a{{else}}{{with .Y}}b{{end}}{{end}}"),
+    ("{{ (.Y).Field }}", "{{(.Y).Field}}"),
+    ("{{ $x := .A }}{{ $x.Y.Z }}", "{{$x := .A}}{{$x.Y.Z}}"),
+    ("{{ $x := 1 }}{{ $x = 2 }}", "{{$x := 1}}{{$x = 2}}"),
+    ("{{template `x` .Y}}", '{{template "x" .Y}}'),
+    ("{{ template \"x\" }}", '{{template "x"}}'),
+    ("{{ printf \"%d\" ( 1 ) }}", '{{printf "%d" (1)}}'),
+    ("{{ 'a' }}{{ 0x1F }}{{ 1e3 }}{{ `raw` }}{{ nil | print }}",
+     "{{'a'}}{{0x1F}}{{1e3}}{{`raw`}}{{nil | print}}"),
+    ("{{ range . }}{{ break }}{{ continue }}{{ end }}", "{{range .}}{{break}}{{continue}}{{end}}"),
+    ("a{{/* comment */}}b", "ab"),
+    ("{{ true }}{{ false }}{{ $ }}", "{{true}}{{false}}{{$}}"),
+    ("{{ (print 1 | len).x.y }}", "{{(print 1 | len).x.y}}"),
+]
+
+
+@pytest.mark.parametrize(("text", "form"), FORMS)
+def test_string_forms(text, form):
+    trees = parse("t", text, lambda name: name in ("printf", "print", "len"))
+    assert str(trees["t"].root) == form
+
+
+def test_block_defines_and_invokes():
+    trees = parse("t", '{{ block "b" .X }}body{{ end }}', lambda n: False)
+    assert str(trees["t"].root) == '{{template "b" .X}}'
+    assert str(trees["b"].root) == "body"
+
+
+def test_item_positions_and_lines():
+    items = lex('a\n{{ .X -}}\n b{{"é"}}')
+    assert [(i.typ, i.pos, i.line) for i in items][:3] == [(20, 0, 1), (11, 2, 2), (18, 4, 2)]
+    assert items[-1].typ == 8  # EOF
+
+
+def test_trim_markers_need_a_space():
+    trees = parse("t", "x {{-3}} {{- 3 -}} y", lambda n: False)
+    assert str(trees["t"].root) == "x {{-3}}{{3}}y"

@@ -11,6 +11,8 @@ from kts.gotemplate.errors import ExecError, ParseError, RenderError
 from kts.gotemplate.gotypes import GoError, GoFunc, Signature
 from kts.helm.funcs import RECURSION_MAX, WARN_RE, LookupFn, lookup_func, static_funcs
 
+_TPL_CACHE_MAX = 512
+
 
 class TemplateError(RenderError):
     """A template failed to parse or execute; ``str()`` is Helm v4's message."""
@@ -42,6 +44,7 @@ class CompiledTemplates:
         from kts.gotemplate import TemplateSet
 
         self._local = threading.local()
+        self._tpl_sets: dict[tuple[Any, str], Any] = {}
         self.order = sort_templates(sources)
         funcs = static_funcs()
         self.ts = TemplateSet(funcs, missingkey="zero")
@@ -51,6 +54,13 @@ class CompiledTemplates:
                 self.ts.parse(name, sources[name])
             except ParseError as exc:
                 raise _parse_error(name, exc) from exc
+
+    def _remember_tpl(self, key: tuple[Any, str], clone: Any) -> None:
+        # Parsed sets never change after parsing, so a text's set serves every later call.
+        sets = self._tpl_sets
+        if len(sets) >= _TPL_CACHE_MAX:
+            sets.pop(next(iter(sets)), None)
+        sets[key] = clone
 
     @property
     def state(self) -> RenderState:
@@ -80,12 +90,15 @@ class CompiledTemplates:
                 counts[name] -= 1
 
         def tpl(text: str, vals: Any) -> str:
-            clone = ts.clone()
-            compiled._bind(clone)
-            try:
-                clone.parse("gotpl", text)
-            except RenderError as exc:
-                raise _Wrapped(exc, f"cannot parse template {_quote(text)}: {exc}") from exc
+            clone = compiled._tpl_sets.get((ts, text))
+            if clone is None:
+                clone = ts.clone()
+                compiled._bind(clone)
+                try:
+                    clone.parse("gotpl", text)
+                except RenderError as exc:
+                    raise _Wrapped(exc, f"cannot parse template {_quote(text)}: {exc}") from exc
+                compiled._remember_tpl((ts, text), clone)
             try:
                 out = clone.execute("gotpl", vals)
             except RenderError as exc:

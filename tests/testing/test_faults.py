@@ -29,14 +29,14 @@ async def test_fail_with_custom_body(kube_emulator: Emulator, http: Http, ns: st
 
 
 async def test_latency(kube_emulator: Emulator, http: Http, ns: str) -> None:
-    kube_emulator.add_latency(0.2, path="/configmaps")
+    kube_emulator.add_latency(0.4, path="/configmaps")
     start = time.monotonic()
     await http.get(CM)
-    assert time.monotonic() - start >= 0.2
+    assert time.monotonic() - start >= 0.4
     kube_emulator.clear_faults()
     start = time.monotonic()
     await http.get(CM)
-    assert time.monotonic() - start < 0.2
+    assert time.monotonic() - start < 0.4
 
 
 async def test_request_log(kube_emulator: Emulator, http: Http, ns: str) -> None:

@@ -3,7 +3,7 @@
 Rendering copies chart defaults and user values on every render so that one render's ``set``
 cannot leak into the next; ``copy.deepcopy`` spends most of its time on bookkeeping these
 trees do not need. Anything other than a plain dict or list (typed Go maps and slices,
-objects) still goes through ``copy.deepcopy``.
+objects other than plain ``GoMap``/``GoSlice``) still goes through ``copy.deepcopy``.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from kts.gotemplate.gotypes import Int32, Int64, Uint8, Uint32, Uint64
+from kts.gotemplate.gotypes import GoMap, GoSlice, Int32, Int64, Uint8, Uint32, Uint64
 
 # Exact types whose instances are immutable and shared safely between copies.
 _ATOMIC: frozenset[type] = frozenset({str, float, bool, int, type(None), bytes, Int64, Int32, Uint8,
@@ -27,6 +27,10 @@ def copy_values(value: Any) -> Any:
         return copy_list(value)
     if t in _ATOMIC:
         return value
+    if t is GoMap:
+        return GoMap({k: copy_values(v) for k, v in value.items()}, go_type=value.go_type, elem=value.elem)
+    if t is GoSlice:
+        return GoSlice([copy_values(v) for v in value], value.elem)
     return copy.deepcopy(value)
 
 
@@ -43,7 +47,7 @@ def copy_map(value: dict[str, Any]) -> dict[str, Any]:
         elif t is list:
             out[k] = copy_list(v)
         else:
-            out[k] = copy.deepcopy(v)
+            out[k] = copy_values(v)
     return out
 
 
@@ -61,5 +65,5 @@ def copy_list(value: list[Any]) -> list[Any]:
         elif t is list:
             append(copy_list(v))
         else:
-            append(copy.deepcopy(v))
+            append(copy_values(v))
     return out

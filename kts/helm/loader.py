@@ -60,25 +60,37 @@ def load_dir(top: Path) -> Chart:
     return _wrap_load(lambda: load_files(files), str(top))
 
 
-def _walk(base: Path, rel: str, rules: Rules, out: list[File], seen: set[str]) -> None:
-    directory = base / rel if rel else base
-    for entry in sorted(os.listdir(directory)):
-        name = f"{rel}/{entry}" if rel else entry
-        full = base / name
-        st = os.stat(full)  # follows symlinks, as Helm's sympath walk does
-        if stat.S_ISDIR(st.st_mode):
+def _walk(base: Path, rel: str, rules: Rules, out: list[File], seen: set[str], here: str = "") -> None:
+    """Collect files under ``base/rel``; ``seen`` holds the real paths of the directories above
+    (``here`` is this directory's), to report symbolic link loops."""
+    root = str(base)
+    here = here or os.path.realpath(os.path.join(root, rel))
+    directory = os.path.join(root, rel) if rel else root
+    with os.scandir(directory) as it:
+        entries = sorted(it, key=lambda e: e.name)
+    for entry in entries:
+        name = f"{rel}/{entry.name}" if rel else entry.name
+        full = os.path.join(root, name)
+        if entry.is_symlink():
+            mode = os.stat(full).st_mode  # follows symlinks, as Helm's sympath walk does
+            is_dir, is_reg = stat.S_ISDIR(mode), stat.S_ISREG(mode)
+        else:
+            is_dir = entry.is_dir(follow_symlinks=False)
+            is_reg = not is_dir and entry.is_file(follow_symlinks=False)
+        if is_dir:
             if not rules.ignore(name, True):
-                real = os.path.realpath(full)
+                real = os.path.realpath(full) if entry.is_symlink() else os.path.join(here, entry.name)
                 if real in seen:
-                    raise ChartLoadError(f"symbolic link loop at {full}", path=str(full))
-                _walk(base, name, rules, out, seen | {real})
+                    raise ChartLoadError(f"symbolic link loop at {full}", path=full)
+                _walk(base, name, rules, out, seen | {real}, real)
             continue
         if rules.ignore(name, False):
             continue
-        if not stat.S_ISREG(st.st_mode):
+        if not is_reg:
             raise ChartLoadError(
-                f"cannot load irregular file {full} as it has file mode type bits set", path=str(full))
-        data = full.read_bytes()
+                f"cannot load irregular file {full} as it has file mode type bits set", path=full)
+        with open(full, "rb") as fh:
+            data = fh.read()
         out.append(File(name, data.removeprefix(_BOM)))
 
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any
 
 from kts.gotemplate.errors import RenderError
@@ -54,12 +55,22 @@ def _metadata_map(chart: Chart, is_root: bool) -> dict[str, Any]:
     return md
 
 
+MetadataFn = Callable[[Chart], dict[str, Any]]
+
+
+def _fresh_metadata(chart: Chart) -> dict[str, Any]:
+    return _metadata_map(chart, chart.parent is None)
+
+
 def collect(chart: Chart, parent: dict[str, Any], jobs: dict[str, tuple[str, dict[str, Any], str]],
-            files_cache: dict[int, Files]) -> dict[str, Any]:
-    """``recAllTpls``: one shared context per chart; subcharts see their slice of the values."""
+            files_cache: dict[int, Files], metadata: MetadataFn = _fresh_metadata) -> dict[str, Any]:
+    """``recAllTpls``: one shared context per chart; subcharts see their slice of the values.
+
+    ``metadata`` gives each chart's ``.Chart`` map, a new one per render (templates may ``set`` it).
+    """
     sub_charts: dict[str, Any] = {}
     nxt: dict[str, Any] = {
-        "Chart": _metadata_map(chart, chart.parent is None),
+        "Chart": metadata(chart),
         "Files": _files_of(chart, files_cache),
         "Release": parent.get("Release"),
         "Capabilities": parent.get("Capabilities"),
@@ -80,7 +91,7 @@ def collect(chart: Chart, parent: dict[str, Any], jobs: dict[str, tuple[str, dic
                 pvals[chart.name] = sub
             nxt["Values"] = sub
     for child in chart.dependencies:
-        sub_charts[child.name] = collect(child, nxt, jobs, files_cache)
+        sub_charts[child.name] = collect(child, nxt, jobs, files_cache, metadata)
     prefix = chart.full_path()
     base = prefix + "/templates"
     for t in chart.templates:
@@ -127,6 +138,14 @@ class _Prepared:
     base: dict[str, Any] | None = None  # the coalesced defaults (no user values)
     special: frozenset[str] = frozenset()  # top-level keys that coalesce beyond a plain copy
     has_schema: bool = False
+    metadata: dict[int, dict[str, Any]] = field(default_factory=dict)  # .Chart maps, by id(chart)
+    runnable: list[str] | None = None  # templates to execute, in order
+
+    def metadata_of(self, chart: Chart) -> dict[str, Any]:
+        md = self.metadata.get(id(chart))
+        if md is None:
+            md = self.metadata[id(chart)] = _fresh_metadata(chart)
+        return copy_map(md)
 
 
 _PREPARED_MAX = 32
@@ -214,7 +233,7 @@ class Renderer:
         root, coalesced, prepared = self._prepare(user_values, caps)
         top = {"Release": release_map(opts), "Capabilities": caps, "Values": Values(coalesced)}
         jobs: dict[str, tuple[str, dict[str, Any], str]] = {}
-        collect(root, top, jobs, self._files_cache)
+        collect(root, top, jobs, self._files_cache, prepared.metadata_of)
         compiled = prepared.compiled
         if compiled is None:
             sig = _signature(root)
@@ -224,6 +243,6 @@ class Renderer:
                 _sources(root, sources)
                 compiled = self._compiled[sig] = CompiledTemplates(sources)
             prepared.compiled = compiled
-        run = [(name, jobs[name][1], jobs[name][2]) for name in compiled.order
-               if not name.rsplit("/", 1)[-1].startswith("_")]
+            prepared.runnable = [n for n in compiled.order if not n.rsplit("/", 1)[-1].startswith("_")]
+        run = [(name, *jobs[name][1:]) for name in prepared.runnable or ()]
         return root, compiled.execute(run, lookup)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from kts.gotemplate.gotypes import GoError, GoMap, Signature
 
@@ -23,7 +23,66 @@ def _to_yaml(value: Any) -> str:
     return to_yaml_full(value)
 
 
-class Values(GoMap):
+class _Mirrored(GoMap):
+    """A map kept equal to its twin: every write to one is made to the other.
+
+    Go's ``Values.AsMap`` converts the map without copying it, so writes through either name
+    are seen through both; two Python dicts of different Go types stand in for that one map.
+    """
+
+    _twin: dict[str, Any] | None = None
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        dict.__setitem__(self, key, value)
+        if self._twin is not None:
+            dict.__setitem__(self._twin, key, value)
+
+    def __delitem__(self, key: str) -> None:
+        dict.__delitem__(self, key)
+        if self._twin is not None:
+            dict.pop(self._twin, key, None)
+
+    def pop(self, key: str, *default: Any) -> Any:
+        out = dict.pop(self, key, *default)
+        if self._twin is not None:
+            dict.pop(self._twin, key, None)
+        return out
+
+    def popitem(self) -> tuple[str, Any]:
+        key, value = dict.popitem(self)
+        if self._twin is not None:
+            dict.pop(self._twin, key, None)
+        return key, value
+
+    def setdefault(self, key: str, default: Any = None) -> Any:
+        if key not in self:
+            self[key] = default
+        return self[key]
+
+    def update(self, *args: Any, **kw: Any) -> None:
+        for key, value in dict(*args, **kw).items():
+            self[key] = value
+
+    def __ior__(self, other: Any) -> _Mirrored:  # type: ignore[override,misc]
+        self.update(other)
+        return self
+
+    def clear(self) -> None:
+        dict.clear(self)
+        if self._twin is not None:
+            dict.clear(self._twin)
+
+
+class PlainMap(_Mirrored):
+    """What ``Values.AsMap`` returns: a ``map[string]interface {}`` sharing writes with its Values."""
+
+    go_methods: ClassVar[dict[str, Signature]] = {}
+
+    def __init__(self, items: Any = ()) -> None:
+        super().__init__(items, go_type="map[string]interface {}")
+
+
+class Values(_Mirrored):
     """A ``map[string]interface {}`` named ``common.Values``; methods shadow same-named keys."""
 
     go_type_name = "common.Values"
@@ -42,7 +101,14 @@ class Values(GoMap):
         return Values(table(self, name))
 
     def AsMap(self) -> dict[str, Any]:
-        return self if self else {}
+        if not self:
+            return {}  # Go returns a new empty map here
+        twin = self._twin
+        if twin is None:
+            twin = PlainMap(self)
+            twin._twin = self
+            self._twin = twin
+        return twin
 
     def Encode(self, writer: Any) -> None:
         raise GoError("Encode needs an io.Writer")

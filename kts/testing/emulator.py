@@ -124,22 +124,35 @@ class Emulator:
         ns_rt = self._rt("v1", "Namespace")
         for name in SYSTEM_NAMESPACES:
             self.api.create(ns_rt, "", {"metadata": {"name": name}}, WriteOptions(manager="kube-apiserver"))
-        self.api.create(
-            self._rt("v1", "Node"),
+        node_rt = self._rt("v1", "Node")
+        node = self.api.create(
+            node_rt,
             "",
             {
                 "metadata": {
                     "name": "kts-node",
                     "labels": {"kubernetes.io/hostname": "kts-node", "kubernetes.io/os": "linux"},
-                },
-                "status": {
-                    "conditions": [{"type": "Ready", "status": "True", "reason": "KubeletReady"}],
-                    "addresses": [{"type": "InternalIP", "address": "127.0.0.1"}],
-                    "allocatable": {"cpu": "8", "memory": "32Gi", "pods": "110"},
-                },
+                }
             },
             WriteOptions(manager="kubelet"),
-        )
+        ).obj
+        node["status"] = {
+            "conditions": [
+                {
+                    "type": "Ready",
+                    "status": "True",
+                    "reason": "KubeletReady",
+                    "message": "kubelet is posting ready status",
+                }
+            ],
+            "addresses": [
+                {"type": "InternalIP", "address": "127.0.0.1"},
+                {"type": "Hostname", "address": "kts-node"},
+            ],
+            "capacity": {"cpu": "8", "memory": "32Gi", "pods": "110", "ephemeral-storage": "100Gi"},
+            "allocatable": {"cpu": "8", "memory": "32Gi", "pods": "110", "ephemeral-storage": "100Gi"},
+        }
+        self.api.system_update(node_rt, node, manager="kubelet")
         self.api.create(
             self._rt("storage.k8s.io/v1", "StorageClass"),
             "",
@@ -184,7 +197,8 @@ class Emulator:
 
     @property
     def request_count(self) -> int:
-        return len(self.server.log)
+        """Requests served since start (or the last ``clear_requests``)."""
+        return self.server.request_total
 
     def requests(
         self, method: str | None = None, path: str | None = None, watch: bool | None = None
@@ -200,6 +214,7 @@ class Emulator:
 
     def clear_requests(self) -> None:
         self.server.log.clear()
+        self.server.request_total = 0
 
     # -- fault injection ---------------------------------------------------------------------
 

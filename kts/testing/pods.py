@@ -16,8 +16,10 @@ import fnmatch
 import random
 import secrets
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from kts.testing.quantity import parse_quantity
 from kts.testing.store import obj_key
 
 if TYPE_CHECKING:
@@ -191,7 +193,7 @@ class PodSimulator:
                 "nodes are available: 3 No preemption victims found for incoming pod."
             )
         else:
-            problem = self.cp.bind_claims_for(pod)
+            problem = self._insufficient(pod) or self.cp.bind_claims_for(pod)
         if problem is not None:
             status = pod.get("status") or {}
             conds = status.get("conditions") or []
@@ -243,6 +245,43 @@ class PodSimulator:
         sim.stage = "starting"
         sim.due = now + self.cp.config.pod_ready_delay
         return sim.due
+
+    @staticmethod
+    def _requests(pod: dict[str, Any]) -> dict[str, Decimal]:
+        """Effective requests: the sum over containers, or the largest init container's if bigger."""
+        spec = pod.get("spec") or {}
+        total: dict[str, Decimal] = {}
+        for c in spec.get("containers") or []:
+            for res, q in ((c.get("resources") or {}).get("requests") or {}).items():
+                total[res] = total.get(res, Decimal(0)) + (parse_quantity(q) or Decimal(0))
+        for c in spec.get("initContainers") or []:
+            for res, q in ((c.get("resources") or {}).get("requests") or {}).items():
+                total[res] = max(total.get(res, Decimal(0)), parse_quantity(q) or Decimal(0))
+        return total
+
+    def _insufficient(self, pod: dict[str, Any]) -> str | None:
+        """The scheduler's message when the node cannot fit the pod's cpu/memory requests."""
+        node = self.cp.api.store.get(("", "nodes", "", NODE_NAME)) or {}
+        allocatable = (node.get("status") or {}).get("allocatable") or {}
+        used: dict[str, Decimal] = {}
+        for other in self.cp.api.store.items("", "pods"):
+            if (other.get("spec") or {}).get("nodeName") == NODE_NAME and (other.get("status") or {}).get(
+                "phase"
+            ) not in ("Succeeded", "Failed"):
+                for res, q in self._requests(other).items():
+                    used[res] = used.get(res, Decimal(0)) + q
+        short = []
+        for res, q in sorted(self._requests(pod).items()):
+            cap = parse_quantity(allocatable.get(res))
+            if res in ("cpu", "memory") and cap is not None and used.get(res, Decimal(0)) + q > cap:
+                short.append(res)
+        if not short:
+            return None
+        reasons = " ".join(f"1 Insufficient {res}." for res in short)
+        return (
+            f"0/1 nodes are available: {reasons} preemption: 0/1 nodes are available: 1 No preemption "
+            "victims found for incoming pod."
+        )
 
     @staticmethod
     def _containers(pod: dict[str, Any]) -> list[dict[str, Any]]:

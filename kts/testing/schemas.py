@@ -71,8 +71,27 @@ _CONTAINER_FIELDS = (
     "tty",
 )
 
+OBJECT_META_FIELDS = (
+    "name",
+    "generateName",
+    "namespace",
+    "selfLink",
+    "uid",
+    "resourceVersion",
+    "generation",
+    "creationTimestamp",
+    "deletionTimestamp",
+    "deletionGracePeriodSeconds",
+    "labels",
+    "annotations",
+    "ownerReferences",
+    "finalizers",
+    "managedFields",
+)
+
 TYPES: dict[str, dict[str, Any]] = {
-    "PodTemplateSpec": {"metadata": _ANY, "spec": "PodSpec"},
+    "ObjectMeta": dict.fromkeys(OBJECT_META_FIELDS),
+    "PodTemplateSpec": {"metadata": "ObjectMeta", "spec": "PodSpec"},
     "PodSpec": {
         **dict.fromkeys(_POD_SPEC_FIELDS),
         "containers": ["Container"],
@@ -181,7 +200,7 @@ TYPES: dict[str, dict[str, Any]] = {
         ),
         "jobTemplate": "JobTemplateSpec",
     },
-    "JobTemplateSpec": {"metadata": _ANY, "spec": "JobSpec"},
+    "JobTemplateSpec": {"metadata": "ObjectMeta", "spec": "JobSpec"},
     "ServiceSpec": {
         **dict.fromkeys(
             (

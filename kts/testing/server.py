@@ -22,6 +22,7 @@ from kts.testing.resources import Registry, ResourceType
 from kts.testing.store import Store, Watcher
 
 _BOOL_FALSE = ("0", "false")
+_LOG_LIMIT = 100_000
 _SCALABLE = ("deployments", "statefulsets", "replicasets")
 
 
@@ -43,6 +44,7 @@ class Server:
         self.api = api
         self.faults = faults
         self.log: list[RequestRecord] = []
+        self.request_total = 0
         self.bookmark_interval = bookmark_interval
         self.url = ""
         self.app = web.Application(middlewares=[self._middleware], client_max_size=64 * 1024 * 1024)
@@ -59,6 +61,9 @@ class Server:
             request.method, request.path, dict(request.query), request.headers.get("Content-Type", ""), body
         )
         self.log.append(record)
+        self.request_total += 1
+        if len(self.log) > _LOG_LIMIT:  # a long-running emulator keeps the newest half
+            del self.log[: _LOG_LIMIT // 2]
         delay = self.faults.latency(request.method, request.path)
         if delay:
             await asyncio.sleep(delay)

@@ -32,23 +32,7 @@ _SERVICE_MSG = (
     "regex used for validation is '[a-z]([-a-z0-9]*[a-z0-9])?')"
 )
 
-_META_FIELDS = {
-    "name",
-    "generateName",
-    "namespace",
-    "selfLink",
-    "uid",
-    "resourceVersion",
-    "generation",
-    "creationTimestamp",
-    "deletionTimestamp",
-    "deletionGracePeriodSeconds",
-    "labels",
-    "annotations",
-    "ownerReferences",
-    "finalizers",
-    "managedFields",
-}
+_META_FIELDS = set(schemas.OBJECT_META_FIELDS)
 
 
 def check_name(rt: ResourceType, name: str) -> None:
@@ -170,6 +154,23 @@ def _default_pod_spec(spec: dict[str, Any]) -> None:
                 port.setdefault("protocol", "TCP")
 
 
+def _qos_class(spec: dict[str, Any]) -> str:
+    resources = [
+        c.get("resources") or {}
+        for c in (spec.get("containers") or []) + (spec.get("initContainers") or [])
+        if isinstance(c, dict)
+    ]
+    if not any(r.get("requests") or r.get("limits") for r in resources):
+        return "BestEffort"
+    guaranteed = all(
+        {k: (r.get("limits") or {}).get(k) for k in ("cpu", "memory")}
+        == {k: (r.get("requests") or {}).get(k, (r.get("limits") or {}).get(k)) for k in ("cpu", "memory")}
+        and all((r.get("limits") or {}).get(k) for k in ("cpu", "memory"))
+        for r in resources
+    )
+    return "Guaranteed" if guaranteed else "Burstable"
+
+
 def apply_defaults(rt: ResourceType, obj: dict[str, Any]) -> None:
     """Fill what the real defaulters fill (only missing values, so it is safe on every write)."""
     if not rt.builtin:
@@ -187,7 +188,7 @@ def apply_defaults(rt: ResourceType, obj: dict[str, Any]) -> None:
         spec.setdefault("serviceAccount", spec["serviceAccountName"])
         status = obj.setdefault("status", {})
         status.setdefault("phase", "Pending")
-        status.setdefault("qosClass", "BestEffort")
+        status.setdefault("qosClass", _qos_class(spec))
     elif kind in ("Deployment", "StatefulSet", "ReplicaSet", "DaemonSet", "Job") and isinstance(spec, dict):
         if kind != "Job" and kind != "DaemonSet":
             spec.setdefault("replicas", 1)

@@ -103,10 +103,23 @@ class Workloads:
             "blockOwnerDeletion": True,
         }
 
-    def _create(self, rt: ResourceType, namespace: str, obj: dict[str, Any]) -> dict[str, Any] | None:
+    def _create(
+        self,
+        rt: ResourceType,
+        namespace: str,
+        obj: dict[str, Any],
+        owner: dict[str, Any] | None = None,
+        component: str = "",
+    ) -> dict[str, Any] | None:
+        """Create a child; a refusal becomes the owner's FailedCreate warning, as the real
+        controllers report it, and is retried on a later pass."""
         try:
             return self.api.create(rt, namespace, obj, WriteOptions(manager=_MANAGER)).obj
-        except ApiError:
+        except ApiError as e:
+            if owner is not None and e.code != 409:
+                self.cp.events.record(
+                    owner, "FailedCreate", f"Error creating: {e.message}", "Warning", component=component
+                )
             return None
 
     def _delete(self, rt: ResourceType, namespace: str, name: str) -> None:
@@ -296,7 +309,11 @@ class Workloads:
             for _ in range(desired - len(pods)):
                 name = f"{meta['name']}-{random_suffix()}"
                 created = self._create(
-                    pod_rt, ns, self._pod_from_template(rs, rt, spec.get("template") or {}, name, {})
+                    pod_rt,
+                    ns,
+                    self._pod_from_template(rs, rt, spec.get("template") or {}, name, {}),
+                    rs,
+                    "replicaset-controller",
                 )
                 if created is not None:
                     pods.append(created)
@@ -403,7 +420,7 @@ class Workloads:
                         vols.append(
                             {"name": vname, "persistentVolumeClaim": {"claimName": f"{vname}-{name}-{i}"}}
                         )
-                if self._create(pod_rt, ns, new_pod) is not None:
+                if self._create(pod_rt, ns, new_pod, sts, "statefulset-controller") is not None:
                     self.cp.events.record(
                         sts,
                         "SuccessfulCreate",
@@ -528,7 +545,11 @@ class Workloads:
                 for _ in range(max(want, 0)):
                     name = f"{meta['name']}-{random_suffix()}"
                     created = self._create(
-                        pod_rt, ns, self._pod_from_template(job, rt, spec.get("template") or {}, name, {})
+                        pod_rt,
+                        ns,
+                        self._pod_from_template(job, rt, spec.get("template") or {}, name, {}),
+                        job,
+                        "job-controller",
                     )
                     if created is not None:
                         active.append(created)

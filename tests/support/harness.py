@@ -28,19 +28,39 @@ def _helm_api() -> Any:
     return render_chart
 
 
+def _as_helm_text(text: str) -> str:
+    # Go strings may hold invalid UTF-8 (kts keeps such bytes as surrogate escapes); the oracle
+    # hands output back decoded with replacement characters.
+    try:
+        text.encode("utf-8")
+        return text
+    except UnicodeEncodeError:
+        pass
+    try:
+        raw = text.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:
+        raw = text.encode("utf-8", "replace")
+    return raw.decode("utf-8", "replace")
+
+
 def kts_render(chart_dir: str | Path, values: dict[str, Any] | None = None, *,
                release_name: str = "release-name", namespace: str = "default", revision: int = 1,
                is_upgrade: bool = False) -> dict[str, str] | RenderError:
-    """Render ``chart_dir`` with kts: ``{template path: text}``, or the RenderError raised."""
+    """Render ``chart_dir`` with kts: ``{template path: text}``, or the RenderError raised.
+
+    Text is returned as the oracle returns Helm's: invalid UTF-8 decoded to U+FFFD.
+    """
     render_chart = _helm_api()
     try:
         if render_chart is not None:
-            return render_chart(chart_dir, values, release_name=release_name, namespace=namespace,
-                                revision=revision, is_upgrade=is_upgrade)
-        return fallback_render(Path(chart_dir), values, release_name=release_name, namespace=namespace,
+            out = render_chart(chart_dir, values, release_name=release_name, namespace=namespace,
                                revision=revision, is_upgrade=is_upgrade)
+        else:
+            out = fallback_render(Path(chart_dir), values, release_name=release_name,
+                                  namespace=namespace, revision=revision, is_upgrade=is_upgrade)
     except RenderError as exc:
         return exc
+    return {k: _as_helm_text(v) for k, v in out.items()}
 
 
 # ---------------------------------------------------------------------------
@@ -167,16 +187,6 @@ class Comparison:
         return isinstance(self.kts, RenderError)
 
 
-def _as_helm_text(text: str) -> str:
-    # Go strings may hold invalid UTF-8 (kts keeps such bytes as surrogate escapes); the oracle
-    # hands output back decoded with replacement characters.
-    try:
-        text.encode("utf-8")
-        return text
-    except UnicodeEncodeError:
-        return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
-
-
 def kts_render_twice(chart_dir: str | Path, values: dict[str, Any] | None = None,
                      **release: Any) -> dict[str, str] | RenderError:
     """Render twice with one loaded chart (compiled templates reused); both must agree."""
@@ -194,17 +204,17 @@ def kts_render_twice(chart_dir: str | Path, values: dict[str, Any] | None = None
             results.append(chart.render(values, **release))
         except RenderError as exc:
             results.append(exc)
-    first = results[0]
     texts = [str(r) if isinstance(r, RenderError) else r for r in results]
     assert texts[0] == texts[1], f"second render differs: {texts[0]!r} vs {texts[1]!r}"
-    return first
+    first = results[0]
+    if isinstance(first, RenderError):
+        return first
+    return {k: _as_helm_text(v) for k, v in first.items()}
 
 
 def compare(chart_dir: str | Path, values: dict[str, Any] | None = None, **release: Any) -> Comparison:
     helm = helm_render(chart_dir, values, **release)
     kts = kts_render_twice(chart_dir, values, **release)
-    if isinstance(kts, dict):
-        kts = {k: _as_helm_text(v) for k, v in kts.items()}
     return Comparison(helm, kts)
 
 

@@ -238,3 +238,10 @@ async def test_misspelt_nested_field(http: Http, ns: str) -> None:
     )
     status, obj = await http.post(DEP, d)
     assert status == 201 and "imagePulPolicy" not in obj["spec"]["template"]["spec"]["containers"][0]
+
+
+async def test_misspelt_template_metadata(http: Http, ns: str) -> None:
+    d = deployment("web")
+    d["spec"]["template"]["metadata"]["label"] = {"x": "y"}
+    status, err = await http.apply(f"{DEP}/web", d)
+    assert status == 500 and ".spec.template.metadata.label: field not declared in schema" in err["message"]

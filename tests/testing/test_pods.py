@@ -230,3 +230,42 @@ async def test_event_and_phase_field_selectors(kube_emulator: Emulator, http: Ht
     assert {e["reason"] for e in events["items"]} == {"FailedScheduling"}
     _, warnings = await http.get("/api/v1/namespaces/t/events", fieldSelector="type=Warning")
     assert all(e["type"] == "Warning" for e in warnings["items"]) and warnings["items"]
+
+
+async def test_requests_beyond_the_node_are_unschedulable(
+    kube_emulator: Emulator, http: Http, ns: str
+) -> None:
+    huge = pod("huge")
+    huge["spec"]["containers"][0]["resources"] = {"requests": {"memory": "900Ti"}}
+    await http.post(PODS, huge)
+    await kube_emulator.wait_for(
+        lambda: condition(status_of(kube_emulator, "huge"), "PodScheduled").get("reason")
+    )
+    assert condition(status_of(kube_emulator, "huge"), "PodScheduled")["message"].startswith(
+        "0/1 nodes are available: 1 Insufficient memory."
+    )
+    first, second = pod("first"), pod("second")
+    for p in (first, second):
+        p["spec"]["containers"][0]["resources"] = {"requests": {"cpu": "5000m"}}
+    await http.post(PODS, first)
+    await kube_emulator.wait_for(lambda: status_of(kube_emulator, "first").get("phase") == "Running")
+    await http.post(PODS, second)
+    await kube_emulator.wait_for(
+        lambda: condition(status_of(kube_emulator, "second"), "PodScheduled").get("reason") == "Unschedulable"
+    )
+    assert "1 Insufficient cpu." in condition(status_of(kube_emulator, "second"), "PodScheduled")["message"]
+    await http.delete(f"{PODS}/first", gracePeriodSeconds=0)
+    await kube_emulator.wait_for(lambda: status_of(kube_emulator, "second").get("phase") == "Running")
+
+
+def test_quantities() -> None:
+    from decimal import Decimal
+
+    from kts.testing.quantity import parse_quantity
+
+    assert parse_quantity("500m") == Decimal("0.5")
+    assert parse_quantity("512Mi") == 512 * 2**20
+    assert parse_quantity("1G") == 10**9
+    assert parse_quantity("1e3") == 1000
+    assert parse_quantity(2) == 2
+    assert parse_quantity("lots") is None

@@ -230,3 +230,26 @@ async def test_settle_and_dump(kube_emulator: Emulator, http: Http, ns: str) -> 
     assert (kube_emulator.get("apps/v1", "Deployment", "web", "t") or {})["status"]["readyReplicas"] == 2
     text = kube_emulator.dump("t")
     assert "kind: Deployment" in text and "kind: ReplicaSet" in text and "kind: Event" not in text
+
+
+async def test_replicaset_reports_failed_create(kube_emulator: Emulator, http: Http, ns: str) -> None:
+    d = deployment("web")
+    d["spec"]["template"]["spec"]["serviceAccountName"] = "robot"
+    await http.post(DEP, d)
+
+    def failed() -> list[dict[str, Any]]:
+        return [e for e in kube_emulator.list("v1", "Event", "t") if e["reason"] == "FailedCreate"]
+
+    await kube_emulator.wait_for(failed)
+    assert failed()[0]["type"] == "Warning"
+    assert failed()[0]["involvedObject"]["kind"] == "ReplicaSet"
+    assert 'serviceaccount "robot" not found' in failed()[0]["message"]
+    await http.post("/api/v1/namespaces/t/serviceaccounts", {"metadata": {"name": "robot"}})
+    await kube_emulator.wait_for(
+        lambda: (
+            (kube_emulator.get("apps/v1", "Deployment", "web", "t") or {})
+            .get("status", {})
+            .get("readyReplicas")
+            == 1
+        )
+    )

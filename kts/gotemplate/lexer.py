@@ -7,6 +7,7 @@ yields the same item stream Go's parser pulls lazily.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 from kts.gotemplate.strconv import quote
@@ -256,6 +257,99 @@ class Lexer:
         return self.lex_text
 
     def lex_inside_action(self):
+        """Scan action tokens in one loop; anything unusual goes to the one-token states.
+
+        The loop covers spaces, delimiters, punctuation, ASCII words and escape-free
+        strings, emitting exactly the items the per-token states below would.
+        """
+        s = self.input
+        append = self.items.append
+        pos = self.pos
+        depth = self.paren_depth
+        lpos = self._lpos
+        lline = self._lline
+        word = _ASCII_WORD.match
+        while True:
+            c = s[pos:pos + 1]
+            typ = -1
+            end = pos + 1
+            if c == "}":
+                if depth == 0 and s.startswith(RIGHT, pos):
+                    end = pos + 2
+                    typ = RIGHT_DELIM
+            elif c in SPACE_CHARS and c:
+                if s.startswith("-}}", pos + 1):
+                    pass  # a trim-marked right delimiter
+                else:
+                    end = _SPACE_RUN.match(s, pos).end()
+                    if s.startswith("-}}", end):
+                        end -= 1  # the last space belongs to the trim marker
+                    typ = SPACE
+            elif c == "|":
+                typ = PIPE
+            elif c == ".":
+                nxt = s[end:end + 1]
+                if nxt and not ("0" <= nxt <= "9"):
+                    end = word(s, end).end()
+                    t = s[end:end + 1]
+                    if t == "" or t in _TERMINATORS or s.startswith(RIGHT, end):
+                        typ = FIELD if end > pos + 1 else DOT
+            elif c == "$":
+                end = word(s, end).end()
+                t = s[end:end + 1]
+                if t == "" or t in _TERMINATORS or s.startswith(RIGHT, end):
+                    typ = VARIABLE
+            elif c == '"':
+                m = _QUOTED.match(s, pos)
+                if m is not None:
+                    end = m.end()
+                    typ = STRING
+            elif c == "(":
+                depth += 1
+                typ = LEFT_PAREN
+            elif c == ")":
+                if depth > 0:
+                    depth -= 1
+                    typ = RIGHT_PAREN
+            elif c == "=":
+                typ = ASSIGN
+            elif c == ":":
+                if s.startswith("=", end):
+                    end += 1
+                    typ = DECLARE
+            elif c in _WORD_START and c:
+                end = word(s, pos).end()
+                t = s[end:end + 1]
+                if t == "" or t in _TERMINATORS or s.startswith(RIGHT, end):
+                    val = s[pos:end]
+                    kw = KEYWORDS.get(val)
+                    if kw is not None:
+                        typ = kw
+                        if (kw == BREAK and not self.break_ok) or (kw == CONTINUE and not self.continue_ok):
+                            typ = IDENTIFIER
+                    elif val == "true" or val == "false":
+                        typ = BOOL
+                    else:
+                        typ = IDENTIFIER
+            if typ < 0:
+                self.pos = self.start = pos
+                self.paren_depth = depth
+                self._lpos = lpos
+                self._lline = lline
+                return self._inside_slow
+            if pos > lpos:
+                lline += s.count("\n", lpos, pos)
+                lpos = pos
+            append(Item(typ, pos, s[pos:end], lline))
+            pos = end
+            if typ == RIGHT_DELIM:
+                self.pos = self.start = pos
+                self.paren_depth = depth
+                self._lpos = lpos
+                self._lline = lline
+                return self.lex_text
+
+    def _inside_slow(self):
         delim, _ = self.at_right_delim()
         if delim:
             if self.paren_depth == 0:
@@ -445,6 +539,14 @@ class Lexer:
         self.pos = end + 1
         self.emit(RAW_STRING)
         return self.lex_inside_action
+
+
+_ASCII_WORD = re.compile(r"[A-Za-z0-9_]*")
+_SPACE_RUN = re.compile(r"[ \t\r\n]+")
+_QUOTED = re.compile(r'"(?:[^"\\\n]|\\[^\n])*"')
+# What may follow a word for it to end cleanly (at_terminator; "}}" is checked apart).
+_TERMINATORS = frozenset(" \t\r\n.,|:)(")
+_WORD_START = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_")
 
 
 def lex(text: str, *, break_ok: bool = True, continue_ok: bool = True) -> list[Item]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -30,6 +31,20 @@ def _quote(s: str) -> str:
     from kts.gotemplate.strconv import quote
 
     return quote(s)
+
+
+# Functions that change a map they are given, and tpl, whose text is only known when it runs.
+_MUTATORS = re.compile(r"(?<![\w.$])(?:set|unset|merge|mergeOverwrite|mustMerge|mustMergeOverwrite|tpl)"
+                       r"(?!\w)")
+
+
+def may_mutate(sources: Iterable[str]) -> bool:
+    """Whether any template could change the values or ``.Chart`` maps it renders with.
+
+    A function is called by its bare name, so a source that never spells one cannot call it;
+    any spelling (in text, strings or comments too) counts.
+    """
+    return any(_MUTATORS.search(text) for text in sources)
 
 
 def sort_templates(names: Iterable[str]) -> list[str]:

@@ -7,12 +7,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from kts.gotemplate.errors import RenderError
-from kts.gotemplate.gotypes import string_map
+from kts.gotemplate.gotypes import GoMap, string_map
 from kts.helm import semver
 from kts.helm.chart import Chart
 from kts.helm.coalesce import coalesce_values
 from kts.helm.dependencies import decision_keys, process_dependencies, values_key
-from kts.helm.engine import CompiledTemplates
+from kts.helm.engine import CompiledTemplates, may_mutate
 from kts.helm.funcs import LookupFn
 from kts.helm.gocopy import copy_map
 from kts.helm.objects import Capabilities, Files
@@ -46,10 +46,19 @@ def _files_of(chart: Chart, cache: dict[int, Files]) -> Files:
     return files
 
 
+class NilStringMap(GoMap):
+    """A nil ``map[string]string``: indexes to zero values like an empty map, marshals as ``null``."""
+
+    go_nil = True
+
+    def __init__(self) -> None:
+        super().__init__(elem="string")
+
+
 def _metadata_map(chart: Chart, is_root: bool) -> dict[str, Any]:
     md = chart.metadata.as_go_map(is_root)
     if md["Annotations"] is None:
-        md["Annotations"] = string_map()
+        md["Annotations"] = NilStringMap()
     for dep in md["Dependencies"]:
         dep["ImportValues"] = [string_map(iv) if isinstance(iv, dict) else iv for iv in dep["ImportValues"]]
     return md
@@ -62,11 +71,12 @@ def _fresh_metadata(chart: Chart) -> dict[str, Any]:
     return _metadata_map(chart, chart.parent is None)
 
 
-def collect(chart: Chart, parent: dict[str, Any], jobs: dict[str, tuple[str, dict[str, Any], str]],
-            files_cache: dict[int, Files], metadata: MetadataFn = _fresh_metadata) -> dict[str, Any]:
+def collect(chart: Chart, parent: dict[str, Any], out: list[dict[str, Any]], files_cache: dict[int, Files],
+            metadata: MetadataFn = _fresh_metadata) -> dict[str, Any]:
     """``recAllTpls``: one shared context per chart; subcharts see their slice of the values.
 
-    ``metadata`` gives each chart's ``.Chart`` map, a new one per render (templates may ``set`` it).
+    Contexts are appended to ``out`` in ``chart_list`` order. ``metadata`` gives each chart's
+    ``.Chart`` map.
     """
     sub_charts: dict[str, Any] = {}
     nxt: dict[str, Any] = {
@@ -77,6 +87,7 @@ def collect(chart: Chart, parent: dict[str, Any], jobs: dict[str, tuple[str, dic
         "Values": Values(),
         "Subcharts": sub_charts,
     }
+    out.append(nxt)
     if chart.parent is None:
         nxt["Values"] = parent["Values"]
     else:
@@ -91,14 +102,32 @@ def collect(chart: Chart, parent: dict[str, Any], jobs: dict[str, tuple[str, dic
                 pvals[chart.name] = sub
             nxt["Values"] = sub
     for child in chart.dependencies:
-        sub_charts[child.name] = collect(child, nxt, jobs, files_cache, metadata)
-    prefix = chart.full_path()
-    base = prefix + "/templates"
-    for t in chart.templates:
-        if chart.is_library and not t.name.rsplit("/", 1)[-1].startswith("_"):
-            continue
-        jobs[f"{prefix}/{t.name}"] = (t.name, nxt, base)
+        sub_charts[child.name] = collect(child, nxt, out, files_cache, metadata)
     return nxt
+
+
+def chart_list(chart: Chart) -> list[Chart]:
+    """The chart and its subcharts, parents first, in the order ``collect`` visits them."""
+    out = [chart]
+    for child in chart.dependencies:
+        out.extend(chart_list(child))
+    return out
+
+
+def _runnable(chart: Chart) -> list[str]:
+    """Template names of one chart that execute (a library chart only contributes partials)."""
+    return [t.name for t in chart.templates
+            if not (chart.is_library and not t.name.rsplit("/", 1)[-1].startswith("_"))]
+
+
+def _plan(root: Chart, order: list[str]) -> list[tuple[str, int, str]]:
+    """(template, index of its chart's context, base path) for every template to execute, in order."""
+    where: dict[str, tuple[int, str]] = {}
+    for index, chart in enumerate(chart_list(root)):
+        prefix = chart.full_path()
+        for name in _runnable(chart):
+            where[f"{prefix}/{name}"] = (index, prefix + "/templates")
+    return [(name, *where[name]) for name in order if not name.rsplit("/", 1)[-1].startswith("_")]
 
 
 def _sources(chart: Chart, out: dict[str, str]) -> None:
@@ -134,18 +163,20 @@ class _Prepared:
     """A chart processed for one outcome of dependency processing, with what renders reuse."""
 
     root: Chart
-    compiled: CompiledTemplates | None = None
+    ready: tuple[CompiledTemplates, list[tuple[str, int, str]]] | None = None  # parsed set, ``_plan``
     base: dict[str, Any] | None = None  # the coalesced defaults (no user values)
     special: frozenset[str] = frozenset()  # top-level keys that coalesce beyond a plain copy
     has_schema: bool = False
+    may_mutate: bool = True  # whether a template can change maps it is given (``set``, ``tpl``...)
     metadata: dict[int, dict[str, Any]] = field(default_factory=dict)  # .Chart maps, by id(chart)
-    runnable: list[str] | None = None  # templates to execute, in order
+    sources: dict[str, str] = field(default_factory=dict)  # template texts, by template name
 
     def metadata_of(self, chart: Chart) -> dict[str, Any]:
+        """The chart's ``.Chart`` map; a copy per render unless no template can change it."""
         md = self.metadata.get(id(chart))
         if md is None:
             md = self.metadata[id(chart)] = _fresh_metadata(chart)
-        return copy_map(md)
+        return copy_map(md) if self.may_mutate else md
 
 
 _PREPARED_MAX = 32
@@ -156,11 +187,12 @@ def _any_schema(chart: Chart) -> bool:
 
 
 class Renderer:
-    """A loaded chart ready to render many times.
+    """A loaded chart ready to render many times (from several threads too).
 
     Dependency processing runs once per distinct value of the keys it reads
     (``decision_keys``), templates are parsed once per set of enabled charts, and the chart
-    defaults are coalesced once; a render copies them and merges the user's values in.
+    defaults are coalesced once; a render copies them (unless no template can change them)
+    and merges the user's values in. Cached state is only ever replaced whole, never changed.
     """
 
     def __init__(self, chart: Chart) -> None:
@@ -191,7 +223,10 @@ class Renderer:
             root = self.chart.clone_tree()
             process_dependencies(root, vals)
             special = {"global", *root.values, *(d.name for d in root.dependencies)}
-            prepared = _Prepared(root, special=frozenset(special), has_schema=_any_schema(root))
+            sources: dict[str, str] = {}
+            _sources(root, sources)
+            prepared = _Prepared(root, special=frozenset(special), has_schema=_any_schema(root),
+                                 may_mutate=may_mutate(sources.values()), sources=sources)
             if key is not None:
                 if len(self._prepared) >= _PREPARED_MAX:
                     self._prepared.pop(next(iter(self._prepared)))
@@ -205,12 +240,19 @@ class Renderer:
         base = prepared.base
         if base is None:
             base = prepared.base = coalesce_values(prepared.root, {})
+        if not prepared.may_mutate:  # nothing can change the trees, so renders share them
+            out = dict(vals)
+            out.update(base)
+            return out
         out = copy_map(vals)
         out.update(copy_map(base))
         return out
 
     def prepare(self, user_values: dict[str, Any] | None, kube: Capabilities) -> tuple[Chart, dict[str, Any]]:
-        """Dependencies processed and values coalesced and validated (``ToRenderValues``)."""
+        """Dependencies processed and values coalesced and validated (``ToRenderValues``).
+
+        Both results may share trees with later renders: read them, do not change them.
+        """
         return self._prepare(user_values, kube)[0:2]  # type: ignore[return-value]
 
     def _prepare(self, user_values: dict[str, Any] | None,
@@ -232,17 +274,15 @@ class Renderer:
         """The chart as processed for these values (disabled subcharts removed) and its render."""
         root, coalesced, prepared = self._prepare(user_values, caps)
         top = {"Release": release_map(opts), "Capabilities": caps, "Values": Values(coalesced)}
-        jobs: dict[str, tuple[str, dict[str, Any], str]] = {}
-        collect(root, top, jobs, self._files_cache, prepared.metadata_of)
-        compiled = prepared.compiled
-        if compiled is None:
+        contexts: list[dict[str, Any]] = []
+        collect(root, top, contexts, self._files_cache, prepared.metadata_of)
+        ready = prepared.ready
+        if ready is None:
             sig = _signature(root)
             compiled = self._compiled.get(sig)
             if compiled is None:
-                sources: dict[str, str] = {}
-                _sources(root, sources)
-                compiled = self._compiled[sig] = CompiledTemplates(sources)
-            prepared.compiled = compiled
-            prepared.runnable = [n for n in compiled.order if not n.rsplit("/", 1)[-1].startswith("_")]
-        run = [(name, *jobs[name][1:]) for name in prepared.runnable or ()]
+                compiled = self._compiled[sig] = CompiledTemplates(prepared.sources)
+            ready = prepared.ready = (compiled, _plan(root, compiled.order))
+        compiled, plan = ready
+        run = [(name, contexts[index], base) for name, index, base in plan]
         return root, compiled.execute(run, lookup)

@@ -2,7 +2,7 @@
 
     async with Emulator(pod_ready_delay=0.05) as emu:
         emu.url, emu.kubeconfig_path           # emu.write_kubeconfig(path) writes another one
-        emu.fail_pods("image-pull", image="bad:tag")   # or crash-loop / unschedulable / exit
+        emu.fail_pods("image-pull", image="bad:tag")   # crash-loop, unschedulable, exit, not-ready
         emu.fail_requests(r"/configmaps", status=500, method="PATCH", count=2)
         emu.add_latency(0.1, path="/pods"); emu.drop_watches(); emu.compact()
         emu.requests(method="PATCH"), emu.request_count   # the request log
@@ -263,7 +263,7 @@ class Emulator:
         message: str | None = None,
     ) -> PodFailure:
         """Make matching pods (created from now on) fail: ``image-pull``, ``crash-loop``,
-        ``unschedulable`` or ``exit`` (with ``exit_code``)."""
+        ``unschedulable``, ``exit`` (with ``exit_code``) or ``not-ready``; see ``kts.testing.pods``."""
         from kts.testing.pods import MODES
 
         if mode not in MODES:

@@ -7,6 +7,7 @@ import copy
 import json
 import random
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 from kts.testing import fieldsets as fs
@@ -130,7 +131,10 @@ class Api:
         out["apiVersion"] = rt.api_version
         return out
 
-    def matcher(self, rt: ResourceType, label_selector: str | None, field_selector: str | None):
+    def matcher(
+        self, rt: ResourceType, label_selector: str | None, field_selector: str | None
+    ) -> Callable[[dict[str, Any]], bool]:
+        """A predicate for watch events, with the same selector rules as ``list``."""
         lsel = parse_label_selector(label_selector)
         fsel = parse_field_selector(field_selector, rt.kind)
         return lambda o: lsel(o["metadata"].get("labels") or {}) and fsel(o)

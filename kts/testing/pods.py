@@ -6,7 +6,8 @@ Choosing failures (see ``PodFailure``): either through the emulator's control AP
 annotation ``kts-emulator/fail: <mode>`` (plus ``kts-emulator/exit-code: "<n>"``). Modes:
 ``image-pull`` (ErrImagePull, then ImagePullBackOff), ``crash-loop`` (CrashLoopBackOff with restarts
 and a terminated lastState), ``unschedulable`` (PodScheduled False, FailedScheduling),
-``exit`` (the container exits with ``exit_code``; terminal phase unless restartPolicy Always).
+``exit`` (the container exits with ``exit_code``; terminal phase unless restartPolicy Always),
+``not-ready`` (Running, but the readiness probe keeps failing: Ready False, Unhealthy events).
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ FAIL_ANNOTATION = "kts-emulator/fail"
 EXIT_CODE_ANNOTATION = "kts-emulator/exit-code"
 NODE_NAME = "kts-node"
 HOST_IP = "127.0.0.1"
-MODES = ("image-pull", "crash-loop", "unschedulable", "exit")
+MODES = ("image-pull", "crash-loop", "unschedulable", "exit", "not-ready")
 
 
 @dataclass
@@ -447,6 +448,10 @@ class PodSimulator:
             self._event(pod, "Started", f"Started container {c.get('name', '')}", container=c.get("name", ""))
         if f is not None and f.mode in ("crash-loop", "exit"):
             return self._crash(pod, sim, now, f)
+        if f is not None and f.mode == "not-ready":
+            self._set_status(pod, "Running", False, [self._running(c, sim, False) for c in containers])
+            sim.stage = "failing"
+            return self._keep_failing(pod, sim, now)
         if self.cp.config.run_pods:
             error = self.cp.start_process(pod)
             if error is not None:
@@ -624,6 +629,13 @@ class PodSimulator:
         f = sim.failure
         if f is None:
             return None
+        if f.mode == "not-ready":
+            containers = self._containers(pod)
+            first = containers[0] if containers else {}
+            message = f.message or "Readiness probe failed: HTTP probe failed with statuscode: 503"
+            self._event(pod, "Unhealthy", message, "Warning", container=first.get("name", ""))
+            sim.due = now + max(self.cp.config.pod_ready_delay, 0.05) * 4
+            return sim.due
         if f.mode == "image-pull":
             containers = self._containers(pod)
             first = containers[0] if containers else {}

@@ -1,8 +1,8 @@
 """Running pods as local processes (``run_pods=True``): a pod's first container command+args runs
 with the pod's environment (values, secretKeyRef, configMapKeyRef, fieldRef, envFrom resolved and
-``$(VAR)`` expanded), ``0.0.0.0`` in its arguments replaced by the pod IP so each pod listens on its
-own loopback address. The pod is Ready once its port (readinessProbe port, else the first
-containerPort) accepts connections, and ends with the process's exit code."""
+``$(VAR)`` expanded), ``0.0.0.0`` in its arguments and environment values replaced by the pod IP so
+each pod listens on its own loopback address. The pod is Ready once its port (readinessProbe port,
+else the first containerPort) accepts connections, and ends with the process's exit code."""
 
 from __future__ import annotations
 
@@ -104,7 +104,8 @@ class ProcessRunner:
         if not argv:
             return "the emulator can only run containers with an explicit command"
         ip = (pod.get("status") or {}).get("podIP", "127.0.0.1")
-        pod_env = self.environment(pod, c, api)
+        # inside a pod 0.0.0.0 means the pod's own addresses; here that is the pod IP
+        pod_env = {k: v.replace("0.0.0.0", ip) for k, v in self.environment(pod, c, api).items()}
         argv = [_expand(a, pod_env).replace("0.0.0.0", ip) for a in argv]
         env = dict(os.environ)
         env.update(pod_env)

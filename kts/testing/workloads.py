@@ -16,6 +16,7 @@ from kts.testing.store import obj_key
 
 if TYPE_CHECKING:
     from kts.testing.controlplane import ControlPlane
+    from kts.testing.operations import Api
 
 _MANAGER = "kube-controller-manager"
 
@@ -71,7 +72,7 @@ class Workloads:
         self._finished_at: dict[str, float] = {}
 
     @property
-    def api(self):
+    def api(self) -> Api:
         return self.cp.api
 
     def reconcile(self, t: float, dues: list[float]) -> None:

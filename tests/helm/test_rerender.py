@@ -164,3 +164,75 @@ def test_copy_values_is_deep_and_keeps_go_types() -> None:
     out["g"]["a"] = "c"
     assert tree["m"]["l"][0]["s"] == [1.0] and tree["g"]["a"] == "b"
     assert out["m"]["l"][1]["s"] == [1.0]  # shared sub-trees become separate, as Go's decoding gives
+
+
+READ_ONLY_TEMPLATES = {
+    "p.yaml": ('{{ keys .Subcharts | sortAlpha }}|{{ toJson .Values }}|{{ toJson .Chart }}|'
+               '{{ .Values.table | toYaml }}'),
+}
+READ_ONLY_SUB = "{{ .Chart.Name }}:{{ toJson .Values }}|{{ toJson .Chart.Dependencies }}"
+
+
+def test_read_only_templates_share_trees_safely(chart_factory) -> None:
+    files = {"charts/sub/Chart.yaml": SUB_CHART.format(name="sub"),
+             "charts/sub/values.yaml": "own: s\nglobal: {fromSub: 1}\n",
+             "charts/sub/templates/s.yaml": READ_ONLY_SUB,
+             "charts/lib/Chart.yaml": SUB_CHART.format(name="lib"),
+             "charts/lib/templates/l.yaml": READ_ONLY_SUB}
+    chart = chart_factory(READ_ONLY_TEMPLATES, values=PARENT_VALUES, chart_yaml=PARENT_CHART, files=files)
+    loaded = kts.load_chart(chart)
+    for values in VALUE_SEQUENCE:
+        expected = helm_render(chart, values)
+        if isinstance(expected, HelmFailure):
+            with pytest.raises(kts.RenderError):
+                loaded.render(values)
+            continue
+        assert loaded.render(values) == expected, values
+
+
+def test_mutation_through_tpl_text_does_not_leak(chart_factory) -> None:
+    chart = chart_factory({"t.yaml": "{{ tpl .Values.text . }}|{{ toJson .Values.m }}"},
+                          values="m: {a: 1}\ntext: ''\n")
+    loaded = kts.load_chart(chart)
+    mutate = {"text": '{{ $_ := set .Values.m "b" 2 }}{{ $_ := unset .Values.m "a" }}'}
+    for values in (mutate, {}, mutate, {}):
+        assert loaded.render(values) == helm_render(chart, values), values
+
+
+@pytest.mark.parametrize(("source", "expected"), [
+    ('{{ $_ := set .Values "a" 1 }}', True), ("{{ unset $d \"k\" }}", True),
+    ("{{ x | mergeOverwrite $d }}", True),
+    ("{{(mustMerge $a $b)}}", True), ("{{ tpl .Values.t . }}", True), ("{{ .Values.set }}", False),
+    ("offset: {{ .Values.reset }} settings", False), ("{{ $set := 1 }}", False), ("kind: Service", False),
+])
+def test_may_mutate_finds_every_spelling(source: str, expected: bool) -> None:
+    from kts.helm.engine import may_mutate
+
+    assert may_mutate(["plain", source]) is expected
+
+
+def test_first_renders_from_many_threads_agree(parent) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    loaded = kts.load_chart(parent)
+    values = [{"unknown": i % 3, "other": {"enabled": i % 2 == 0}} for i in range(8)]
+    with ThreadPoolExecutor(4) as pool:
+        results = list(pool.map(loaded.render, values))
+    for v, got in zip(values, results, strict=True):
+        assert got == kts.load_chart(parent).render(v)
+    assert results[0] == helm_render(parent, values[0])
+
+
+@pytest.mark.parametrize("annotations", ["", "annotations: {team: a}\n"])
+def test_chart_annotations_nil_or_set(chart_factory, annotations: str) -> None:
+    chart = chart_factory(
+        {"a.yaml": ('{{ toJson .Chart.Annotations }}|{{ .Chart.Annotations }}|'
+                    '{{ .Chart.Annotations.team }}|{{ empty .Chart.Annotations }}|'
+                    '{{ typeOf .Chart.Annotations }}|{{ len .Chart.Annotations }}|'
+                    '{{ toYaml .Chart.Annotations }}|{{ if .Chart.Annotations }}T{{ end }}|'
+                    '{{ toJson .Chart }}'),
+         "b.yaml": "{{ toYaml .Chart }}"},
+        chart_yaml="apiVersion: v2\nname: mychart\nversion: 0.1.0\n" + annotations)
+    loaded = kts.load_chart(chart)
+    assert loaded.render() == helm_render(chart)
+    assert loaded.render() == helm_render(chart)

@@ -269,3 +269,17 @@ def test_quantities() -> None:
     assert parse_quantity("1e3") == 1000
     assert parse_quantity(2) == 2
     assert parse_quantity("lots") is None
+
+
+async def test_not_ready(kube_emulator: Emulator, http: Http, ns: str) -> None:
+    kube_emulator.fail_pods("not-ready", name="p")
+    await http.post(PODS, pod("p"))
+
+    def unhealthy() -> list[dict[str, Any]]:
+        return [e for e in kube_emulator.events_for("p", "t") if e["reason"] == "Unhealthy"]
+
+    await kube_emulator.wait_for(lambda: unhealthy() and unhealthy()[0]["count"] >= 2)
+    st = status_of(kube_emulator, "p")
+    assert st["phase"] == "Running" and condition(st, "Ready")["status"] == "False"
+    assert st["containerStatuses"][0]["state"]["running"]
+    assert unhealthy()[0]["message"] == "Readiness probe failed: HTTP probe failed with statuscode: 503"

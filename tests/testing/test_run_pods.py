@@ -151,3 +151,31 @@ async def test_services_forward_to_ready_pods(kube_emulator: Emulator, http: Htt
                     await asyncio.sleep(0.02)
             else:
                 raise AssertionError(f"service {host} never answered")
+
+
+@pytest.mark.kube_emulator(run_pods=True, pod_ready_delay=0.01)
+async def test_any_address_in_env_means_the_pod_ip(kube_emulator: Emulator, http: Http, ns: str) -> None:
+    body = {
+        "apiVersion": "v1",
+        "kind": "Pod",
+        "metadata": {"name": "e"},
+        "spec": {
+            "restartPolicy": "Never",
+            "containers": [
+                {
+                    "name": "app",
+                    "image": "python:3",
+                    "command": [sys.executable, "-c", "import os; print(os.environ['URL'])"],
+                    "env": [
+                        {"name": "PORT", "value": "8888"},
+                        {"name": "URL", "value": "http://0.0.0.0:$(PORT)/x"},
+                    ],
+                }
+            ],
+        },
+    }
+    await http.post(PODS, body)
+    await kube_emulator.wait_for(lambda: phase(kube_emulator, "e") == "Succeeded", timeout=10)
+    ip = kube_emulator.get("v1", "Pod", "e", "t")["status"]["podIP"]
+    status, log = await http.get(f"{PODS}/e/log")
+    assert (status, log) == (200, f"http://{ip}:8888/x\n")

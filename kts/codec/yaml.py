@@ -10,6 +10,7 @@ import math
 from typing import Any
 
 from kts.codec.gofloat import format_g
+from kts.codec.yaml_fast import DECLINED, unmarshal_simple
 from kts.codec.yaml_load import GoYAMLError, Key, decode_first_document
 from kts.gotemplate.gotypes import GoError
 
@@ -132,6 +133,19 @@ def unmarshal(text: str, target: str = "any") -> Any:
     (``map[string]interface{}``; a null document gives None, Go's nil map) or ``"list"``
     (``[]interface{}``). Raises YAMLError with Go's message.
     """
+    value = unmarshal_simple(text)
+    if value is DECLINED:
+        value = _unmarshal_general(text)
+    if target == "any" or value is None:
+        return value
+    want = {"map": (dict, "map[string]interface {}"), "list": (list, "[]interface {}")}[target]
+    if not isinstance(value, want[0]):
+        raise YAMLError("error unmarshaling JSON: while decoding JSON: json: cannot unmarshal "
+                        f"{_json_kind(value)} into Go value of type {want[1]}")
+    return value
+
+
+def _unmarshal_general(text: str) -> Any:
     try:
         raw = decode_first_document(text)
     except GoYAMLError as exc:
@@ -142,12 +156,6 @@ def unmarshal(text: str, target: str = "any") -> Any:
     bad = _first_unsupported(value)
     if bad is not None:
         raise YAMLError(f"error converting YAML to JSON: json: unsupported value: {format_g(bad)}")
-    if target == "any" or value is None:
-        return value
-    want = {"map": (dict, "map[string]interface {}"), "list": (list, "[]interface {}")}[target]
-    if not isinstance(value, want[0]):
-        raise YAMLError("error unmarshaling JSON: while decoding JSON: json: cannot unmarshal "
-                        f"{_json_kind(value)} into Go value of type {want[1]}")
     return value
 
 

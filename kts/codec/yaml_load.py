@@ -281,22 +281,26 @@ except ImportError:  # PyYAML built without libyaml
     _CParser = None
 
 _EMPTY_FLOW = re.compile(r"\[\]|\{\}")
-_DIRECTIVE = re.compile(r"^%", re.MULTILINE)
+# Inside flow collections newer libyaml ends a plain scalar at ``?`` and at ``:`` before a
+# flow indicator, and reads local tags differently; go-yaml's port does neither.
+_FLOW_COLON = re.compile(r":[,?\[\]{}]")
 
 
 def _fast_path_ok(text: str) -> bool:
     """Whether the C libyaml parser may stand in for go-yaml's older port of it.
 
-    Newer libyaml reads ``?`` and ``:`` inside flow collections differently, accepts
+    Newer libyaml reads ``?``, ``:`` and tags inside flow collections differently, accepts
     ``%YAML 1.2`` and the ``\\/`` escape, and go-yaml treats tabs its own way, so only texts
     free of those constructs take the fast path (errors are always re-parsed by the Python
     path for go-yaml's exact messages).
     """
-    if _CParser is None or "\t" in text or "?" in text or "\\/" in text or _DIRECTIVE.search(text):
+    if (_CParser is None or "\t" in text or "\\/" in text or text.startswith("%")
+            or "\n%" in text or "\r%" in text):
         return False
     if "[" in text or "{" in text:
         stripped = _EMPTY_FLOW.sub("", text)
-        return "[" not in stripped and "{" not in stripped
+        if "[" in stripped or "{" in stripped:
+            return "?" not in text and "!" not in text and _FLOW_COLON.search(text) is None
     return True
 
 

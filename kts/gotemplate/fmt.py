@@ -469,6 +469,9 @@ class _Printer:
 
     def print_map(self, m: dict, verb: str, depth: int) -> None:
         if self.sharp_v:
+            if getattr(m, "go_nil", False):
+                self.buf.append(_go_type(m) + "(nil)")
+                return
             self.buf.append(_go_type(m) + "{")
         else:
             self.buf.append("map[")
@@ -486,6 +489,9 @@ class _Printer:
             self.fmt_bytes(bytes(items), verb, depth)
             return
         if self.sharp_v:
+            if getattr(items, "go_nil", False):
+                self.buf.append(_go_type(items) + "(nil)")
+                return
             self.buf.append(_go_type(items) + "{")
             for i, item in enumerate(items):
                 if i:

@@ -122,6 +122,13 @@ class Lexer:
         self.continue_ok = continue_ok
         self._lpos = 0
         self._lline = 1
+        self._words = _WORD_TYPES
+        if not (break_ok and continue_ok):
+            self._words = dict(_WORD_TYPES)
+            if not break_ok:
+                self._words["break"] = IDENTIFIER
+            if not continue_ok:
+                self._words["continue"] = IDENTIFIER
 
     # -- helpers ---------------------------------------------------------------
     def line_at(self, pos: int) -> int:
@@ -184,7 +191,7 @@ class Lexer:
             state = state()
         return self.items
 
-    def lex_text(self):
+    def _text_slow(self):
         s = self.input
         x = s.find(LEFT, self.pos)
         if x >= 0:
@@ -257,10 +264,18 @@ class Lexer:
         return self.lex_text
 
     def lex_inside_action(self):
-        """Scan action tokens in one loop; anything unusual goes to the one-token states.
+        return self._scan(True)
 
-        The loop covers spaces, delimiters, punctuation, ASCII words and escape-free
-        strings, emitting exactly the items the per-token states below would.
+    def lex_text(self):
+        return self._scan(False)
+
+    def _scan(self, in_action: bool):
+        """Scan text and actions in one loop; anything unusual goes to the one-token states.
+
+        Text up to the next left delimiter is cut with ``find``; inside actions one regular
+        expression recognises spaces, delimiters, punctuation, ASCII words followed by a
+        terminator and escape-free strings. The items are exactly those the per-token states
+        below give; comments, numbers, errors and the end of input are left to those states.
         """
         s = self.input
         append = self.items.append
@@ -268,86 +283,76 @@ class Lexer:
         depth = self.paren_depth
         lpos = self._lpos
         lline = self._lline
-        word = _ASCII_WORD.match
+        match = _ACTION_TOKEN.match
+        words = self._words
         while True:
-            c = s[pos:pos + 1]
-            typ = -1
-            end = pos + 1
-            if c == "}":
-                if depth == 0 and s.startswith(RIGHT, pos):
-                    end = pos + 2
-                    typ = RIGHT_DELIM
-            elif c in SPACE_CHARS and c:
-                if s.startswith("-}}", pos + 1):
-                    pass  # a trim-marked right delimiter
-                else:
-                    end = _SPACE_RUN.match(s, pos).end()
-                    if s.startswith("-}}", end):
-                        end -= 1  # the last space belongs to the trim marker
-                    typ = SPACE
-            elif c == "|":
-                typ = PIPE
-            elif c == ".":
-                nxt = s[end:end + 1]
-                if nxt and not ("0" <= nxt <= "9"):
-                    end = word(s, end).end()
-                    t = s[end:end + 1]
-                    if t == "" or t in _TERMINATORS or s.startswith(RIGHT, end):
-                        typ = FIELD if end > pos + 1 else DOT
-            elif c == "$":
-                end = word(s, end).end()
-                t = s[end:end + 1]
-                if t == "" or t in _TERMINATORS or s.startswith(RIGHT, end):
-                    typ = VARIABLE
-            elif c == '"':
-                m = _QUOTED.match(s, pos)
-                if m is not None:
-                    end = m.end()
-                    typ = STRING
-            elif c == "(":
-                depth += 1
-                typ = LEFT_PAREN
-            elif c == ")":
-                if depth > 0:
-                    depth -= 1
-                    typ = RIGHT_PAREN
-            elif c == "=":
-                typ = ASSIGN
-            elif c == ":":
-                if s.startswith("=", end):
-                    end += 1
-                    typ = DECLARE
-            elif c in _WORD_START and c:
-                end = word(s, pos).end()
-                t = s[end:end + 1]
-                if t == "" or t in _TERMINATORS or s.startswith(RIGHT, end):
-                    val = s[pos:end]
-                    kw = KEYWORDS.get(val)
-                    if kw is not None:
-                        typ = kw
-                        if (kw == BREAK and not self.break_ok) or (kw == CONTINUE and not self.continue_ok):
-                            typ = IDENTIFIER
-                    elif val == "true" or val == "false":
-                        typ = BOOL
-                    else:
-                        typ = IDENTIFIER
-            if typ < 0:
+            if not in_action:
+                x = s.find(LEFT, pos)
+                inner = x + 2
+                mark = s[inner + 1:inner + 2]
+                trim = s.startswith("-", inner) and mark != "" and mark in SPACE_CHARS
+                if trim:
+                    inner += 2
+                if x < 0 or s.startswith("/*", inner):
+                    self.pos = self.start = pos
+                    state = self._text_slow
+                    break
+                tend = x
+                if trim:
+                    tend = pos + len(s[pos:x].rstrip(SPACE_CHARS))
+                if tend > pos:
+                    lline += s.count("\n", lpos, pos)
+                    lpos = pos
+                    append(Item(TEXT, pos, s[pos:tend], lline))
+                lline += s.count("\n", lpos, x)
+                lpos = x
+                append(Item(LEFT_DELIM, x, LEFT, lline))
+                pos = inner
+                depth = 0
+                in_action = True
+            m = match(s, pos)
+            if m is None:
                 self.pos = self.start = pos
-                self.paren_depth = depth
-                self._lpos = lpos
-                self._lline = lline
-                return self._inside_slow
+                state = self._inside_slow
+                break
+            g = m.lastindex
+            end = m.end()
+            if g == _G_SPACE:
+                typ = SPACE
+                if s.startswith("-}}", end):
+                    end -= 1  # the last space belongs to the trim marker
+            elif g == _G_WORD:
+                typ = words.get(m.group(g), IDENTIFIER)
+            elif g == _G_FIELD:
+                typ = FIELD if end > pos + 1 else DOT
+            elif g == _G_LPAREN:
+                typ = LEFT_PAREN
+                depth += 1
+            elif g == _G_RPAREN:
+                if depth == 0:
+                    self.pos = self.start = pos
+                    state = self._inside_slow
+                    break
+                typ = RIGHT_PAREN
+                depth -= 1
+            elif g == _G_RIGHT:
+                if depth:
+                    self.pos = self.start = pos
+                    state = self._inside_slow
+                    break
+                typ = RIGHT_DELIM
+                in_action = False
+            else:
+                typ = _GROUP_TYPES[g]
             if pos > lpos:
                 lline += s.count("\n", lpos, pos)
                 lpos = pos
             append(Item(typ, pos, s[pos:end], lline))
             pos = end
-            if typ == RIGHT_DELIM:
-                self.pos = self.start = pos
-                self.paren_depth = depth
-                self._lpos = lpos
-                self._lline = lline
-                return self.lex_text
+        self.paren_depth = depth
+        self._lpos = lpos
+        self._lline = lline
+        return state
 
     def _inside_slow(self):
         delim, _ = self.at_right_delim()
@@ -541,12 +546,21 @@ class Lexer:
         return self.lex_inside_action
 
 
-_ASCII_WORD = re.compile(r"[A-Za-z0-9_]*")
-_SPACE_RUN = re.compile(r"[ \t\r\n]+")
-_QUOTED = re.compile(r'"(?:[^"\\\n]|\\[^\n])*"')
-# What may follow a word for it to end cleanly (at_terminator; "}}" is checked apart).
-_TERMINATORS = frozenset(" \t\r\n.,|:)(")
-_WORD_START = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_")
+# Tokens inside an action that the one-loop scanner handles; each alternative is one group.
+# Words must be followed by a terminator (Go's atTerminator) to be taken here.
+_END_WORD = r"(?=[ \t\r\n.,|:)(]|}}|\Z)"
+_ACTION_TOKEN = re.compile(
+    r"((?![ \t\r\n]-}})[ \t\r\n]+)"            # 1 space, not a trim-marked right delimiter
+    r"|(\.(?![0-9]|\Z)[A-Za-z0-9_]*" + _END_WORD + ")"  # 2 field, or dot alone
+    + r"|(\$[A-Za-z0-9_]*" + _END_WORD + ")"       # 3 variable
+    + r"|([A-Za-z_][A-Za-z0-9_]*" + _END_WORD + ")"  # 4 identifier, keyword, bool
+    + r'|("(?:[^"\\\n]|\\[^\n])*")'            # 5 string without a line break
+    r"|(\|)|(\()|(\))|(:=)|(=)|(}})"            # 6..11
+)
+_G_SPACE, _G_FIELD, _G_WORD, _G_LPAREN, _G_RPAREN, _G_RIGHT = 1, 2, 4, 7, 8, 11
+_GROUP_TYPES = (0, SPACE, FIELD, VARIABLE, IDENTIFIER, STRING, PIPE, LEFT_PAREN, RIGHT_PAREN,
+                DECLARE, ASSIGN, RIGHT_DELIM)
+_WORD_TYPES = {**{w: t for w, t in KEYWORDS.items() if t != DOT}, "true": BOOL, "false": BOOL}
 
 
 def lex(text: str, *, break_ok: bool = True, continue_ok: bool = True) -> list[Item]:

@@ -45,7 +45,8 @@ class ListNode(Node):
     __slots__ = ("nodes",)
 
     def __init__(self, tree: Tree | None, pos: int) -> None:
-        super().__init__(tree, pos)
+        self.tree = tree
+        self.pos = pos
         self.nodes: list[Node] = []
 
     def __str__(self) -> str:
@@ -56,7 +57,8 @@ class TextNode(Node):
     __slots__ = ("text",)
 
     def __init__(self, tree: Tree | None, pos: int, text: str) -> None:
-        super().__init__(tree, pos)
+        self.tree = tree
+        self.pos = pos
         self.text = text
 
     def __str__(self) -> str:
@@ -67,7 +69,8 @@ class CommentNode(Node):
     __slots__ = ("text",)
 
     def __init__(self, tree: Tree | None, pos: int, text: str) -> None:
-        super().__init__(tree, pos)
+        self.tree = tree
+        self.pos = pos
         self.text = text
 
     def __str__(self) -> str:
@@ -78,7 +81,8 @@ class PipeNode(Node):
     __slots__ = ("cmds", "decl", "is_assign", "line")
 
     def __init__(self, tree: Tree | None, pos: int, line: int) -> None:
-        super().__init__(tree, pos)
+        self.tree = tree
+        self.pos = pos
         self.line = line
         self.is_assign = False
         self.decl: list[VariableNode] = []
@@ -95,7 +99,8 @@ class ActionNode(Node):
     __slots__ = ("line", "pipe")
 
     def __init__(self, tree: Tree | None, pos: int, line: int, pipe: PipeNode) -> None:
-        super().__init__(tree, pos)
+        self.tree = tree
+        self.pos = pos
         self.line = line
         self.pipe = pipe
 
@@ -107,7 +112,8 @@ class CommandNode(Node):
     __slots__ = ("args",)
 
     def __init__(self, tree: Tree | None, pos: int) -> None:
-        super().__init__(tree, pos)
+        self.tree = tree
+        self.pos = pos
         self.args: list[Node] = []
 
     def __str__(self) -> str:
@@ -118,7 +124,8 @@ class IdentifierNode(Node):
     __slots__ = ("ident",)
 
     def __init__(self, tree: Tree | None, pos: int, ident: str) -> None:
-        super().__init__(tree, pos)
+        self.tree = tree
+        self.pos = pos
         self.ident = ident
 
     def __str__(self) -> str:
@@ -129,7 +136,8 @@ class VariableNode(Node):
     __slots__ = ("ident",)
 
     def __init__(self, tree: Tree | None, pos: int, ident: str) -> None:
-        super().__init__(tree, pos)
+        self.tree = tree
+        self.pos = pos
         self.ident = ident.split(".")
 
     def __str__(self) -> str:
@@ -154,7 +162,8 @@ class FieldNode(Node):
     __slots__ = ("ident",)
 
     def __init__(self, tree: Tree | None, pos: int, ident: str) -> None:
-        super().__init__(tree, pos)
+        self.tree = tree
+        self.pos = pos
         self.ident = ident[1:].split(".")
 
     def __str__(self) -> str:
@@ -165,7 +174,8 @@ class ChainNode(Node):
     __slots__ = ("field", "node")
 
     def __init__(self, tree: Tree | None, pos: int, node: Node) -> None:
-        super().__init__(tree, pos)
+        self.tree = tree
+        self.pos = pos
         self.node = node
         self.field: list[str] = []
 
@@ -181,7 +191,8 @@ class BoolNode(Node):
     __slots__ = ("true",)
 
     def __init__(self, tree: Tree | None, pos: int, true: bool) -> None:
-        super().__init__(tree, pos)
+        self.tree = tree
+        self.pos = pos
         self.true = true
 
     def __str__(self) -> str:
@@ -195,7 +206,8 @@ class NumberNode(Node):
                  "text", "uint64")
 
     def __init__(self, tree: Tree | None, pos: int, text: str) -> None:
-        super().__init__(tree, pos)
+        self.tree = tree
+        self.pos = pos
         self.text = text
         self.is_int = self.is_uint = self.is_float = self.is_complex = False
         self.int64 = 0
@@ -211,7 +223,8 @@ class StringNode(Node):
     __slots__ = ("quoted", "text")
 
     def __init__(self, tree: Tree | None, pos: int, quoted: str, text: str) -> None:
-        super().__init__(tree, pos)
+        self.tree = tree
+        self.pos = pos
         self.quoted = quoted
         self.text = text
 
@@ -230,7 +243,8 @@ class ElseNode(Node):
     __slots__ = ("line",)
 
     def __init__(self, tree: Tree | None, pos: int, line: int) -> None:
-        super().__init__(tree, pos)
+        self.tree = tree
+        self.pos = pos
         self.line = line
 
     def __str__(self) -> str:
@@ -243,7 +257,8 @@ class BranchNode(Node):
 
     def __init__(self, tree: Tree | None, pos: int, line: int, pipe: PipeNode, lst: ListNode,
                  else_list: ListNode | None) -> None:
-        super().__init__(tree, pos)
+        self.tree = tree
+        self.pos = pos
         self.line = line
         self.pipe = pipe
         self.list = lst
@@ -275,7 +290,8 @@ class BreakNode(Node):
     __slots__ = ("line",)
 
     def __init__(self, tree: Tree | None, pos: int, line: int) -> None:
-        super().__init__(tree, pos)
+        self.tree = tree
+        self.pos = pos
         self.line = line
 
     def __str__(self) -> str:
@@ -286,7 +302,8 @@ class ContinueNode(Node):
     __slots__ = ("line",)
 
     def __init__(self, tree: Tree | None, pos: int, line: int) -> None:
-        super().__init__(tree, pos)
+        self.tree = tree
+        self.pos = pos
         self.line = line
 
     def __str__(self) -> str:
@@ -297,7 +314,8 @@ class TemplateNode(Node):
     __slots__ = ("line", "name", "pipe")
 
     def __init__(self, tree: Tree | None, pos: int, line: int, name: str, pipe: PipeNode | None) -> None:
-        super().__init__(tree, pos)
+        self.tree = tree
+        self.pos = pos
         self.line = line
         self.name = name
         self.pipe = pipe

@@ -41,6 +41,7 @@ from kts.gotemplate.nodes import (
 )
 
 MAX_STACK_DEPTH = 10000
+_SPACE = L.SPACE
 
 
 class _Abort(Exception):
@@ -55,6 +56,7 @@ class Parser:
         self.tree = tree
         self.items = items
         self.idx = 0
+        self.last = len(items) - 1
         self.token: list[L.Item] = [items[0], items[0], items[0]]
         self.peek_count = 0
         self.vars: list[str] = ["$"]
@@ -65,18 +67,27 @@ class Parser:
         self.stack_depth = 0
 
     # -- token stream ------------------------------------------------------------
+    # Go's parser keeps up to three tokens of lookahead in ``token``; these methods are
+    # written out flat because they run once or more per item.
     def _lex_next(self) -> L.Item:
-        item = self.items[self.idx]
-        if self.idx < len(self.items) - 1:
-            self.idx += 1
+        idx = self.idx
+        item = self.items[idx]
+        if idx < self.last:
+            self.idx = idx + 1
         return item
 
     def next(self) -> L.Item:
-        if self.peek_count > 0:
-            self.peek_count -= 1
-        else:
-            self.token[0] = self._lex_next()
-        return self.token[self.peek_count]
+        n = self.peek_count
+        if n > 0:
+            n -= 1
+            self.peek_count = n
+            return self.token[n]
+        idx = self.idx
+        item = self.items[idx]
+        if idx < self.last:
+            self.idx = idx + 1
+        self.token[0] = item
+        return item
 
     def backup(self) -> None:
         self.peek_count += 1
@@ -91,21 +102,38 @@ class Parser:
         self.peek_count = 3
 
     def peek(self) -> L.Item:
-        if self.peek_count > 0:
-            return self.token[self.peek_count - 1]
+        n = self.peek_count
+        if n > 0:
+            return self.token[n - 1]
         self.peek_count = 1
-        self.token[0] = self._lex_next()
-        return self.token[0]
+        idx = self.idx
+        item = self.items[idx]
+        if idx < self.last:
+            self.idx = idx + 1
+        self.token[0] = item
+        return item
 
     def next_non_space(self) -> L.Item:
+        token = self.token
+        items = self.items
         while True:
-            token = self.next()
-            if token.typ != L.SPACE:
-                return token
+            n = self.peek_count
+            if n > 0:
+                n -= 1
+                self.peek_count = n
+                item = token[n]
+            else:
+                idx = self.idx
+                item = items[idx]
+                if idx < self.last:
+                    self.idx = idx + 1
+                token[0] = item
+            if item.typ != _SPACE:
+                return item
 
     def peek_non_space(self) -> L.Item:
         token = self.next_non_space()
-        self.backup()
+        self.peek_count += 1
         return token
 
     # -- errors ------------------------------------------------------------------

@@ -92,7 +92,7 @@ class File:
 
 @dataclass
 class Chart:
-    """A loaded chart. Rendering works on a shallow per-render copy (see ``values.prepare``)."""
+    """A loaded chart. Rendering works on processed copies (``clone_tree``, ``render.Renderer``)."""
 
     metadata: Metadata
     values: dict[str, Any] = field(default_factory=dict)

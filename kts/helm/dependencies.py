@@ -175,19 +175,24 @@ def _process_import_values(c: Chart) -> None:
 def decision_keys(chart: Chart) -> frozenset[str]:
     """Top-level value keys that can change what dependency processing does.
 
-    Processing reads tags, globals and condition paths, and checks the type of every value
-    named like a subchart (at any depth: nested levels coalesce onto the parent's top level).
-    Every other top-level key leaves the processed chart unchanged.
+    Processing reads ``tags`` (when a dependency has tags) and condition paths (a condition
+    of a subchart's dependency can reach globals coalesced into it), and checks the type of
+    every value named like a subchart (at any depth: nested levels coalesce onto the parent's
+    top level). Every other top-level key leaves the processed chart unchanged.
     """
-    keys = {"tags", "global"}
+    keys: set[str] = set()
 
     def walk(c: Chart) -> None:
         for req in c.metadata.dependencies:
             keys.add(req.name)
             if req.alias:
                 keys.add(req.alias)
-            for cond in req.condition.strip().split(","):
-                keys.add(cond.split(".", 1)[0])
+            if req.tags:
+                keys.add("tags")
+            if req.condition.strip():
+                keys.add("global")
+                for cond in req.condition.strip().split(","):
+                    keys.add(cond.split(".", 1)[0])
         for sub in c.dependencies:
             keys.add(sub.name)
             walk(sub)

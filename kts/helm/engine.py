@@ -12,7 +12,7 @@ from kts.gotemplate.errors import ExecError, ParseError, RenderError
 from kts.gotemplate.gotypes import GoError, GoFunc, Signature
 from kts.helm.funcs import RECURSION_MAX, WARN_RE, LookupFn, lookup_func, static_funcs
 
-_TPL_CACHE_MAX = 512
+_TPL_CACHE_MAX = 64  # parsed tpl texts kept per template set (each holds a copy of the function map)
 
 
 class TemplateError(RenderError):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -12,8 +13,12 @@ class IgnoreError(ValueError):
     """An unusable ``.helmignore`` line."""
 
 
+@functools.lru_cache(maxsize=1024)
 def glob_to_regex(pattern: str) -> re.Pattern[str]:
-    """Translate a Go ``path.Match`` pattern (``*``, ``?``, ``[...]``, ``\\``) to a regex."""
+    """Translate a Go ``path.Match`` pattern (``*``, ``?``, ``[...]``, ``\\``) to a regex.
+
+    Cached: every chart load applies the default rules, and patterns repeat across loads.
+    """
     out: list[str] = []
     i, n = 0, len(pattern)
     while i < n:

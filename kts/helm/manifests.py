@@ -59,6 +59,7 @@ class Manifest:
     events: tuple[str, ...] = ()
     weight: int = 0
     delete_policies: tuple[str, ...] = ()
+    document: Any = field(default=None, repr=False, compare=False)  # the decoded YAML, kept for reuse
 
     @property
     def is_hook(self) -> bool:
@@ -91,7 +92,7 @@ def _head(path: str, doc: str) -> Manifest:
         raise fail(str(exc)) from exc
     except Exception as exc:  # the codec's own error type
         raise fail(str(exc)) from exc
-    m = Manifest(path, doc)
+    m = Manifest(path, doc, document=obj)
     if obj is None:
         return m
     if not isinstance(obj, dict):
@@ -217,7 +218,7 @@ def parse_objects(rendered: dict[str, str]) -> list[RenderedObject]:
     hooks, generic = sort_manifests(notes_dropped(rendered))
     out: list[RenderedObject] = []
     for m in [*generic, *hooks]:
-        obj = load_document(m.content)
+        obj = m.document
         if not isinstance(obj, dict) or not obj:
             continue
         out.append(RenderedObject(m.path, _ints(obj), m.events, m.weight, m.delete_policies))

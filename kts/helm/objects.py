@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import functools
 import re
 from typing import Any, ClassVar
 
@@ -130,6 +131,7 @@ class Capabilities(GoObject):
 # .Files
 
 
+@functools.lru_cache(maxsize=256)
 def _glob_regex(pattern: str) -> re.Pattern[str] | None:
     """gobwas/glob with separator ``/``: ``*``, ``**``, ``?``, ``[...]``, ``[!...]``, ``{a,b}``."""
     out: list[str] = []
@@ -195,6 +197,15 @@ class Files(GoMap):
 
     def __init__(self, items: Any = ()) -> None:
         super().__init__(items, elem="[]uint8")
+        self._memo: dict[tuple[str, str], Any] = {}
+
+    def _memoized(self, key: tuple[str, str], make: Any) -> Any:
+        # No template function can change an engine.files, so derived results are kept.
+        try:
+            return self._memo[key]
+        except KeyError:
+            out = self._memo[key] = make()
+            return out
 
     def GetBytes(self, name: str) -> bytes:
         return self.get(name, b"")
@@ -203,8 +214,11 @@ class Files(GoMap):
         return self.get(name, b"").decode("utf-8", "surrogateescape")
 
     def Glob(self, pattern: str) -> Files:
-        rx = _glob_regex(pattern) or re.compile(r"(?s:.*)\Z")
-        return Files({k: v for k, v in self.items() if rx.match(k)})
+        def make() -> Files:
+            rx = _glob_regex(pattern) or re.compile(r"(?s:.*)\Z")
+            return Files({k: v for k, v in self.items() if rx.match(k)})
+
+        return self._memoized(("Glob", pattern), make)
 
     def _as_yaml(self, encode: Any) -> str:
         if not self:
@@ -216,10 +230,12 @@ class Files(GoMap):
             .removesuffix("\n")
 
     def AsConfig(self) -> str:
-        return self._as_yaml(lambda v: v.decode("utf-8", "surrogateescape"))
+        return self._memoized(("AsConfig", ""),
+                              lambda: self._as_yaml(lambda v: v.decode("utf-8", "surrogateescape")))
 
     def AsSecrets(self) -> str:
-        return self._as_yaml(lambda v: base64.b64encode(v).decode("ascii"))
+        return self._memoized(("AsSecrets", ""),
+                              lambda: self._as_yaml(lambda v: base64.b64encode(v).decode("ascii")))
 
     def Lines(self, path: str) -> GoSlice:
         data = self.get(path)

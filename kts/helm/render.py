@@ -192,7 +192,8 @@ class Renderer:
     Dependency processing runs once per distinct value of the keys it reads
     (``decision_keys``), templates are parsed once per set of enabled charts, and the chart
     defaults are coalesced once; a render copies them (unless no template can change them)
-    and merges the user's values in. Cached state is only ever replaced whole, never changed.
+    and merges the user's values in. A cache entry is complete before it is stored, so
+    concurrent first renders at worst compute it twice.
     """
 
     def __init__(self, chart: Chart) -> None:

@@ -50,6 +50,10 @@ DOCS = [
     "%YAML 1.1# c\n---\na: 1", "%YAML 1.2\n---\na: 1", "%YAML 1.1?", "%YAML 2.0\n---\na: 1",
     "a: |# c\n  x", "a: |-\t\n  x", "a: >2 # c\n   x", 'a: "\\\'"', 'a: "\\/"', "a: !\"x\"",
     "null*a---~:\n1.5\"1yes", "- :: \t\r\n~", "? \nb<<:|\\n0x1F&a ",
+    # flow collections and question marks that libyaml's C parser may read
+    "a: [x, y]\nb: {c: d, e: [1, 2.5, yes, null]}\n", "k: [http://x/y, a:b, 'q', \"r\"]\n",
+    "a: {b: c:d}\n", "a: 'q?'\nb: c?d\n? e\n: f\n", "a: [b, c]\nd: 1e3\ne: 2001-01-01\nf: ~\n",
+    "a: [\n  b,\n  c\n]\nd: {\n  e: f }\n", "a: [b, {c: [d, e]}, []]\n",
 ]
 
 

@@ -68,6 +68,9 @@ def test_print_functions_and_output_through_templates(tmp_path: Path) -> None:
         'printf "%v" (list (toDate "2006" "2020") (semver "1.2.3"))', 'printf "%5.1f%%" 99.44',
         'print (toDate "2006" "2021") 1', 'printf "%s" (list "a" (list "b"))',
         'printf "%x %X % x" "hé" (list "ab") "xyz"', 'printf "%q" (list "a" 1 nil)',
+        'printf "%#v|%v|%T|%d" (fromJson "null") (fromJson "null") (fromJson "null") (fromJson "null")',
+        'printf "%#v %v" (fromJsonArray "null") (fromJsonArray "null")',
+        'printf "%#v" (list (fromJson "null"))',
     ]
     values = {"f": 1234567.0, "m": {"b": [1, 2], "a": {"x": None}}, "l": [1, "two", 3.5, True, None],
               "i": 7, "s": "str"}

@@ -28,19 +28,13 @@ def _helm_api() -> Any:
     return render_chart
 
 
+_INVALID_BYTE = re.compile("[\udc80-\udcff]")
+
+
 def _as_helm_text(text: str) -> str:
-    # Go strings may hold invalid UTF-8 (kts keeps such bytes as surrogate escapes); the oracle
-    # hands output back decoded with replacement characters.
-    try:
-        text.encode("utf-8")
-        return text
-    except UnicodeEncodeError:
-        pass
-    try:
-        raw = text.encode("utf-8", "surrogateescape")
-    except UnicodeEncodeError:
-        raw = text.encode("utf-8", "replace")
-    return raw.decode("utf-8", "replace")
+    # Go strings may hold invalid UTF-8 (kts keeps each such byte as a surrogate escape); the
+    # oracle hands output back through Go's JSON encoder, one U+FFFD per invalid byte.
+    return _INVALID_BYTE.sub("\ufffd", text)
 
 
 def kts_render(chart_dir: str | Path, values: dict[str, Any] | None = None, *,

@@ -175,10 +175,11 @@ def _process_import_values(c: Chart) -> None:
 def decision_keys(chart: Chart) -> frozenset[str]:
     """Top-level value keys that can change what dependency processing does.
 
-    Processing reads ``tags`` (when a dependency has tags) and condition paths (a condition
-    of a subchart's dependency can reach globals coalesced into it), and checks the type of
-    every value named like a subchart (at any depth: nested levels coalesce onto the parent's
-    top level). Every other top-level key leaves the processed chart unchanged.
+    Processing reads ``tags`` (when a dependency has tags) and condition paths (a nested
+    chart's path is prefixed with its parents' names; its ``global.x`` reads globals that
+    came from the top-level ``global``), and checks the type of every value named like a
+    subchart (at any depth: nested levels coalesce onto the parent's top level). Every other
+    top-level key leaves the processed chart unchanged.
     """
     keys: set[str] = set()
 
@@ -189,9 +190,8 @@ def decision_keys(chart: Chart) -> frozenset[str]:
                 keys.add(req.alias)
             if req.tags:
                 keys.add("tags")
-            if req.condition.strip():
-                keys.add("global")
-                for cond in req.condition.strip().split(","):
+            for cond in req.condition.strip().split(","):
+                if cond:
                     keys.add(cond.split(".", 1)[0])
         for sub in c.dependencies:
             keys.add(sub.name)

@@ -159,24 +159,31 @@ def json_values(value: Any) -> Any:
 
 
 @dataclass
+class _TemplateSet:
+    """The templates of one set of enabled charts: their text, and once parsed, how to run them."""
+
+    sources: dict[str, str]  # template texts, by template name
+    may_mutate: bool  # whether a template can change maps it is given (``set``, ``tpl``...)
+    ready: tuple[CompiledTemplates, list[tuple[str, int, str]]] | None = None  # parsed set, ``_plan``
+
+
+@dataclass
 class _Prepared:
     """A chart processed for one outcome of dependency processing, with what renders reuse."""
 
     root: Chart
-    ready: tuple[CompiledTemplates, list[tuple[str, int, str]]] | None = None  # parsed set, ``_plan``
+    templates: _TemplateSet
     base: dict[str, Any] | None = None  # the coalesced defaults (no user values)
     special: frozenset[str] = frozenset()  # top-level keys that coalesce beyond a plain copy
     has_schema: bool = False
-    may_mutate: bool = True  # whether a template can change maps it is given (``set``, ``tpl``...)
     metadata: dict[int, dict[str, Any]] = field(default_factory=dict)  # .Chart maps, by id(chart)
-    sources: dict[str, str] = field(default_factory=dict)  # template texts, by template name
 
     def metadata_of(self, chart: Chart) -> dict[str, Any]:
         """The chart's ``.Chart`` map; a copy per render unless no template can change it."""
         md = self.metadata.get(id(chart))
         if md is None:
             md = self.metadata[id(chart)] = _fresh_metadata(chart)
-        return copy_map(md) if self.may_mutate else md
+        return copy_map(md) if self.templates.may_mutate else md
 
 
 _PREPARED_MAX = 32
@@ -198,7 +205,7 @@ class Renderer:
 
     def __init__(self, chart: Chart) -> None:
         self.chart = chart
-        self._compiled: dict[tuple[Any, ...], CompiledTemplates] = {}
+        self._sets: dict[tuple[Any, ...], _TemplateSet] = {}  # by ``_signature``
         self._files_cache: dict[int, Files] = {}
         self._decision_keys = decision_keys(chart)
         self._prepared: dict[Any, _Prepared] = {}
@@ -224,10 +231,13 @@ class Renderer:
             root = self.chart.clone_tree()
             process_dependencies(root, vals)
             special = {"global", *root.values, *(d.name for d in root.dependencies)}
-            sources: dict[str, str] = {}
-            _sources(root, sources)
-            prepared = _Prepared(root, special=frozenset(special), has_schema=_any_schema(root),
-                                 may_mutate=may_mutate(sources.values()), sources=sources)
+            sig = _signature(root)
+            templates = self._sets.get(sig)
+            if templates is None:
+                sources: dict[str, str] = {}
+                _sources(root, sources)
+                templates = self._sets[sig] = _TemplateSet(sources, may_mutate(sources.values()))
+            prepared = _Prepared(root, templates, special=frozenset(special), has_schema=_any_schema(root))
             if key is not None:
                 if len(self._prepared) >= _PREPARED_MAX:
                     self._prepared.pop(next(iter(self._prepared)))
@@ -241,7 +251,7 @@ class Renderer:
         base = prepared.base
         if base is None:
             base = prepared.base = coalesce_values(prepared.root, {})
-        if not prepared.may_mutate:  # nothing can change the trees, so renders share them
+        if not prepared.templates.may_mutate:  # nothing can change the trees, so renders share them
             out = dict(vals)
             out.update(base)
             return out
@@ -277,13 +287,11 @@ class Renderer:
         top = {"Release": release_map(opts), "Capabilities": caps, "Values": Values(coalesced)}
         contexts: list[dict[str, Any]] = []
         collect(root, top, contexts, self._files_cache, prepared.metadata_of)
-        ready = prepared.ready
+        templates = prepared.templates
+        ready = templates.ready
         if ready is None:
-            sig = _signature(root)
-            compiled = self._compiled.get(sig)
-            if compiled is None:
-                compiled = self._compiled[sig] = CompiledTemplates(prepared.sources)
-            ready = prepared.ready = (compiled, _plan(root, compiled.order))
+            compiled = CompiledTemplates(templates.sources)
+            ready = templates.ready = (compiled, _plan(root, compiled.order))
         compiled, plan = ready
         run = [(name, contexts[index], base) for name, index, base in plan]
         return root, compiled.execute(run, lookup)

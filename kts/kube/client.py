@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import weakref
 from types import TracebackType
 from typing import Any
@@ -47,7 +48,7 @@ class KubeClient:
     @classmethod
     async def connect(
         cls,
-        kubeconfig: str | None = None,
+        kubeconfig: str | os.PathLike[str] | None = None,
         context: str | None = None,
         in_cluster: bool | None = None,
         *,

@@ -68,10 +68,12 @@ class Stats:
 
 
 async def load_configuration(
-    kubeconfig: str | None, context: str | None, in_cluster: bool | None
+    kubeconfig: str | os.PathLike[str] | None, context: str | None, in_cluster: bool | None
 ) -> Configuration:
     """Build a client configuration: in-cluster when asked or when no kubeconfig is found inside a pod."""
     cfg = Configuration()
+    if kubeconfig is not None:
+        kubeconfig = os.path.expanduser(os.fspath(kubeconfig))
     if in_cluster is None:
         in_cluster = (
             kubeconfig is None

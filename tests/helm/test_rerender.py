@@ -236,3 +236,31 @@ def test_chart_annotations_nil_or_set(chart_factory, annotations: str) -> None:
     loaded = kts.load_chart(chart)
     assert loaded.render() == helm_render(chart)
     assert loaded.render() == helm_render(chart)
+
+
+def test_globals_reaching_a_nested_condition(chart_factory) -> None:
+    """A subchart's dependency condition ``global.leafOn`` reads globals coalesced into it."""
+    files = {"charts/sub/Chart.yaml": ("apiVersion: v2\nname: sub\nversion: 0.1.0\ndependencies:\n"
+                                       "- name: leaf\n  version: '*'\n  condition: global.leafOn\n"),
+             "charts/sub/templates/s.yaml": "{{ toJson .Values.global }}",
+             "charts/sub/charts/leaf/Chart.yaml": SUB_CHART.format(name="leaf"),
+             "charts/sub/charts/leaf/templates/l.yaml": "leaf {{ toJson .Values }}"}
+    chart = chart_factory({"p.yaml": "{{ keys .Subcharts | sortAlpha }}"}, files=files,
+                          chart_yaml="apiVersion: v2\nname: mychart\nversion: 0.1.0\n"
+                                     "dependencies:\n- name: sub\n  version: '*'\n")
+    loaded = kts.load_chart(chart)
+    for values in ({"global": {"leafOn": False}}, {}, {"global": {"leafOn": True}},
+                   {"sub": {"global": {"leafOn": False}}}, {"global": {"leafOn": False}, "x": 1}):
+        assert loaded.render(values) == helm_render(chart, values), values
+
+
+def test_charts_without_conditions_ignore_globals_for_processing(chart_factory) -> None:
+    files = {"charts/sub/Chart.yaml": SUB_CHART.format(name="sub"),
+             "charts/sub/values.yaml": "global: {fromSub: 1}\n",
+             "charts/sub/templates/s.yaml": "{{ toJson .Values }}"}
+    chart = chart_factory({"p.yaml": "{{ toJson .Values.global }}"}, files=files, values="global: {a: 1}\n",
+                          chart_yaml="apiVersion: v2\nname: mychart\nversion: 0.1.0\n"
+                                     "dependencies:\n- name: sub\n  version: '*'\n")
+    loaded = kts.load_chart(chart)
+    for values in ({"global": {"user": 1}}, {}, {"global": {"a": None, "fromSub": 2}}, {"global": "x"}):
+        assert loaded.render(values) == helm_render(chart, values), values

@@ -317,12 +317,14 @@ class Lexer:
                 break
             g = m.lastindex
             end = m.end()
+            val = None
             if g == _G_SPACE:
                 typ = SPACE
                 if s.startswith("-}}", end):
                     end -= 1  # the last space belongs to the trim marker
             elif g == _G_WORD:
-                typ = words.get(m.group(g), IDENTIFIER)
+                val = s[pos:end]
+                typ = words.get(val, IDENTIFIER)
             elif g == _G_FIELD:
                 typ = FIELD if end > pos + 1 else DOT
             elif g == _G_LPAREN:
@@ -347,7 +349,7 @@ class Lexer:
             if pos > lpos:
                 lline += s.count("\n", lpos, pos)
                 lpos = pos
-            append(Item(typ, pos, s[pos:end], lline))
+            append(Item(typ, pos, s[pos:end] if val is None else val, lline))
             pos = end
         self.paren_depth = depth
         self._lpos = lpos

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 import sys
 from typing import Any
 
@@ -60,11 +59,6 @@ class TemplateSet:
     def parse(self, name: str, text: str) -> None:
         """Parse ``text`` as template ``name``; its defines join the set (Go's rules)."""
         _ensure_recursion_limit()
-        # Parsing makes many small objects that all live on in the trees; collecting garbage
-        # meanwhile only re-scans them (and everything else the process holds) in vain.
-        collecting = gc.isenabled()
-        if collecting:
-            gc.disable()
         try:
             trees = parse(name, text, self.funcs.__contains__)
         except RecursionError:
@@ -74,9 +68,6 @@ class TemplateSet:
             raise
         except Exception as exc:  # a parser defect must still surface as a template error
             raise ParseError(f"internal error: {exc!r}", template=name, line=1) from exc
-        finally:
-            if collecting:
-                gc.enable()
         for tname, tree in trees.items():
             old = self._templates.get(tname)
             if old is not None and is_empty_tree(tree.root):

@@ -10,6 +10,41 @@ from collections.abc import Callable
 
 from kts.gotemplate import lexer as L
 from kts.gotemplate.errors import ParseError
+from kts.gotemplate.lexer import (
+    ASSIGN,
+    BLOCK,
+    BOOL,
+    BREAK,
+    CHAR,
+    CHAR_CONSTANT,
+    COMPLEX,
+    CONTINUE,
+    DECLARE,
+    DEFINE,
+    DOT,
+    ELSE,
+    END,
+    EOF,
+    ERROR,
+    FIELD,
+    IDENTIFIER,
+    IF,
+    LEFT_DELIM,
+    LEFT_PAREN,
+    NIL,
+    NUMBER,
+    PIPE,
+    RANGE,
+    RAW_STRING,
+    RIGHT_DELIM,
+    RIGHT_PAREN,
+    SPACE,
+    STRING,
+    TEMPLATE,
+    TEXT,
+    VARIABLE,
+    WITH,
+)
 from kts.gotemplate.literals import LiteralError, make_number, unquote
 from kts.gotemplate.nodes import (
     ActionNode,
@@ -41,7 +76,6 @@ from kts.gotemplate.nodes import (
 )
 
 MAX_STACK_DEPTH = 10000
-_SPACE = L.SPACE
 
 
 class _Abort(Exception):
@@ -128,7 +162,7 @@ class Parser:
                 if idx < self.last:
                     self.idx = idx + 1
                 token[0] = item
-            if item.typ != _SPACE:
+            if item.typ != SPACE:
                 return item
 
     def peek_non_space(self) -> L.Item:
@@ -153,7 +187,7 @@ class Parser:
         return token
 
     def unexpected(self, token: L.Item, context: str) -> None:
-        if token.typ == L.ERROR:
+        if token.typ == ERROR:
             extra = ""
             if self.action_line != 0 and self.action_line != token.line:
                 extra = f" in action started at {self.tree.parse_name}:{self.action_line}"
@@ -166,10 +200,10 @@ class Parser:
     def parse(self) -> None:
         t = self.tree
         t.root = ListNode(t, self.peek().pos)
-        while self.peek().typ != L.EOF:
-            if self.peek().typ == L.LEFT_DELIM:
+        while self.peek().typ != EOF:
+            if self.peek().typ == LEFT_DELIM:
                 delim = self.next()
-                if self.next_non_space().typ == L.DEFINE:
+                if self.next_non_space().typ == DEFINE:
                     sub = Parser(Tree("definition", t.parse_name, t.text), self.items,
                                  self.has_function, self.tree_set)
                     sub.idx = self.idx
@@ -195,12 +229,12 @@ class Parser:
 
     def parse_definition(self) -> None:
         context = "define clause"
-        name = self.expect_one_of(L.STRING, L.RAW_STRING, context)
+        name = self.expect_one_of(STRING, RAW_STRING, context)
         try:
             self.tree.name = unquote(name.val)
         except LiteralError as exc:
             self.errorf(str(exc))
-        self.expect(L.RIGHT_DELIM, context)
+        self.expect(RIGHT_DELIM, context)
         root, end = self.item_list()
         self.tree.root = root
         if not isinstance(end, EndNode):
@@ -209,7 +243,7 @@ class Parser:
 
     def item_list(self) -> tuple[ListNode, Node]:
         lst = ListNode(self.tree, self.peek_non_space().pos)
-        while self.peek_non_space().typ != L.EOF:
+        while self.peek_non_space().typ != EOF:
             n = self.text_or_action()
             if isinstance(n, (EndNode, ElseNode)):
                 return lst, n
@@ -219,9 +253,9 @@ class Parser:
 
     def text_or_action(self) -> Node:
         token = self.next_non_space()
-        if token.typ == L.TEXT:
+        if token.typ == TEXT:
             return TextNode(self.tree, token.pos, token.val)
-        if token.typ == L.LEFT_DELIM:
+        if token.typ == LEFT_DELIM:
             self.action_line = token.line
             try:
                 return self.action()
@@ -233,31 +267,31 @@ class Parser:
     def action(self) -> Node:
         token = self.next_non_space()
         typ = token.typ
-        if typ == L.BLOCK:
+        if typ == BLOCK:
             return self.block_control()
-        if typ == L.BREAK:
+        if typ == BREAK:
             return self.break_control(token, "{{break}}", BreakNode)
-        if typ == L.CONTINUE:
+        if typ == CONTINUE:
             return self.break_control(token, "{{continue}}", ContinueNode)
-        if typ == L.ELSE:
+        if typ == ELSE:
             return self.else_control()
-        if typ == L.END:
-            return EndNode(self.tree, self.expect(L.RIGHT_DELIM, "end").pos)
-        if typ == L.IF:
+        if typ == END:
+            return EndNode(self.tree, self.expect(RIGHT_DELIM, "end").pos)
+        if typ == IF:
             return self.control(IfNode, "if")
-        if typ == L.RANGE:
+        if typ == RANGE:
             return self.control(RangeNode, "range")
-        if typ == L.TEMPLATE:
+        if typ == TEMPLATE:
             return self.template_control()
-        if typ == L.WITH:
+        if typ == WITH:
             return self.control(WithNode, "with")
         self.backup()
         token = self.peek()
-        return ActionNode(self.tree, token.pos, token.line, self.pipeline("command", L.RIGHT_DELIM))
+        return ActionNode(self.tree, token.pos, token.line, self.pipeline("command", RIGHT_DELIM))
 
     def break_control(self, tok: L.Item, word: str, cls: type) -> Node:
         token = self.next_non_space()
-        if token.typ != L.RIGHT_DELIM:
+        if token.typ != RIGHT_DELIM:
             self.unexpected(token, word)
         if self.range_depth == 0:
             self.errorf(f"{word} outside {{{{range}}}}")
@@ -268,26 +302,26 @@ class Parser:
         pipe = PipeNode(self.tree, token.pos, token.line)
         while True:  # the decls loop
             v = self.peek_non_space()
-            if v.typ != L.VARIABLE:
+            if v.typ != VARIABLE:
                 break
             self.next()
             after = self.peek()
             nxt = self.peek_non_space()
-            if nxt.typ in (L.ASSIGN, L.DECLARE):
-                pipe.is_assign = nxt.typ == L.ASSIGN
+            if nxt.typ in (ASSIGN, DECLARE):
+                pipe.is_assign = nxt.typ == ASSIGN
                 self.next_non_space()
                 pipe.decl.append(VariableNode(self.tree, v.pos, v.val))
                 self.vars.append(v.val)
-            elif nxt.typ == L.CHAR and nxt.val == ",":
+            elif nxt.typ == CHAR and nxt.val == ",":
                 self.next_non_space()
                 pipe.decl.append(VariableNode(self.tree, v.pos, v.val))
                 self.vars.append(v.val)
                 if context == "range" and len(pipe.decl) < 2:
-                    if self.peek_non_space().typ in (L.VARIABLE, L.RIGHT_DELIM, L.RIGHT_PAREN):
+                    if self.peek_non_space().typ in (VARIABLE, RIGHT_DELIM, RIGHT_PAREN):
                         continue
                     self.errorf("range can only initialize variables")
                 self.errorf(f"too many declarations in {context}")
-            elif after.typ == L.SPACE:
+            elif after.typ == SPACE:
                 self.backup3(v, after)
             else:
                 self.backup2(v)
@@ -313,7 +347,7 @@ class Parser:
     def control(self, cls: type[BranchNode], context: str) -> BranchNode:
         mark = len(self.vars)
         try:
-            pipe = self.pipeline(context, L.RIGHT_DELIM)
+            pipe = self.pipeline(context, RIGHT_DELIM)
             if context == "range":
                 self.range_depth += 1
             lst, nxt = self.item_list()
@@ -321,11 +355,11 @@ class Parser:
                 self.range_depth -= 1
             else_list = None
             if isinstance(nxt, ElseNode):
-                if context == "if" and self.peek().typ == L.IF:
+                if context == "if" and self.peek().typ == IF:
                     self.next()
                     else_list = ListNode(self.tree, nxt.pos)
                     else_list.nodes.append(self.control(IfNode, "if"))
-                elif context == "with" and self.peek().typ == L.WITH:
+                elif context == "with" and self.peek().typ == WITH:
                     self.next()
                     else_list = ListNode(self.tree, nxt.pos)
                     else_list.nodes.append(self.control(WithNode, "with"))
@@ -339,16 +373,16 @@ class Parser:
 
     def else_control(self) -> Node:
         peek = self.peek_non_space()
-        if peek.typ in (L.IF, L.WITH):
+        if peek.typ in (IF, WITH):
             return ElseNode(self.tree, peek.pos, peek.line)
-        token = self.expect(L.RIGHT_DELIM, "else")
+        token = self.expect(RIGHT_DELIM, "else")
         return ElseNode(self.tree, token.pos, token.line)
 
     def block_control(self) -> Node:
         context = "block clause"
         token = self.next_non_space()
         name = self.parse_template_name(token, context)
-        pipe = self.pipeline(context, L.RIGHT_DELIM)
+        pipe = self.pipeline(context, RIGHT_DELIM)
         sub = Parser(Tree(name, self.tree.parse_name, self.tree.text), self.items, self.has_function,
                      self.tree_set)
         sub.idx = self.idx
@@ -367,13 +401,13 @@ class Parser:
         token = self.next_non_space()
         name = self.parse_template_name(token, context)
         pipe = None
-        if self.next_non_space().typ != L.RIGHT_DELIM:
+        if self.next_non_space().typ != RIGHT_DELIM:
             self.backup()
-            pipe = self.pipeline(context, L.RIGHT_DELIM)
+            pipe = self.pipeline(context, RIGHT_DELIM)
         return TemplateNode(self.tree, token.pos, token.line, name, pipe)
 
     def parse_template_name(self, token: L.Item, context: str) -> str:
-        if token.typ in (L.STRING, L.RAW_STRING):
+        if token.typ in (STRING, RAW_STRING):
             try:
                 return unquote(token.val)
             except LiteralError as exc:
@@ -389,11 +423,11 @@ class Parser:
             if operand is not None:
                 cmd.args.append(operand)
             token = self.next()
-            if token.typ == L.SPACE:
+            if token.typ == SPACE:
                 continue
-            if token.typ in (L.RIGHT_DELIM, L.RIGHT_PAREN):
+            if token.typ in (RIGHT_DELIM, RIGHT_PAREN):
                 self.backup()
-            elif token.typ == L.PIPE:
+            elif token.typ == PIPE:
                 pass
             else:
                 self.unexpected(token, "operand")
@@ -406,14 +440,16 @@ class Parser:
         node = self.term()
         if node is None:
             return None
-        if self.peek().typ == L.FIELD:
+        if self.peek().typ == FIELD:
             chain = ChainNode(self.tree, self.peek().pos, node)
-            while self.peek().typ == L.FIELD:
+            while self.peek().typ == FIELD:
                 chain.add(self.next().val)
-            if isinstance(node, FieldNode):
-                node = FieldNode(self.tree, chain.pos, str(chain))
-            elif isinstance(node, VariableNode):
-                node = VariableNode(self.tree, chain.pos, str(chain))
+            if isinstance(node, (FieldNode, VariableNode)):
+                # Go re-parses the chain's text; joining the identifier lists is the same.
+                joined = FieldNode(self.tree, chain.pos, ".") if isinstance(node, FieldNode) \
+                    else VariableNode(self.tree, chain.pos, "$")
+                joined.ident = node.ident + chain.field
+                node = joined
             elif isinstance(node, (BoolNode, StringNode, NumberNode, NilNode, DotNode)):
                 self.errorf(f"unexpected . after term {_quote(str(node))}")
             else:
@@ -424,39 +460,39 @@ class Parser:
         token = self.next_non_space()
         typ = token.typ
         t = self.tree
-        if typ == L.IDENTIFIER:
+        if typ == IDENTIFIER:
             if not self.has_function(token.val):
                 self.errorf(f"function {_quote(token.val)} not defined")
             return IdentifierNode(t, token.pos, token.val)
-        if typ == L.DOT:
+        if typ == DOT:
             return DotNode(t, token.pos)
-        if typ == L.NIL:
+        if typ == NIL:
             return NilNode(t, token.pos)
-        if typ == L.VARIABLE:
+        if typ == VARIABLE:
             v = VariableNode(t, token.pos, token.val)
             if v.ident[0] not in self.vars:
                 self.errorf(f"undefined variable {_quote(v.ident[0])}")
             return v
-        if typ == L.FIELD:
+        if typ == FIELD:
             return FieldNode(t, token.pos, token.val)
-        if typ == L.BOOL:
+        if typ == BOOL:
             return BoolNode(t, token.pos, token.val == "true")
-        if typ in (L.CHAR_CONSTANT, L.COMPLEX, L.NUMBER):
+        if typ in (CHAR_CONSTANT, COMPLEX, NUMBER):
             n = NumberNode(t, token.pos, token.val)
             try:
-                make_number(n, typ == L.COMPLEX)
+                make_number(n, typ == COMPLEX)
             except LiteralError as exc:
                 self.errorf(str(exc))
             return n
-        if typ == L.LEFT_PAREN:
+        if typ == LEFT_PAREN:
             if self.stack_depth >= MAX_STACK_DEPTH:
                 self.errorf("max expression depth exceeded")
             self.stack_depth += 1
             try:
-                return self.pipeline("parenthesized pipeline", L.RIGHT_PAREN)
+                return self.pipeline("parenthesized pipeline", RIGHT_PAREN)
             finally:
                 self.stack_depth -= 1
-        if typ in (L.STRING, L.RAW_STRING):
+        if typ in (STRING, RAW_STRING):
             try:
                 s = unquote(token.val)
             except LiteralError as exc:
@@ -467,8 +503,8 @@ class Parser:
 
 
 _OPERAND_START = frozenset({
-    L.BOOL, L.CHAR_CONSTANT, L.COMPLEX, L.DOT, L.FIELD, L.IDENTIFIER, L.NUMBER, L.NIL,
-    L.RAW_STRING, L.STRING, L.VARIABLE, L.LEFT_PAREN,
+    BOOL, CHAR_CONSTANT, COMPLEX, DOT, FIELD, IDENTIFIER, NUMBER, NIL,
+    RAW_STRING, STRING, VARIABLE, LEFT_PAREN,
 })
 
 

@@ -240,7 +240,7 @@ class Renderer:
             prepared = _Prepared(root, templates, special=frozenset(special), has_schema=_any_schema(root))
             if key is not None:
                 if len(self._prepared) >= _PREPARED_MAX:
-                    self._prepared.pop(next(iter(self._prepared)))
+                    self._prepared.pop(next(iter(self._prepared)), None)
                 self._prepared[key] = prepared
         return prepared
 

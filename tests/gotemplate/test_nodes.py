@@ -50,3 +50,11 @@ def test_item_positions_and_lines():
 def test_trim_markers_need_a_space():
     trees = parse("t", "x {{-3}} {{- 3 -}} y", lambda n: False)
     assert str(trees["t"].root) == "x {{-3}}{{3}}y"
+
+
+def test_field_and_variable_chains_join_identifiers():
+    trees = parse("t", "{{ $x := . }}{{ .A.b.C }}{{ $x.y.Z }}{{ $.q }}", lambda n: False)
+    nodes = [n.pipe.cmds[0].args[0] for n in trees["t"].root.nodes]
+    assert [n.ident for n in nodes[1:]] == [["A", "b", "C"], ["$x", "y", "Z"], ["$", "q"]]
+    assert [n.pos for n in nodes[1:]] == [18, 30, 41]  # where the first chained field starts
+    assert [str(n) for n in nodes[1:]] == [".A.b.C", "$x.y.Z", "$.q"]

@@ -148,6 +148,9 @@ def _escaped_rune(r: int, quote: str, ascii_only: bool) -> str:
 
 
 def _quote_with(s: str, quote: str, ascii_only: bool) -> str:
+    if s.isascii() and s.isprintable():
+        # Printable ASCII (the common case in charts) needs only the backslash and the quote escaped.
+        return quote + s.replace("\\", "\\\\").replace(quote, "\\" + quote) + quote
     out = [quote]
     for c in s:
         if is_escaped_byte(c):

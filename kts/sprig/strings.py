@@ -14,9 +14,10 @@ import zlib
 from collections.abc import Callable
 from typing import Any
 
-from kts.gotemplate.fmt import sprintf
+from kts.gotemplate.fmt import format_value, sprintf
 from kts.gotemplate.gotypes import FuncMap, GoMap, GoPanic, GoSlice, gofunc, string_map, string_slice
 from kts.gotemplate.strconv import from_go_bytes, go_bytes, go_category, is_escaped_byte
+from kts.gotemplate.strconv import quote as go_quote
 from kts.sprig.strval import strval
 
 # ---------------------------------------------------------------------------
@@ -678,12 +679,12 @@ def plural(one: str, many: str, count: int) -> str:
 
 @gofunc(variadic="interface {}", result="string")
 def quote(*values: Any) -> str:
-    return " ".join(sprintf("%q", strval(v)) for v in values if v is not None)
+    return " ".join(go_quote(strval(v)) for v in values if v is not None)
 
 
 @gofunc(variadic="interface {}", result="string")
 def squote(*values: Any) -> str:
-    return " ".join(sprintf("'%v'", v) for v in values if v is not None)
+    return " ".join("'" + format_value(v) + "'" for v in values if v is not None)
 
 
 @gofunc(variadic="interface {}", result="string")

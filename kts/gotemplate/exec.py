@@ -379,7 +379,12 @@ class _Scope:
 
 
 class Compiler:
-    """Turns one parse tree into closures."""
+    """Turns one parse tree into closures.
+
+    The closures take what they were compiled with as default arguments rather than free
+    variables: no cell object per captured name (fewer objects for the garbage collector to
+    scan in every loaded chart) and faster local loads. Callers never pass those arguments.
+    """
 
     def __init__(self, tree: Tree) -> None:
         self.tree = tree
@@ -428,7 +433,7 @@ class Compiler:
             return fns[0]
         steps = tuple(fns)
 
-        def run_list(ctx: Ctx, v: list, dot: Any) -> None:
+        def run_list(ctx: Ctx, v: list, dot: Any, steps: tuple = steps) -> None:
             for f in steps:
                 f(ctx, v, dot)
 
@@ -454,13 +459,13 @@ class Compiler:
     def action(self, n: ActionNode) -> Stmt:
         pipe = self.pipeline(n.pipe)
         if n.pipe.decl:
-            def run_decl(ctx: Ctx, v: list, dot: Any) -> None:
+            def run_decl(ctx: Ctx, v: list, dot: Any, n: Node = n, pipe: Expr = pipe) -> None:
                 ctx.node = n
                 pipe(ctx, v, dot)
 
             return run_decl
 
-        def run_action(ctx: Ctx, v: list, dot: Any) -> None:
+        def run_action(ctx: Ctx, v: list, dot: Any, n: Node = n, pipe: Expr = pipe) -> None:
             ctx.node = n
             val = pipe(ctx, v, dot)
             if type(val) is str:
@@ -487,7 +492,8 @@ class Compiler:
         del self.scope.names[mark:]
 
         if is_with:
-            def run_with(ctx: Ctx, v: list, dot: Any) -> None:
+            def run_with(ctx: Ctx, v: list, dot: Any, pipe: Expr = pipe, body: Stmt = body,
+                         else_fn: Stmt | None = else_fn) -> None:
                 val = pipe(ctx, v, dot)
                 if truth(val):
                     body(ctx, v, val)
@@ -496,7 +502,8 @@ class Compiler:
 
             return run_with
 
-        def run_if(ctx: Ctx, v: list, dot: Any) -> None:
+        def run_if(ctx: Ctx, v: list, dot: Any, pipe: Expr = pipe, body: Stmt = body,
+                   else_fn: Stmt | None = else_fn) -> None:
             if truth(pipe(ctx, v, dot)):
                 body(ctx, v, dot)
             elif else_fn is not None:
@@ -628,7 +635,7 @@ class Compiler:
         if len(cmds) == 1 and not slots:
             only = cmds[0]
 
-            def run_one(ctx: Ctx, v: list, dot: Any) -> Any:
+            def run_one(ctx: Ctx, v: list, dot: Any, pipe: PipeNode = pipe, only: Cmd = only) -> Any:
                 ctx.node = pipe
                 val = only(ctx, v, dot, MISSING)
                 return NOVALUE if val is None else val
@@ -637,7 +644,8 @@ class Compiler:
         cmd_t = tuple(cmds)
         slot_t = tuple(slots)
 
-        def run_pipe(ctx: Ctx, v: list, dot: Any) -> Any:
+        def run_pipe(ctx: Ctx, v: list, dot: Any, pipe: PipeNode = pipe, cmd_t: tuple = cmd_t,
+                     slot_t: tuple = slot_t, undefined: str = undefined) -> Any:
             ctx.node = pipe
             val = MISSING
             for c in cmd_t:
@@ -716,7 +724,7 @@ class Compiler:
     def arg(self, n: Node) -> Arg:
         """Go's evalArg for one operand, as a closure taking the parameter type."""
         if isinstance(n, DotNode):
-            def arg_dot(ctx: Ctx, v: list, dot: Any, typ: str | None) -> Any:
+            def arg_dot(ctx: Ctx, v: list, dot: Any, typ: str | None, n: Node = n) -> Any:
                 ctx.node = n
                 return validate_type(ctx, dot, typ)
 
@@ -746,7 +754,7 @@ class Compiler:
             else:
                 ev = self.chain(n, [])
 
-            def arg_eval(ctx: Ctx, v: list, dot: Any, typ: str | None) -> Any:
+            def arg_eval(ctx: Ctx, v: list, dot: Any, typ: str | None, n: Node = n, ev: Cmd = ev) -> Any:
                 ctx.node = n
                 val = ev(ctx, v, dot, MISSING)
                 if typ is None:
@@ -759,7 +767,8 @@ class Compiler:
         else:
             cache: dict[str | None, Any] = {}
 
-            def arg_literal(ctx: Ctx, v: list, dot: Any, typ: str | None) -> Any:
+            def arg_literal(ctx: Ctx, v: list, dot: Any, typ: str | None, n: Node = n,
+                            cache: dict = cache) -> Any:
                 ctx.node = n
                 if typ in cache:
                     return cache[typ]
@@ -776,7 +785,8 @@ class Compiler:
         name = ident.ident
         args = self.args(rest)
 
-        def run_function(ctx: Ctx, v: list, dot: Any, final: Any) -> Any:
+        def run_function(ctx: Ctx, v: list, dot: Any, final: Any, ident: IdentifierNode = ident,
+                         name: str = name, node: Node = node, args: list = args) -> Any:
             ctx.node = ident
             fn = ctx.funcs.get(name)
             if fn is None:
@@ -833,7 +843,8 @@ class Compiler:
         last = names[-1]
         is_field = isinstance(node, FieldNode)
 
-        def walk(ctx: Ctx, v: list, dot: Any, recv: Any, final: Any) -> Any:
+        def walk(ctx: Ctx, v: list, dot: Any, recv: Any, final: Any, first_prev: Any = first_prev,
+                 head: tuple = head, last: str = last, node: Node = node, args: list = args) -> Any:
             prev = first_prev
             prev_name = ""
             for name in head:
@@ -855,13 +866,14 @@ class Compiler:
             return eval_field(ctx, v, dot, last, node, args, final, recv, prev, prev_name)
 
         if is_field:
-            def run_field(ctx: Ctx, v: list, dot: Any, final: Any) -> Any:
+            def run_field(ctx: Ctx, v: list, dot: Any, final: Any, node: Node = node,
+                          walk: Any = walk) -> Any:
                 ctx.node = node
                 return walk(ctx, v, dot, dot, final)
 
             return run_field
 
-        def run_recv(ctx: Ctx, v: list, recv: Any, final: Any, dot: Any = NOVALUE) -> Any:
+        def run_recv(ctx: Ctx, v: list, recv: Any, final: Any, dot: Any = NOVALUE, walk: Any = walk) -> Any:
             return walk(ctx, v, dot, recv, final)
 
         return run_recv
@@ -880,7 +892,7 @@ def _noop(ctx: Ctx, v: list, dot: Any) -> None:
 
 
 def _text(text: str) -> Stmt:
-    def run_text(ctx: Ctx, v: list, dot: Any) -> None:
+    def run_text(ctx: Ctx, v: list, dot: Any, text: str = text) -> None:
         ctx.w(text)
 
     return run_text

@@ -9,16 +9,18 @@ from __future__ import annotations
 from kts.gotemplate.strconv import go_bytes, quote
 
 
-class Tree:
-    """A parsed template: its name, the name of the parse that produced it, and the text."""
+class Source:
+    """Where nodes came from: the name of the parse that produced them and its text.
 
-    __slots__ = ("name", "parse_name", "root", "text")
+    Nodes point here rather than at their ``Tree``, so a tree and its nodes form no
+    reference cycle and are freed as soon as the last reference goes.
+    """
 
-    def __init__(self, name: str, parse_name: str, text: str) -> None:
-        self.name = name
+    __slots__ = ("parse_name", "text")
+
+    def __init__(self, parse_name: str, text: str) -> None:
         self.parse_name = parse_name
         self.text = text
-        self.root: ListNode | None = None
 
     def location(self, pos: int) -> tuple[int, int]:
         """1-based line and Go's 0-based byte column of a character offset."""
@@ -30,10 +32,32 @@ class Tree:
         return line, col
 
 
+class Tree:
+    """A parsed template: its name, the name of the parse that produced it, and the text."""
+
+    __slots__ = ("name", "root", "source")
+
+    def __init__(self, name: str, parse_name: str, text: str, source: Source | None = None) -> None:
+        self.name = name
+        self.source = source if source is not None else Source(parse_name, text)
+        self.root: ListNode | None = None
+
+    @property
+    def parse_name(self) -> str:
+        return self.source.parse_name
+
+    @property
+    def text(self) -> str:
+        return self.source.text
+
+    def location(self, pos: int) -> tuple[int, int]:
+        return self.source.location(pos)
+
+
 class Node:
     __slots__ = ("pos", "tree")
 
-    def __init__(self, tree: Tree | None, pos: int) -> None:
+    def __init__(self, tree: Source | None, pos: int) -> None:
         self.tree = tree
         self.pos = pos
 
@@ -44,7 +68,7 @@ class Node:
 class ListNode(Node):
     __slots__ = ("nodes",)
 
-    def __init__(self, tree: Tree | None, pos: int) -> None:
+    def __init__(self, tree: Source | None, pos: int) -> None:
         self.tree = tree
         self.pos = pos
         self.nodes: list[Node] = []
@@ -56,7 +80,7 @@ class ListNode(Node):
 class TextNode(Node):
     __slots__ = ("text",)
 
-    def __init__(self, tree: Tree | None, pos: int, text: str) -> None:
+    def __init__(self, tree: Source | None, pos: int, text: str) -> None:
         self.tree = tree
         self.pos = pos
         self.text = text
@@ -68,7 +92,7 @@ class TextNode(Node):
 class CommentNode(Node):
     __slots__ = ("text",)
 
-    def __init__(self, tree: Tree | None, pos: int, text: str) -> None:
+    def __init__(self, tree: Source | None, pos: int, text: str) -> None:
         self.tree = tree
         self.pos = pos
         self.text = text
@@ -80,7 +104,7 @@ class CommentNode(Node):
 class PipeNode(Node):
     __slots__ = ("cmds", "decl", "is_assign", "line")
 
-    def __init__(self, tree: Tree | None, pos: int, line: int) -> None:
+    def __init__(self, tree: Source | None, pos: int, line: int) -> None:
         self.tree = tree
         self.pos = pos
         self.line = line
@@ -98,7 +122,7 @@ class PipeNode(Node):
 class ActionNode(Node):
     __slots__ = ("line", "pipe")
 
-    def __init__(self, tree: Tree | None, pos: int, line: int, pipe: PipeNode) -> None:
+    def __init__(self, tree: Source | None, pos: int, line: int, pipe: PipeNode) -> None:
         self.tree = tree
         self.pos = pos
         self.line = line
@@ -111,7 +135,7 @@ class ActionNode(Node):
 class CommandNode(Node):
     __slots__ = ("args",)
 
-    def __init__(self, tree: Tree | None, pos: int) -> None:
+    def __init__(self, tree: Source | None, pos: int) -> None:
         self.tree = tree
         self.pos = pos
         self.args: list[Node] = []
@@ -123,7 +147,7 @@ class CommandNode(Node):
 class IdentifierNode(Node):
     __slots__ = ("ident",)
 
-    def __init__(self, tree: Tree | None, pos: int, ident: str) -> None:
+    def __init__(self, tree: Source | None, pos: int, ident: str) -> None:
         self.tree = tree
         self.pos = pos
         self.ident = ident
@@ -135,7 +159,7 @@ class IdentifierNode(Node):
 class VariableNode(Node):
     __slots__ = ("ident",)
 
-    def __init__(self, tree: Tree | None, pos: int, ident: str) -> None:
+    def __init__(self, tree: Source | None, pos: int, ident: str) -> None:
         self.tree = tree
         self.pos = pos
         self.ident = ident.split(".")
@@ -161,7 +185,7 @@ class NilNode(Node):
 class FieldNode(Node):
     __slots__ = ("ident",)
 
-    def __init__(self, tree: Tree | None, pos: int, ident: str) -> None:
+    def __init__(self, tree: Source | None, pos: int, ident: str) -> None:
         self.tree = tree
         self.pos = pos
         self.ident = ident[1:].split(".")
@@ -173,7 +197,7 @@ class FieldNode(Node):
 class ChainNode(Node):
     __slots__ = ("field", "node")
 
-    def __init__(self, tree: Tree | None, pos: int, node: Node) -> None:
+    def __init__(self, tree: Source | None, pos: int, node: Node) -> None:
         self.tree = tree
         self.pos = pos
         self.node = node
@@ -190,7 +214,7 @@ class ChainNode(Node):
 class BoolNode(Node):
     __slots__ = ("true",)
 
-    def __init__(self, tree: Tree | None, pos: int, true: bool) -> None:
+    def __init__(self, tree: Source | None, pos: int, true: bool) -> None:
         self.tree = tree
         self.pos = pos
         self.true = true
@@ -205,7 +229,7 @@ class NumberNode(Node):
     __slots__ = ("complex128", "float64", "int64", "is_complex", "is_float", "is_int", "is_uint",
                  "text", "uint64")
 
-    def __init__(self, tree: Tree | None, pos: int, text: str) -> None:
+    def __init__(self, tree: Source | None, pos: int, text: str) -> None:
         self.tree = tree
         self.pos = pos
         self.text = text
@@ -222,7 +246,7 @@ class NumberNode(Node):
 class StringNode(Node):
     __slots__ = ("quoted", "text")
 
-    def __init__(self, tree: Tree | None, pos: int, quoted: str, text: str) -> None:
+    def __init__(self, tree: Source | None, pos: int, quoted: str, text: str) -> None:
         self.tree = tree
         self.pos = pos
         self.quoted = quoted
@@ -242,7 +266,7 @@ class EndNode(Node):
 class ElseNode(Node):
     __slots__ = ("line",)
 
-    def __init__(self, tree: Tree | None, pos: int, line: int) -> None:
+    def __init__(self, tree: Source | None, pos: int, line: int) -> None:
         self.tree = tree
         self.pos = pos
         self.line = line
@@ -255,7 +279,7 @@ class BranchNode(Node):
     __slots__ = ("else_list", "line", "list", "pipe")
     keyword = ""
 
-    def __init__(self, tree: Tree | None, pos: int, line: int, pipe: PipeNode, lst: ListNode,
+    def __init__(self, tree: Source | None, pos: int, line: int, pipe: PipeNode, lst: ListNode,
                  else_list: ListNode | None) -> None:
         self.tree = tree
         self.pos = pos
@@ -289,7 +313,7 @@ class WithNode(BranchNode):
 class BreakNode(Node):
     __slots__ = ("line",)
 
-    def __init__(self, tree: Tree | None, pos: int, line: int) -> None:
+    def __init__(self, tree: Source | None, pos: int, line: int) -> None:
         self.tree = tree
         self.pos = pos
         self.line = line
@@ -301,7 +325,7 @@ class BreakNode(Node):
 class ContinueNode(Node):
     __slots__ = ("line",)
 
-    def __init__(self, tree: Tree | None, pos: int, line: int) -> None:
+    def __init__(self, tree: Source | None, pos: int, line: int) -> None:
         self.tree = tree
         self.pos = pos
         self.line = line
@@ -313,7 +337,7 @@ class ContinueNode(Node):
 class TemplateNode(Node):
     __slots__ = ("line", "name", "pipe")
 
-    def __init__(self, tree: Tree | None, pos: int, line: int, name: str, pipe: PipeNode | None) -> None:
+    def __init__(self, tree: Source | None, pos: int, line: int, name: str, pipe: PipeNode | None) -> None:
         self.tree = tree
         self.pos = pos
         self.line = line

@@ -88,6 +88,7 @@ class Parser:
     def __init__(self, tree: Tree, items: list[L.Item], has_function: Callable[[str], bool],
                  tree_set: dict[str, Tree]) -> None:
         self.tree = tree
+        self.src = tree.source  # what nodes refer to (see Source)
         self.items = items
         self.idx = 0
         self.last = len(items) - 1
@@ -199,12 +200,12 @@ class Parser:
     # -- grammar -----------------------------------------------------------------
     def parse(self) -> None:
         t = self.tree
-        t.root = ListNode(t, self.peek().pos)
+        t.root = ListNode(self.src, self.peek().pos)
         while self.peek().typ != EOF:
             if self.peek().typ == LEFT_DELIM:
                 delim = self.next()
                 if self.next_non_space().typ == DEFINE:
-                    sub = Parser(Tree("definition", t.parse_name, t.text), self.items,
+                    sub = Parser(Tree("definition", t.parse_name, t.text, self.src), self.items,
                                  self.has_function, self.tree_set)
                     sub.idx = self.idx
                     sub.token = list(self.token)
@@ -242,7 +243,7 @@ class Parser:
         self.add()
 
     def item_list(self) -> tuple[ListNode, Node]:
-        lst = ListNode(self.tree, self.peek_non_space().pos)
+        lst = ListNode(self.src, self.peek_non_space().pos)
         while self.peek_non_space().typ != EOF:
             n = self.text_or_action()
             if isinstance(n, (EndNode, ElseNode)):
@@ -254,7 +255,7 @@ class Parser:
     def text_or_action(self) -> Node:
         token = self.next_non_space()
         if token.typ == TEXT:
-            return TextNode(self.tree, token.pos, token.val)
+            return TextNode(self.src, token.pos, token.val)
         if token.typ == LEFT_DELIM:
             self.action_line = token.line
             try:
@@ -276,7 +277,7 @@ class Parser:
         if typ == ELSE:
             return self.else_control()
         if typ == END:
-            return EndNode(self.tree, self.expect(RIGHT_DELIM, "end").pos)
+            return EndNode(self.src, self.expect(RIGHT_DELIM, "end").pos)
         if typ == IF:
             return self.control(IfNode, "if")
         if typ == RANGE:
@@ -287,7 +288,7 @@ class Parser:
             return self.control(WithNode, "with")
         self.backup()
         token = self.peek()
-        return ActionNode(self.tree, token.pos, token.line, self.pipeline("command", RIGHT_DELIM))
+        return ActionNode(self.src, token.pos, token.line, self.pipeline("command", RIGHT_DELIM))
 
     def break_control(self, tok: L.Item, word: str, cls: type) -> Node:
         token = self.next_non_space()
@@ -295,11 +296,11 @@ class Parser:
             self.unexpected(token, word)
         if self.range_depth == 0:
             self.errorf(f"{word} outside {{{{range}}}}")
-        return cls(self.tree, tok.pos, tok.line)
+        return cls(self.src, tok.pos, tok.line)
 
     def pipeline(self, context: str, end: int) -> PipeNode:
         token = self.peek_non_space()
-        pipe = PipeNode(self.tree, token.pos, token.line)
+        pipe = PipeNode(self.src, token.pos, token.line)
         while True:  # the decls loop
             v = self.peek_non_space()
             if v.typ != VARIABLE:
@@ -310,11 +311,11 @@ class Parser:
             if nxt.typ in (ASSIGN, DECLARE):
                 pipe.is_assign = nxt.typ == ASSIGN
                 self.next_non_space()
-                pipe.decl.append(VariableNode(self.tree, v.pos, v.val))
+                pipe.decl.append(VariableNode(self.src, v.pos, v.val))
                 self.vars.append(v.val)
             elif nxt.typ == CHAR and nxt.val == ",":
                 self.next_non_space()
-                pipe.decl.append(VariableNode(self.tree, v.pos, v.val))
+                pipe.decl.append(VariableNode(self.src, v.pos, v.val))
                 self.vars.append(v.val)
                 if context == "range" and len(pipe.decl) < 2:
                     if self.peek_non_space().typ in (VARIABLE, RIGHT_DELIM, RIGHT_PAREN):
@@ -357,34 +358,34 @@ class Parser:
             if isinstance(nxt, ElseNode):
                 if context == "if" and self.peek().typ == IF:
                     self.next()
-                    else_list = ListNode(self.tree, nxt.pos)
+                    else_list = ListNode(self.src, nxt.pos)
                     else_list.nodes.append(self.control(IfNode, "if"))
                 elif context == "with" and self.peek().typ == WITH:
                     self.next()
-                    else_list = ListNode(self.tree, nxt.pos)
+                    else_list = ListNode(self.src, nxt.pos)
                     else_list.nodes.append(self.control(WithNode, "with"))
                 else:
                     else_list, nxt = self.item_list()
                     if not isinstance(nxt, EndNode):
                         self.errorf(f"expected end; found {nxt}")
-            return cls(self.tree, pipe.pos, pipe.line, pipe, lst, else_list)
+            return cls(self.src, pipe.pos, pipe.line, pipe, lst, else_list)
         finally:
             del self.vars[mark:]
 
     def else_control(self) -> Node:
         peek = self.peek_non_space()
         if peek.typ in (IF, WITH):
-            return ElseNode(self.tree, peek.pos, peek.line)
+            return ElseNode(self.src, peek.pos, peek.line)
         token = self.expect(RIGHT_DELIM, "else")
-        return ElseNode(self.tree, token.pos, token.line)
+        return ElseNode(self.src, token.pos, token.line)
 
     def block_control(self) -> Node:
         context = "block clause"
         token = self.next_non_space()
         name = self.parse_template_name(token, context)
         pipe = self.pipeline(context, RIGHT_DELIM)
-        sub = Parser(Tree(name, self.tree.parse_name, self.tree.text), self.items, self.has_function,
-                     self.tree_set)
+        sub = Parser(Tree(name, self.tree.parse_name, self.tree.text, self.src), self.items,
+                     self.has_function, self.tree_set)
         sub.idx = self.idx
         sub.token = list(self.token)
         root, end = sub.item_list()
@@ -394,7 +395,7 @@ class Parser:
         if not isinstance(end, EndNode):
             self.errorf(f"unexpected {end} in {context}")
         sub.add()
-        return TemplateNode(self.tree, token.pos, token.line, name, pipe)
+        return TemplateNode(self.src, token.pos, token.line, name, pipe)
 
     def template_control(self) -> Node:
         context = "template clause"
@@ -404,7 +405,7 @@ class Parser:
         if self.next_non_space().typ != RIGHT_DELIM:
             self.backup()
             pipe = self.pipeline(context, RIGHT_DELIM)
-        return TemplateNode(self.tree, token.pos, token.line, name, pipe)
+        return TemplateNode(self.src, token.pos, token.line, name, pipe)
 
     def parse_template_name(self, token: L.Item, context: str) -> str:
         if token.typ in (STRING, RAW_STRING):
@@ -416,7 +417,7 @@ class Parser:
         raise AssertionError
 
     def command(self) -> CommandNode:
-        cmd = CommandNode(self.tree, self.peek_non_space().pos)
+        cmd = CommandNode(self.src, self.peek_non_space().pos)
         while True:
             self.peek_non_space()
             operand = self.operand()
@@ -441,13 +442,13 @@ class Parser:
         if node is None:
             return None
         if self.peek().typ == FIELD:
-            chain = ChainNode(self.tree, self.peek().pos, node)
+            chain = ChainNode(self.src, self.peek().pos, node)
             while self.peek().typ == FIELD:
                 chain.add(self.next().val)
             if isinstance(node, (FieldNode, VariableNode)):
                 # Go re-parses the chain's text; joining the identifier lists is the same.
-                joined = FieldNode(self.tree, chain.pos, ".") if isinstance(node, FieldNode) \
-                    else VariableNode(self.tree, chain.pos, "$")
+                joined = FieldNode(self.src, chain.pos, ".") if isinstance(node, FieldNode) \
+                    else VariableNode(self.src, chain.pos, "$")
                 joined.ident = node.ident + chain.field
                 node = joined
             elif isinstance(node, (BoolNode, StringNode, NumberNode, NilNode, DotNode)):
@@ -459,7 +460,7 @@ class Parser:
     def term(self) -> Node | None:
         token = self.next_non_space()
         typ = token.typ
-        t = self.tree
+        t = self.src
         if typ == IDENTIFIER:
             if not self.has_function(token.val):
                 self.errorf(f"function {_quote(token.val)} not defined")

@@ -58,3 +58,29 @@ def test_field_and_variable_chains_join_identifiers():
     assert [n.ident for n in nodes[1:]] == [["A", "b", "C"], ["$x", "y", "Z"], ["$", "q"]]
     assert [n.pos for n in nodes[1:]] == [18, 30, 41]  # where the first chained field starts
     assert [str(n) for n in nodes[1:]] == [".A.b.C", "$x.y.Z", "$.q"]
+
+
+def test_trees_hold_no_reference_cycles():
+    """A dropped tree is freed at once, without waiting for the cycle collector."""
+    import gc
+
+    from kts.gotemplate.nodes import Node, Tree
+
+    text = '{{ define "d" }}{{ if .A }}{{ .B.c | printf "%v" }}{{ end }}{{ end }}x{{ template "d" . }}'
+    gc.collect()
+    enabled = gc.isenabled()
+    gc.disable()
+    gc.set_debug(gc.DEBUG_SAVEALL)
+    try:
+        trees = parse("t", text, lambda n: n == "printf")
+        assert set(trees) == {"t", "d"}
+        assert trees["d"].root.nodes[0].tree is trees["t"].root.nodes[0].tree
+        del trees
+        gc.collect()
+        leaked = [o for o in gc.garbage if isinstance(o, (Node, Tree))]
+    finally:
+        gc.set_debug(0)
+        gc.garbage.clear()
+        if enabled:
+            gc.enable()
+    assert leaked == []

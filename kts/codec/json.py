@@ -505,14 +505,15 @@ def unmarshal(text: str | bytes, target: str = "any") -> Any:
         if parser.top_number:
             raise JSONTypeError(f"json: cannot unmarshal number into Go value of type {want[1]}")
         if value is not None and not isinstance(value, want[0]):
-            raise JSONTypeError(f"json: cannot unmarshal {_kind(value)} into Go value of type {want[1]}")
+            raise JSONTypeError(f"json: cannot unmarshal {json_kind(value)} into Go value of type {want[1]}")
     if parser.range_error is not None:
         raise JSONTypeError(f"json: cannot unmarshal number {parser.range_error} into Go value of type "
                             "float64", value)
     return value
 
 
-def _kind(value: Any) -> str:
+def json_kind(value: Any) -> str:
+    """How encoding/json names a decoded value's kind in ``cannot unmarshal X into ...`` errors."""
     if isinstance(value, dict):
         return "object"
     if isinstance(value, list):
@@ -522,6 +523,23 @@ def _kind(value: Any) -> str:
     if isinstance(value, bool):
         return "bool"
     return "number"
+
+
+def first_unsupported_float(value: Any) -> float | None:
+    """The first NaN/Inf json.Marshal meets (it visits map keys in sorted order), or None."""
+    if isinstance(value, float) and (math.isnan(value) or math.isinf(value)):
+        return value
+    if isinstance(value, dict):
+        for k in sorted(value):
+            bad = first_unsupported_float(value[k])
+            if bad is not None:
+                return bad
+    elif isinstance(value, list):
+        for v in value:
+            bad = first_unsupported_float(v)
+            if bad is not None:
+                return bad
+    return None
 
 
 __all__ = ["JSONSyntaxError", "JSONTypeError", "NilList", "NilMap", "compact", "marshal", "quote",

@@ -6,10 +6,10 @@ float64 (``float``) and map keys as strings; writing is the reverse trip (JSON f
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 from kts.codec.gofloat import format_g
+from kts.codec.json import first_unsupported_float, json_kind
 from kts.codec.yaml_fast import DECLINED, unmarshal_simple
 from kts.codec.yaml_load import GoYAMLError, Key, decode_first_document
 from kts.gotemplate.gotypes import GoError
@@ -97,35 +97,6 @@ def _jsonable(value: Any) -> Any:
     return value
 
 
-def _first_unsupported(value: Any) -> float | None:
-    """The first NaN/Inf json.Marshal meets (it visits map keys in sorted order)."""
-    if isinstance(value, float) and (math.isnan(value) or math.isinf(value)):
-        return value
-    if isinstance(value, dict):
-        for k in sorted(value):
-            bad = _first_unsupported(value[k])
-            if bad is not None:
-                return bad
-    elif isinstance(value, list):
-        for v in value:
-            bad = _first_unsupported(v)
-            if bad is not None:
-                return bad
-    return None
-
-
-def _json_kind(value: Any) -> str:
-    if isinstance(value, dict):
-        return "object"
-    if isinstance(value, list):
-        return "array"
-    if isinstance(value, str):
-        return "string"
-    if isinstance(value, bool):
-        return "bool"
-    return "number"
-
-
 def unmarshal(text: str, target: str = "any") -> Any:
     """``sigs.k8s.io/yaml.Unmarshal`` of the first document.
 
@@ -141,7 +112,7 @@ def unmarshal(text: str, target: str = "any") -> Any:
     want = {"map": (dict, "map[string]interface {}"), "list": (list, "[]interface {}")}[target]
     if not isinstance(value, want[0]):
         raise YAMLError("error unmarshaling JSON: while decoding JSON: json: cannot unmarshal "
-                        f"{_json_kind(value)} into Go value of type {want[1]}")
+                        f"{json_kind(value)} into Go value of type {want[1]}")
     return value
 
 
@@ -153,7 +124,7 @@ def _unmarshal_general(text: str) -> Any:
     except RecursionError:
         raise YAMLError("error converting YAML to JSON: yaml: exceeded max depth of 10000") from None
     value = _jsonable(raw)
-    bad = _first_unsupported(value)
+    bad = first_unsupported_float(value)
     if bad is not None:
         raise YAMLError(f"error converting YAML to JSON: json: unsupported value: {format_g(bad)}")
     return value

@@ -7,11 +7,11 @@ match case-insensitively, and type mismatches produce Go's ``Go struct field`` m
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 from typing import Any
 
 from kts.codec.gofloat import format_g
+from kts.codec.json import first_unsupported_float, json_kind
 from kts.codec.yaml_load import GoYAMLError, Key, decode_first_document
 
 _META_TYPE = ('struct { Name string "json:\\"name\\""; Annotations map[string]string '
@@ -57,34 +57,6 @@ def _match(obj: dict[str, Any], name: str) -> list[str]:
     return sorted(k for k in obj if k == name or k.casefold() == name.casefold())
 
 
-def _first_bad_float(value: Any) -> float | None:
-    if isinstance(value, float) and (math.isnan(value) or math.isinf(value)):
-        return value
-    if isinstance(value, dict):
-        for k in sorted(value):
-            bad = _first_bad_float(value[k])
-            if bad is not None:
-                return bad
-    if isinstance(value, list):
-        for v in value:
-            bad = _first_bad_float(v)
-            if bad is not None:
-                return bad
-    return None
-
-
-def _kind(value: Any) -> str:
-    if isinstance(value, dict):
-        return "object"
-    if isinstance(value, list):
-        return "array"
-    if isinstance(value, str):
-        return "string"
-    if isinstance(value, bool):
-        return "bool"
-    return "number"
-
-
 def load_manifest_head(text: str) -> SimpleHead:
     """Parse a manifest document as Helm's ``yaml.Unmarshal(doc, &SimpleHead{})`` does.
 
@@ -110,7 +82,7 @@ def load_manifest_head(text: str) -> SimpleHead:
                         meta[mk] = _coerce_str(meta[mk])
                     elif mk.casefold() == "annotations" and isinstance(meta[mk], dict):
                         meta[mk] = {k: _coerce_str(v) for k, v in meta[mk].items()}
-    bad = _first_bad_float(value)
+    bad = first_unsupported_float(value)
     if bad is not None:
         raise YAMLError(f"error converting YAML to JSON: json: unsupported value: {format_g(bad)}")
 
@@ -122,7 +94,7 @@ def load_manifest_head(text: str) -> SimpleHead:
     if value is None:
         return head
     if not isinstance(value, dict):
-        raise fail(_kind(value), "Go value of type util.SimpleHead")
+        raise fail(json_kind(value), "Go value of type util.SimpleHead")
     errors: list[YAMLError] = []
     for key in sorted(value):
         v = value[key]
@@ -132,7 +104,7 @@ def load_manifest_head(text: str) -> SimpleHead:
             if v is None:
                 continue
             if not isinstance(v, str):
-                errors.append(fail(_kind(v), f"Go struct field SimpleHead.{field_name} of type string"))
+                errors.append(fail(json_kind(v), f"Go struct field SimpleHead.{field_name} of type string"))
                 continue
             if low == "apiversion":
                 head.version = v
@@ -142,7 +114,7 @@ def load_manifest_head(text: str) -> SimpleHead:
             if v is None:
                 continue
             if not isinstance(v, dict):
-                errors.append(fail(_kind(v), f"Go struct field SimpleHead.metadata of type {_META_TYPE}"))
+                errors.append(fail(json_kind(v), f"Go struct field SimpleHead.metadata of type {_META_TYPE}"))
                 continue
             head.has_metadata = True
             for mk in sorted(v):
@@ -151,14 +123,14 @@ def load_manifest_head(text: str) -> SimpleHead:
                     if mv is None:
                         continue
                     if not isinstance(mv, str):
-                        errors.append(fail(_kind(mv), "Go struct field .metadata.name of type string"))
+                        errors.append(fail(json_kind(mv), "Go struct field .metadata.name of type string"))
                         continue
                     head.name = mv
                 elif mk.casefold() == "annotations":
                     if mv is None:
                         continue
                     if not isinstance(mv, dict):
-                        errors.append(fail(_kind(mv), "Go struct field .metadata.annotations of type "
+                        errors.append(fail(json_kind(mv), "Go struct field .metadata.annotations of type "
                                                       "map[string]string"))
                         continue
                     annotations = dict(head.annotations or {})
@@ -169,7 +141,7 @@ def load_manifest_head(text: str) -> SimpleHead:
                         elif isinstance(av, str):
                             annotations[ak] = av
                         else:
-                            errors.append(fail(_kind(av), "Go struct field .metadata.annotations of type "
+                            errors.append(fail(json_kind(av), "Go struct field .metadata.annotations of type "
                                                           "string"))
                     head.annotations = annotations
         else:

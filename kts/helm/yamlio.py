@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from kts.codec import yaml as codec_yaml
+from kts.codec.json import json_kind
 
 
 class YAMLError(ValueError):
@@ -24,7 +25,7 @@ def load_values(text: str, *, multi_doc: bool = True) -> dict[str, Any]:
         return {}
     if not isinstance(result, dict):
         raise YAMLError("error unmarshaling JSON: while decoding JSON: json: cannot unmarshal "
-                        f"{_json_kind(result)} into Go value of type map[string]interface {{}}")
+                        f"{json_kind(result)} into Go value of type map[string]interface {{}}")
     return result
 
 
@@ -47,11 +48,3 @@ def merge_maps(a: dict[str, Any], b: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def _json_kind(value: Any) -> str:
-    if isinstance(value, list):
-        return "array"
-    if isinstance(value, str):
-        return "string"
-    if isinstance(value, bool):
-        return "bool"
-    return "number"

@@ -19,9 +19,20 @@ def build_parser() -> argparse.ArgumentParser:
         "--pod-ready-delay", type=float, default=0.5, help="seconds until a pod is Running and Ready"
     )
     p.add_argument("--run-pods", action="store_true", help="run each pod's command as a local process")
+    p.add_argument(
+        "--node-allocatable", default="", metavar="RES=QTY,...",
+        help="the node's allocatable resources, e.g. cpu=1000,memory=4Ti,pods=10000 "
+        "(default: 8 CPUs, 32Gi, 110 pods)",
+    )
     p.add_argument("--host", default="127.0.0.1", help="loopback address to listen on")
     p.add_argument("--port", type=int, default=0, help="port (default: a free one)")
     return p
+
+
+def parse_resources(text: str) -> dict[str, str]:
+    """``cpu=8,memory=32Gi`` as a resource map."""
+    pairs = (item.split("=", 1) for item in text.split(",") if item.strip())
+    return {name.strip(): qty.strip() for name, qty in pairs}
 
 
 async def serve(args: argparse.Namespace) -> None:
@@ -30,7 +41,8 @@ async def serve(args: argparse.Namespace) -> None:
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
     async with Emulator(
-        pod_ready_delay=args.pod_ready_delay, run_pods=args.run_pods, host=args.host, port=args.port
+        pod_ready_delay=args.pod_ready_delay, run_pods=args.run_pods, host=args.host, port=args.port,
+        node_allocatable=parse_resources(args.node_allocatable),
     ) as emu:
         emu.write_kubeconfig(args.kubeconfig)
         print(f"kts emulator serving {emu.url}; kubeconfig {args.kubeconfig}", file=sys.stderr, flush=True)

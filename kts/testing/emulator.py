@@ -41,6 +41,8 @@ from kts.testing.store import Store, obj_key
 SYSTEM_NAMESPACES = ("default", "kube-system", "kube-public", "kube-node-lease")
 
 
+DEFAULT_NODE_ALLOCATABLE = {"cpu": "8", "memory": "32Gi", "pods": "110", "ephemeral-storage": "100Gi"}
+
 class Emulator:
     """One emulated cluster. Use as an async context manager (or ``start()``/``stop()``)."""
 
@@ -55,8 +57,11 @@ class Emulator:
         history_limit: int = 2000,
         bookmark_interval: float = 1.0,
         crd_establish_delay: float = 0.0,
+        node_allocatable: dict[str, str] | None = None,
     ) -> None:
         self.host = host
+        # One node's capacity; scheduling fails with "Insufficient ..." beyond it, like a real cluster.
+        self.node_allocatable = {**DEFAULT_NODE_ALLOCATABLE, **(node_allocatable or {})}
         self.port = port
         self.store = Store(history_limit=history_limit)
         self.registry = Registry()
@@ -149,8 +154,8 @@ class Emulator:
                 {"type": "InternalIP", "address": "127.0.0.1"},
                 {"type": "Hostname", "address": "kts-node"},
             ],
-            "capacity": {"cpu": "8", "memory": "32Gi", "pods": "110", "ephemeral-storage": "100Gi"},
-            "allocatable": {"cpu": "8", "memory": "32Gi", "pods": "110", "ephemeral-storage": "100Gi"},
+            "capacity": dict(self.node_allocatable),
+            "allocatable": dict(self.node_allocatable),
         }
         self.api.system_update(node_rt, node, manager="kubelet")
         self.api.create(

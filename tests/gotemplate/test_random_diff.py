@@ -17,7 +17,7 @@ from tests.support.harness import assert_same
 from tests.support.oracle import write_chart
 
 LONG = os.environ.get("KTS_HYPOTHESIS_PROFILE") == "long"
-EXAMPLES = 2000 if LONG else 100
+EXAMPLES = 10000 if LONG else 1000
 
 KEYS = ["a", "b", "c", "name", "port", "on"]
 

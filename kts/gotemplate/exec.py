@@ -12,7 +12,7 @@ from collections.abc import Callable
 from typing import Any, NoReturn
 
 from kts.gotemplate.errors import ExecError
-from kts.gotemplate.fmt import format_value
+from kts.gotemplate.fmt import format_printable, format_value
 from kts.gotemplate.gotypes import (
     GoError,
     GoFunc,
@@ -137,6 +137,8 @@ def printable(ctx: Ctx, node: Node, val: Any) -> str:
         return val
     if val is NOVALUE or val is None:
         return "<no value>"
+    if isinstance(val, GoObject):
+        return format_printable(val)
     if callable(val) and not isinstance(val, (GoObject, GoMap)):
         ctx.node = node
         ctx.fail(f"can't print {node} of type {go_type_of(val)}")

@@ -507,7 +507,7 @@ class _Printer:
         self.buf.append("]")
 
     def print_object(self, obj: GoObject, verb: str, depth: int) -> None:
-        if not self.erroring and not self.sharp_v and verb in "vsxXq":
+        if not self.erroring and not self.sharp_v and verb in "vsxXq" and not obj.go_string_on_pointer:
             text = obj.go_string()
             if text is not None:
                 self.fmt_string(text, verb)
@@ -517,15 +517,18 @@ class _Printer:
                 self.fmt_pointer(obj)
                 return
             self.buf.append("&")
+        self.print_struct(obj, verb, depth)
+
+    def print_struct(self, obj: GoObject, verb: str, depth: int) -> None:
         if self.sharp_v:
             self.buf.append(obj.go_type.lstrip("*"))
         self.buf.append("{")
-        for i, name in enumerate(obj.go_fields):
+        for i, (name, value) in enumerate(obj.go_struct_fields()):
             if i:
                 self.buf.append(", " if self.sharp_v else " ")
             if self.plus_v or self.sharp_v:
                 self.buf.append(name + ":")
-            self.print_value(getattr(obj, name), verb, depth + 1)
+            self.print_value(value, verb, depth + 1)
         self.buf.append("}")
 
     # -- Printf ---------------------------------------------------------------
@@ -727,6 +730,17 @@ def sprintln(*args: Any) -> str:
             p.buf.append(" ")
         p.print_arg(arg, "v")
     p.buf.append("\n")
+    return "".join(p.buf)
+
+
+def format_printable(v: GoObject) -> str:
+    """How ``{{ x }}`` prints a struct or pointer: through ``String()`` when the value or its
+    address has one, else ``%v`` of the struct itself (a pointer is dereferenced first)."""
+    text = v.go_string()
+    if text is not None:
+        return text
+    p = _Printer()
+    p.print_struct(v, "v", 0)
     return "".join(p.buf)
 
 

@@ -142,10 +142,17 @@ class GoObject:
     go_kind: ClassVar[str] = "struct"  # or "ptr"
     go_fields: ClassVar[tuple[str, ...]] = ()
     go_methods: ClassVar[dict[str, Signature]] = {}
+    # ``String()`` declared on the pointer: fmt only sees it where the template prints an
+    # addressable value (``{{ .Capabilities.KubeVersion }}``), not in ``printf`` or ``toString``.
+    go_string_on_pointer: ClassVar[bool] = False
 
     def go_string(self) -> str | None:
         """The result of ``String()`` or ``Error()`` for fmt, or None if not a Stringer."""
         return None
+
+    def go_struct_fields(self) -> tuple[tuple[str, Any], ...]:
+        """Every struct field as (name, value) in order, unexported ones included, as fmt prints them."""
+        return tuple((name, getattr(self, name)) for name in self.go_fields)
 
 
 class GoError(Exception):

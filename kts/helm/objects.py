@@ -41,6 +41,7 @@ _GENERIC = re.compile(r"^\s*v?([0-9]+(?:\.[0-9]+)*)(.*)$")
 class KubeVersion(GoObject):
     go_type = "common.KubeVersion"
     go_fields = ("Version", "Major", "Minor")
+    go_string_on_pointer = True
     go_methods = {"String": Signature((), result="string"), "GitVersion": Signature((), result="string")}
 
     def __init__(self, version: str, normalized: str, major: str, minor: str) -> None:
@@ -68,9 +69,9 @@ class KubeVersion(GoObject):
     def go_string(self) -> str | None:
         return self.String()
 
-    def go_struct_values(self) -> tuple[Any, ...]:
-        """All struct fields in order, unexported ones included, as ``%v`` prints them."""
-        return (self.Version, self.normalized, self.Major, self.Minor)
+    def go_struct_fields(self) -> tuple[tuple[str, Any], ...]:
+        return (("Version", self.Version), ("normalizedVersion", self.normalized), ("Major", self.Major),
+                ("Minor", self.Minor))
 
 
 
@@ -104,9 +105,6 @@ class BuildInfo(GoObject):
         self.GoVersion = GO_VERSION
         self.KubeClientVersion = KUBE_CLIENT_VERSION
 
-    def go_struct_values(self) -> tuple[Any, ...]:
-        return tuple(getattr(self, f) for f in self.go_fields)
-
 
 
 class Capabilities(GoObject):
@@ -121,9 +119,6 @@ class Capabilities(GoObject):
             self.KubeVersion = KubeVersion(DEFAULT_KUBE_VERSION, DEFAULT_KUBE_VERSION, "1", "36")
         self.APIVersions = VersionSet([*DEFAULT_API_VERSIONS, *(api_versions or ())])
         self.HelmVersion = BuildInfo()
-
-    def go_struct_values(self) -> tuple[Any, ...]:
-        return (self.KubeVersion, self.APIVersions, self.HelmVersion)
 
 
 

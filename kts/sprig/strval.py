@@ -13,7 +13,7 @@ def strval(value: Any) -> str:
         return value
     if isinstance(value, (bytes, bytearray)):
         return bytes(value).decode("utf-8", errors="surrogateescape")
-    if isinstance(value, GoObject):
+    if isinstance(value, GoObject) and not value.go_string_on_pointer:
         text = value.go_string()
         if text is not None:
             return text

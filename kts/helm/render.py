@@ -79,14 +79,15 @@ def collect(chart: Chart, parent: dict[str, Any], out: list[dict[str, Any]], fil
     ``.Chart`` map.
     """
     sub_charts: dict[str, Any] = {}
-    nxt: dict[str, Any] = {
+    # Each template's dot is itself a ``common.Values`` in Helm (``typeOf .``, type errors).
+    nxt: dict[str, Any] = Values({
         "Chart": metadata(chart),
         "Files": _files_of(chart, files_cache),
         "Release": parent.get("Release"),
         "Capabilities": parent.get("Capabilities"),
         "Values": Values(),
         "Subcharts": sub_charts,
-    }
+    })
     out.append(nxt)
     if chart.parent is None:
         nxt["Values"] = parent["Values"]

@@ -32,6 +32,11 @@ EXPRESSIONS = [
     'semver "1.2.3"',
     'printf "%v" ((semver "1.2.3").IncMinor)',
     '.Files',
+    'typeOf .',
+    'typeOf $',
+    'typeOf .Template',
+    'typeOf .Subcharts',
+    'typeOf .Values',
 ]
 
 

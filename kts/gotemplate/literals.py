@@ -6,7 +6,7 @@ import math
 import re
 
 from kts.gotemplate.nodes import NumberNode
-from kts.gotemplate.strconv import from_go_bytes
+from kts.gotemplate.strconv import from_go_bytes, underscore_ok
 
 
 class LiteralError(ValueError):
@@ -101,32 +101,6 @@ def unquote_char_constant(text: str) -> int:
     return value
 
 
-def _underscore_ok(s: str) -> bool:
-    saw = "^"
-    i = 0
-    if s[:1] in ("+", "-"):
-        s = s[1:]
-    hexa = False
-    if len(s) >= 2 and s[0] == "0" and s[1].lower() in "box":
-        i = 2
-        saw = "0"
-        hexa = s[1].lower() == "x"
-    while i < len(s):
-        c = s[i]
-        if "0" <= c <= "9" or (hexa and c.lower() in "abcdef"):
-            saw = "0"
-        elif c == "_":
-            if saw != "0":
-                return False
-            saw = "_"
-        else:
-            if saw == "_":
-                return False
-            saw = "!"
-        i += 1
-    return saw != "_"
-
-
 def parse_int(text: str, *, unsigned: bool = False) -> int | None:
     """Go's ``strconv.ParseInt(text, 0, 64)`` (or ParseUint): the value, or None on error."""
     s = text
@@ -150,7 +124,7 @@ def parse_int(text: str, *, unsigned: bool = False) -> int | None:
             base, body = 2, s[2:]
         else:
             base, body = 8, s[1:]
-    if "_" in s and not _underscore_ok(s):
+    if "_" in s and not underscore_ok(s):
         return None
     body = body.replace("_", "")
     if not body:
@@ -172,7 +146,7 @@ _FLOAT_RE = re.compile(r"[+-]?(\d[\d_]*\.?[\d_]*|\.\d[\d_]*)([eE][+-]?[\d_]+)?$"
 def parse_float(text: str) -> float | None:
     """Go's ``strconv.ParseFloat(text, 64)`` for template number syntax, or None on error."""
     s = text
-    if "_" in s and not _underscore_ok(s):
+    if "_" in s and not underscore_ok(s):
         return None
     s = s.replace("_", "")
     low = s.lower()

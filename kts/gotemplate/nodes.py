@@ -263,8 +263,11 @@ class EndNode(Node):
         return "{{end}}"
 
 
-class ElseNode(Node):
+class _KeywordNode(Node):
+    """A bare keyword action (``{{else}}``, ``{{break}}``, ``{{continue}}``) and its line."""
+
     __slots__ = ("line",)
+    text = ""
 
     def __init__(self, tree: Source | None, pos: int, line: int) -> None:
         self.tree = tree
@@ -272,7 +275,12 @@ class ElseNode(Node):
         self.line = line
 
     def __str__(self) -> str:
-        return "{{else}}"
+        return self.text
+
+
+class ElseNode(_KeywordNode):
+    __slots__ = ()
+    text = "{{else}}"
 
 
 class BranchNode(Node):
@@ -310,28 +318,14 @@ class WithNode(BranchNode):
     keyword = "with"
 
 
-class BreakNode(Node):
-    __slots__ = ("line",)
-
-    def __init__(self, tree: Source | None, pos: int, line: int) -> None:
-        self.tree = tree
-        self.pos = pos
-        self.line = line
-
-    def __str__(self) -> str:
-        return "{{break}}"
+class BreakNode(_KeywordNode):
+    __slots__ = ()
+    text = "{{break}}"
 
 
-class ContinueNode(Node):
-    __slots__ = ("line",)
-
-    def __init__(self, tree: Source | None, pos: int, line: int) -> None:
-        self.tree = tree
-        self.pos = pos
-        self.line = line
-
-    def __str__(self) -> str:
-        return "{{continue}}"
+class ContinueNode(_KeywordNode):
+    __slots__ = ()
+    text = "{{continue}}"
 
 
 class TemplateNode(Node):

@@ -349,3 +349,30 @@ def format_float(f: float, fmt: str, prec: int = -1) -> str:
     if prec > dp:
         prec = nd
     return neg + _fmt_f(ds, dp, max(prec - dp, 0))
+
+
+def underscore_ok(s: str) -> bool:
+    """Go's rule: underscores only between digits (or after a base prefix)."""
+    saw = "^"
+    i = 0
+    if s[:1] in ("+", "-"):
+        s = s[1:]
+    hexa = False
+    if len(s) >= 2 and s[0] == "0" and s[1].lower() in "box":
+        i = 2
+        saw = "0"
+        hexa = s[1].lower() == "x"
+    while i < len(s):
+        c = s[i]
+        if c.isascii() and (c.isdigit() or (hexa and c.lower() in "abcdef")):
+            saw = "0"
+        elif c == "_":
+            if saw != "0":
+                return False
+            saw = "_"
+        else:
+            if saw == "_":
+                return False
+            saw = "!"
+        i += 1
+    return saw != "_"

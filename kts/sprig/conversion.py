@@ -12,6 +12,7 @@ from typing import Any
 
 from kts.gotemplate.fmt import sprint
 from kts.gotemplate.gotypes import FuncMap, GoInt, Int64, gofunc, wrap_int
+from kts.gotemplate.strconv import underscore_ok
 
 MIN_INT64 = -(1 << 63)
 MAX_INT64 = (1 << 63) - 1
@@ -23,33 +24,6 @@ RANGE = "value out of range"
 
 # ---------------------------------------------------------------------------
 # strconv.ParseInt / ParseFloat
-
-
-def _underscore_ok(s: str) -> bool:
-    """Go's rule: underscores only between digits (or after a base prefix)."""
-    saw = "^"
-    i = 0
-    if s[:1] in ("+", "-"):
-        s = s[1:]
-    hexa = False
-    if len(s) >= 2 and s[0] == "0" and s[1].lower() in "box":
-        i = 2
-        saw = "0"
-        hexa = s[1].lower() == "x"
-    while i < len(s):
-        c = s[i]
-        if c.isascii() and (c.isdigit() or (hexa and c.lower() in "abcdef")):
-            saw = "0"
-        elif c == "_":
-            if saw != "0":
-                return False
-            saw = "_"
-        else:
-            if saw == "_":
-                return False
-            saw = "!"
-        i += 1
-    return saw != "_"
 
 
 def parse_uint(s: str, base: int = 10) -> tuple[int, str | None]:
@@ -86,7 +60,7 @@ def parse_uint(s: str, base: int = 10) -> tuple[int, str | None]:
         n = n * base + d
         if n > MAX_UINT64:
             return MAX_UINT64, RANGE
-    if underscores and not _underscore_ok(s0):
+    if underscores and not underscore_ok(s0):
         return 0, SYNTAX
     return n, None
 
@@ -124,7 +98,7 @@ def parse_float(s: str) -> tuple[float, str | None]:
     if low == "nan":
         return math.nan, None
     if _HEX_FLOAT.fullmatch(s):
-        if "_" in s and not _underscore_ok(s):
+        if "_" in s and not underscore_ok(s):
             return 0.0, SYNTAX
         text = s.replace("_", "")
         mant = re.sub(r"[pP].*", "", text)
@@ -137,7 +111,7 @@ def parse_float(s: str) -> tuple[float, str | None]:
         return value, None
     if not _DEC_FLOAT.fullmatch(s) or not re.search(r"[0-9]", s.split("e")[0].split("E")[0]):
         return 0.0, SYNTAX
-    if "_" in s and not _underscore_ok(s):
+    if "_" in s and not underscore_ok(s):
         return 0.0, SYNTAX
     value = float(s.replace("_", ""))
     if math.isinf(value):

@@ -19,7 +19,7 @@ class Kube:
 
     def need_emulator(self) -> Any:
         if self.emu is None:
-            pytest.skip("needs the emulator's fault injection")
+            pytest.skip("needs the emulator's fault injection; KTS_TEST_KUBECONFIG points at a real cluster")
         return self.emu
 
 

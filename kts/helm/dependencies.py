@@ -182,23 +182,24 @@ def decision_keys(chart: Chart) -> frozenset[str]:
     top-level key leaves the processed chart unchanged.
     """
     keys: set[str] = set()
-
-    def walk(c: Chart) -> None:
-        for req in c.metadata.dependencies:
-            keys.add(req.name)
-            if req.alias:
-                keys.add(req.alias)
-            if req.tags:
-                keys.add("tags")
-            for cond in req.condition.strip().split(","):
-                if cond:
-                    keys.add(cond.split(".", 1)[0])
-        for sub in c.dependencies:
-            keys.add(sub.name)
-            walk(sub)
-
-    walk(chart)
+    _add_decision_keys(chart, keys)
     return frozenset(keys)
+
+
+def _add_decision_keys(chart: Chart, keys: set[str]) -> None:
+    # Module-level rather than a nested recursive closure, which would form a reference loop.
+    for req in chart.metadata.dependencies:
+        keys.add(req.name)
+        if req.alias:
+            keys.add(req.alias)
+        if req.tags:
+            keys.add("tags")
+        for cond in req.condition.strip().split(","):
+            if cond:
+                keys.add(cond.split(".", 1)[0])
+    for sub in chart.dependencies:
+        keys.add(sub.name)
+        _add_decision_keys(sub, keys)
 
 
 def values_key(values: dict[str, Any], keys: frozenset[str]) -> Any:

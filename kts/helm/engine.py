@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import threading
+import weakref
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -85,9 +86,16 @@ class CompiledTemplates:
         return state
 
     def _bind(self, ts: Any) -> None:
-        compiled = self
+        # The set's function map holds these closures, so they refer to the set and to this
+        # object weakly: no reference loop, and a dropped chart is freed at once. Both are
+        # alive whenever the closures run (the caller holds this object, and ``tpl`` holds
+        # its clone while the clone executes).
+        owner = weakref.ref(self)
+        own_set = weakref.ref(ts)
 
         def include(name: str, data: Any) -> str:
+            compiled, tset = owner(), own_set()
+            assert compiled is not None and tset is not None
             counts = compiled.state.included
             n = counts.get(name)
             if n is not None:
@@ -98,22 +106,24 @@ class CompiledTemplates:
             else:
                 counts[name] = 1
             try:
-                return ts.execute(name, data)
+                return tset.execute(name, data)
             except RenderError as exc:
                 raise _Wrapped(exc) from exc
             finally:
                 counts[name] -= 1
 
         def tpl(text: str, vals: Any) -> str:
-            clone = compiled._tpl_sets.get((ts, text))
+            compiled, tset = owner(), own_set()
+            assert compiled is not None and tset is not None
+            clone = compiled._tpl_sets.get((tset, text))
             if clone is None:
-                clone = ts.clone()
+                clone = tset.clone()
                 compiled._bind(clone)
                 try:
                     clone.parse("gotpl", text)
                 except RenderError as exc:
                     raise _Wrapped(exc, f"cannot parse template {_quote(text)}: {exc}") from exc
-                compiled._remember_tpl((ts, text), clone)
+                compiled._remember_tpl((tset, text), clone)
             try:
                 out = clone.execute("gotpl", vals)
             except RenderError as exc:
@@ -125,7 +135,7 @@ class CompiledTemplates:
                                                         error=True), "include")
         ts.funcs["tpl"] = GoFunc(tpl, Signature(("string", "interface {}"), result="string", error=True),
                                  "tpl")
-        ts.funcs["lookup"] = lookup_func(_StateView(self))
+        ts.funcs["lookup"] = lookup_func(_StateView(owner))
 
     def execute(self, jobs: list[tuple[str, dict[str, Any], str]], lookup: LookupFn | None) -> dict[str, str]:
         """Run each (name, context, base path) in order; partials are skipped by the caller."""
@@ -149,12 +159,15 @@ class CompiledTemplates:
 
 
 class _StateView:
-    def __init__(self, compiled: CompiledTemplates) -> None:
-        self._compiled = compiled
+    """The current render's lookup, read through a weak reference to the template set."""
+
+    def __init__(self, owner: weakref.ref[CompiledTemplates]) -> None:
+        self._owner = owner
 
     @property
     def lookup(self) -> LookupFn | None:
-        return self._compiled.state.lookup
+        compiled = self._owner()
+        return None if compiled is None else compiled.state.lookup
 
 
 class _Wrapped(GoError):

@@ -66,6 +66,10 @@ class _EventSource(pyyaml.reader.Reader, pyyaml.scanner.Scanner, pyyaml.parser.P
         return major, self.scan_yaml_directive_number(start_mark)
 
     def scan_directive_ignored_line(self, start_mark: Any) -> None:
+        self._scan_ignored_line("while scanning a directive", start_mark)
+
+    def _scan_ignored_line(self, context: str, start_mark: Any) -> None:
+        """Blanks and an optional comment up to the line break, as libyaml allows them."""
         while self.peek() in " \t":
             self.forward()
         if self.peek() == "#":
@@ -74,8 +78,7 @@ class _EventSource(pyyaml.reader.Reader, pyyaml.scanner.Scanner, pyyaml.parser.P
         ch = self.peek()
         if ch not in "\0\r\n\x85\u2028\u2029":
             raise pyyaml.scanner.ScannerError(
-                "while scanning a directive", start_mark,
-                f"expected a comment or a line break, but found {ch!r}", self.get_mark())
+                context, start_mark, f"expected a comment or a line break, but found {ch!r}", self.get_mark())
         self.scan_line_break()
 
     def process_directives(self) -> Any:
@@ -96,37 +99,26 @@ class _EventSource(pyyaml.reader.Reader, pyyaml.scanner.Scanner, pyyaml.parser.P
             self.forward()
             ch = self.peek()
             if ch in "0123456789":
-                increment = int(ch)
-                if increment == 0:
-                    raise pyyaml.scanner.ScannerError(
-                        "while scanning a block scalar", start_mark,
-                        "expected indentation indicator in the range 1-9, but found 0", self.get_mark())
-                self.forward()
+                increment = self._scan_indentation_indicator(start_mark)
         elif ch in "0123456789":
-            increment = int(ch)
-            if increment == 0:
-                raise pyyaml.scanner.ScannerError(
-                    "while scanning a block scalar", start_mark,
-                    "expected indentation indicator in the range 1-9, but found 0", self.get_mark())
-            self.forward()
+            increment = self._scan_indentation_indicator(start_mark)
             ch = self.peek()
             if ch in "+-":
                 chomping = ch == "+"
                 self.forward()
         return chomping, increment
 
-    def scan_block_scalar_ignored_line(self, start_mark: Any) -> None:
-        while self.peek() in " \t":
-            self.forward()
-        if self.peek() == "#":
-            while self.peek() not in "\0\r\n\x85\u2028\u2029":
-                self.forward()
-        ch = self.peek()
-        if ch not in "\0\r\n\x85\u2028\u2029":
+    def _scan_indentation_indicator(self, start_mark: Any) -> int:
+        increment = int(self.peek())
+        if increment == 0:
             raise pyyaml.scanner.ScannerError(
                 "while scanning a block scalar", start_mark,
-                f"expected a comment or a line break, but found {ch!r}", self.get_mark())
-        self.scan_line_break()
+                "expected indentation indicator in the range 1-9, but found 0", self.get_mark())
+        self.forward()
+        return increment
+
+    def scan_block_scalar_ignored_line(self, start_mark: Any) -> None:
+        self._scan_ignored_line("while scanning a block scalar", start_mark)
 
     def scan_to_next_token(self) -> None:
         found = False

@@ -466,21 +466,7 @@ class Lexer:
         return self.lex_inside_action
 
     def lex_char(self):
-        while True:
-            c = self.next()
-            if c == "\\":
-                c2 = self.next()
-                if c2 not in ("", "\n"):
-                    continue
-                self.error("unterminated character constant")
-                return None
-            if c in ("", "\n"):
-                self.error("unterminated character constant")
-                return None
-            if c == "'":
-                break
-        self.emit(CHAR_CONSTANT)
-        return self.lex_inside_action
+        return self._lex_escaped("'", CHAR_CONSTANT, "unterminated character constant")
 
     def lex_number(self):
         if not self._scan_number():
@@ -521,20 +507,24 @@ class Lexer:
         return True
 
     def lex_quote(self):
+        return self._lex_escaped('"', STRING, "unterminated quoted string")
+
+    def _lex_escaped(self, close: str, typ: int, unterminated: str):
+        """A one-line literal with backslash escapes, up to its closing quote."""
         while True:
             c = self.next()
             if c == "\\":
                 c2 = self.next()
                 if c2 not in ("", "\n"):
                     continue
-                self.error("unterminated quoted string")
+                self.error(unterminated)
                 return None
             if c in ("", "\n"):
-                self.error("unterminated quoted string")
+                self.error(unterminated)
                 return None
-            if c == '"':
+            if c == close:
                 break
-        self.emit(STRING)
+        self.emit(typ)
         return self.lex_inside_action
 
     def lex_raw_quote(self):

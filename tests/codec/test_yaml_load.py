@@ -49,6 +49,8 @@ DOCS = [
     # directives, block-scalar headers, escapes and end-of-stream positions
     "%YAML 1.1# c\n---\na: 1", "%YAML 1.2\n---\na: 1", "%YAML 1.1?", "%YAML 2.0\n---\na: 1",
     "a: |# c\n  x", "a: |-\t\n  x", "a: >2 # c\n   x", 'a: "\\\'"', 'a: "\\/"', "a: !\"x\"",
+    "a: |0\n  x", "a: |-0\n  x", "a: |2-\n   x\n", "a: >+1\n  x\n\n", "a: |1+ # c\n x\n",
+    "a: |-2 x\n  y", "a: |3\n x",
     "null*a---~:\n1.5\"1yes", "- :: \t\r\n~", "? \nb<<:|\\n0x1F&a ",
     # flow collections and question marks that libyaml's C parser may read
     "a: [x, y]\nb: {c: d, e: [1, 2.5, yes, null]}\n", "k: [http://x/y, a:b, 'q', \"r\"]\n",

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import threading
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kts.gotemplate.gotypes import GoError
-from kts.spawner.contract import Rendered, Rules
+from kts.spawner.contract import Rendered, Rules, flatten
 
 if TYPE_CHECKING:
     from kts.spawner.cluster import Cluster
@@ -65,24 +66,74 @@ def _rendered(item: Any) -> Rendered:
     return Rendered(item.source, item.object, ",".join(events) or None)
 
 
+async def ensure_scopes(cluster: Cluster | None, objects: Iterable[Rendered]) -> None:
+    """Re-discover before the contract check if a rendered kind (List items included) is unknown
+    to the cluster's scope table, so the synchronous check decides on fresh discovery."""
+    if cluster is None:
+        return
+    kinds = set()
+    for item in flatten(objects):
+        body = item.body
+        if isinstance(body, Mapping):
+            api_version, kind = body.get("apiVersion"), body.get("kind")
+            if isinstance(api_version, str) and isinstance(kind, str):
+                kinds.add((api_version, kind))
+    await cluster.ensure_scopes(kinds)
+
+
 def bridge_lookup(
     cluster: Cluster | None, loop: asyncio.AbstractEventLoop, rules: Rules
 ) -> Callable[..., Any]:
     """Helm's ``lookup`` for a render running in a worker thread: reads the live cluster through
-    the hub's event loop, read-only, within the spawner's namespace unless the guards allow more."""
+    the hub's event loop, read-only.
+
+    Discovery (re-run for a kind it does not know yet) decides the scope. A cluster-scoped kind
+    needs ``allow_cluster_scoped`` whatever namespace is passed, as Helm ignores the namespace
+    for such kinds; another namespace, or all of them, needs ``allow_other_namespaces``. Every
+    object in the spawner's own namespace is readable, other users' too: that namespace is the
+    boundary the operator chose, the chart is operator code, and whatever a lookup feeds into the
+    rendered objects still passes the contract. Unknown kinds answer like Helm: a group version
+    the cluster does not serve is an error, an unknown kind of a served one reads as absent."""
+
+    created = time.monotonic()
+
+    async def guarded(api_version: str, kind: str, namespace: str, name: str) -> dict[str, Any]:
+        assert cluster is not None
+        # One re-discovery per render at most, however many lookups ask for unknown kinds.
+        await cluster.ensure_scopes([(api_version, kind)], since=created)
+        namespaced = cluster.is_namespaced(api_version, kind)
+        if namespaced is None:
+            if not cluster.serves(api_version):
+                group, _, version = api_version.rpartition("/")
+                raise GoError(
+                    f"unable to get apiresource from unstructured: {group}/{version}, Kind={kind}: "
+                    "the server could not find the requested resource"
+                )
+            return {}
+        if not namespaced:
+            if not rules.allow_cluster_scoped:
+                raise GoError(
+                    f"lookup of cluster-scoped {kind} ({api_version}) is not allowed"
+                    " (set allow_cluster_scoped to permit it)"
+                )
+            namespace = ""
+        elif not namespace:
+            if not rules.allow_other_namespaces:
+                raise GoError(
+                    f"lookup of {kind} in all namespaces is not allowed"
+                    " (set allow_other_namespaces to permit it)"
+                )
+        elif namespace != rules.namespace and not rules.allow_other_namespaces:
+            raise GoError(
+                f"lookup in namespace {namespace!r} is not allowed: the spawner's namespace is"
+                f" {rules.namespace!r} (set allow_other_namespaces to permit it)"
+            )
+        return await cluster.lookup(api_version, kind, namespace, name)
 
     def lookup(api_version: str, kind: str, namespace: str, name: str) -> dict[str, Any]:
         if cluster is None:
             return {}
-        if not namespace:
-            namespaced = rules.is_namespaced(api_version, kind) if rules.is_namespaced else None
-            if namespaced is False and not rules.allow_cluster_scoped:
-                raise GoError(f"lookup of cluster-scoped {kind} is not allowed (allow_cluster_scoped)")
-            if namespaced is not False and not rules.allow_other_namespaces:
-                raise GoError(f"lookup of {kind} in all namespaces is not allowed (allow_other_namespaces)")
-        elif namespace != rules.namespace and not rules.allow_other_namespaces:
-            raise GoError(f"lookup in namespace {namespace!r} is not allowed (allow_other_namespaces)")
-        future = asyncio.run_coroutine_threadsafe(cluster.lookup(api_version, kind, namespace, name), loop)
+        future = asyncio.run_coroutine_threadsafe(guarded(api_version, kind, namespace, name), loop)
         return future.result(LOOKUP_TIMEOUT)
 
     return lookup

@@ -3,6 +3,9 @@
 Labels make objects findable for deletion, the connection annotation says where the server
 listens, lifecycles say when objects go away, and the guards keep a chart inside its
 namespace and its allowed kinds. A violation names the template, the object and the rule.
+
+Lists (``kind: List``, or any object with ``items``) are checked item by item, as Kubernetes'
+resource builder applies them one by one: a List must not carry an object past the guards.
 """
 
 from __future__ import annotations
@@ -24,7 +27,8 @@ SERVER_DELETED = "server-deleted"
 USER_DELETED = "user-deleted"
 LIFECYCLES = (SERVER_STOPPED, SERVER_DELETED, USER_DELETED)
 
-# Cluster-scoped built-in kinds, for when the cluster's discovery is not at hand.
+# Cluster-scoped built-in kinds, for when no cluster is connected; a connected cluster's
+# discovery alone decides (a kind it does not know is refused, not guessed).
 CLUSTER_SCOPED_KINDS = frozenset(
     {
         "Namespace",
@@ -59,6 +63,12 @@ class Rendered:
     source: str
     body: dict[str, Any]
     hook: str | None = None
+    within: str = ""
+    """Where a List item sits (``items[0] of List``), for error messages; empty for documents."""
+
+    def describe(self) -> str:
+        name = _name_of(self.body) if isinstance(self.body, Mapping) else "?"
+        return f"{name} ({self.within})" if self.within else name
 
 
 @dataclass(frozen=True)
@@ -75,6 +85,7 @@ class Rules:
     allow_cluster_scoped: bool = False
     allow_other_namespaces: bool = False
     is_namespaced: Callable[[str, str], bool | None] | None = field(default=None, compare=False)
+    """The connected cluster's discovery (None: no cluster, the built-in table decides)."""
 
 
 @dataclass(frozen=True)
@@ -127,32 +138,91 @@ def _kind_allowed(allowed: Iterable[str], api_version: str, kind: str) -> bool:
     return False
 
 
-def _namespaced(rules: Rules, api_version: str, kind: str) -> bool:
-    if rules.is_namespaced is not None:
-        answer = rules.is_namespaced(api_version, kind)
-        if answer is not None:
-            return answer
-    return kind not in CLUSTER_SCOPED_KINDS
+def flatten(objects: Iterable[Rendered]) -> list[Rendered]:
+    """Every List replaced by its items, nested Lists too, in order (like the resource builder's
+    ``Flatten``, which takes any object with ``items`` for a list). Items keep the List's template
+    and hook; ``items`` that is not a list is refused rather than applied as an object."""
+    out: list[Rendered] = []
+    for document in objects:
+        pending = [document]
+        while pending:
+            item = pending.pop()
+            body = item.body
+            if not isinstance(body, Mapping) or "items" not in body:
+                out.append(item)
+                continue
+            items = body["items"]
+            if not isinstance(items, list):
+                raise ContractError(item.source, item.describe(), "items must be a list of objects")
+            meta = body.get("metadata")
+            name = meta.get("name") if isinstance(meta, Mapping) else None
+            parent = str(body.get("kind", "?")) + (f"/{name}" if isinstance(name, str) and name else "")
+            if item.within:
+                parent = f"{parent} {item.within}"
+            pending.extend(
+                Rendered(item.source, entry, item.hook, f"items[{i}] of {parent}")
+                for i, entry in reversed(list(enumerate(items)))
+            )
+    return out
+
+
+def _defined_scopes(objects: Iterable[Rendered]) -> dict[tuple[str, str], bool]:
+    """(apiVersion, kind) -> namespaced, for kinds a CustomResourceDefinition in the set defines:
+    discovery cannot know them before the set is applied."""
+    out: dict[tuple[str, str], bool] = {}
+    for item in objects:
+        body = item.body
+        if not isinstance(body, Mapping) or body.get("kind") != "CustomResourceDefinition":
+            continue
+        if not str(body.get("apiVersion", "")).startswith("apiextensions.k8s.io/"):
+            continue
+        spec = body.get("spec")
+        if not isinstance(spec, Mapping):
+            continue
+        group, scope, names = spec.get("group"), spec.get("scope"), spec.get("names")
+        kind = names.get("kind") if isinstance(names, Mapping) else None
+        if not (isinstance(group, str) and isinstance(kind, str) and scope in ("Namespaced", "Cluster")):
+            continue
+        versions = [v.get("name") for v in spec.get("versions") or [] if isinstance(v, Mapping)]
+        versions.append(spec.get("version"))  # apiextensions.k8s.io/v1beta1
+        for version in versions:
+            if isinstance(version, str) and version:
+                out[(f"{group}/{version}", kind)] = scope == "Namespaced"
+    return out
+
+
+def _namespaced(
+    rules: Rules, defined: Mapping[tuple[str, str], bool], api_version: str, kind: str
+) -> bool | None:
+    """True or False, or None for a kind the connected cluster does not serve. When discovery and
+    a CustomResourceDefinition in the set disagree, cluster-scoped wins: the stricter guard."""
+    by_crd = defined.get((api_version, kind))
+    if rules.is_namespaced is None:
+        return by_crd if by_crd is not None else kind not in CLUSTER_SCOPED_KINDS
+    known = rules.is_namespaced(api_version, kind)
+    if known is None or by_crd is None:
+        return by_crd if known is None else known
+    return known and by_crd
 
 
 def check(objects: Iterable[Rendered], rules: Rules) -> CheckedObjects:
     """Validate ``objects`` against the contract; raise :class:`ContractError` on the first breach.
 
     Namespaced objects without a namespace get ``rules.namespace``. Helm test hooks are dropped:
-    a server has no use for them.
+    a server has no use for them. Lists are checked item by item (see :func:`flatten`).
     """
     bodies: list[dict[str, Any]] = []
     refs: list[ObjectRef] = []
     connection: ObjectRef | None = None
     connection_source = ""
     seen: dict[tuple[str, str, str | None, str], str] = {}
-    for item in objects:
-        if item.hook and "test" in item.hook.split(","):
-            continue
+    kept = [item for item in flatten(objects) if not (item.hook and "test" in item.hook.split(","))]
+    defined = _defined_scopes(kept)
+    for item in kept:
         src, body = item.source, item.body
+        what = item.describe()
         if not isinstance(body, Mapping):
-            raise ContractError(src, "?", "a rendered document is not a Kubernetes object")
-        what = _name_of(body)
+            raise ContractError(src, what, "a rendered document is not a Kubernetes object")
         api_version, kind = body.get("apiVersion"), body.get("kind")
         meta = body.get("metadata")
         if not (isinstance(api_version, str) and api_version and isinstance(kind, str) and kind):
@@ -171,7 +241,15 @@ def check(objects: Iterable[Rendered], rules: Rules) -> CheckedObjects:
         body = copy.deepcopy(dict(body))
         meta = body["metadata"] = dict(body["metadata"])
         namespace: str | None
-        if _namespaced(rules, api_version, kind):
+        namespaced = _namespaced(rules, defined, api_version, kind)
+        if namespaced is None:
+            raise ContractError(
+                src,
+                what,
+                f"kind {api_version}/{kind} is not served by the cluster (its discovery does not know"
+                " it, and no CustomResourceDefinition in the chart defines it)",
+            )
+        if namespaced:
             namespace = meta.get("namespace") or rules.namespace
             if namespace != rules.namespace and not rules.allow_other_namespaces:
                 raise ContractError(

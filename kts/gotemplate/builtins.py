@@ -20,6 +20,7 @@ from kts.gotemplate.gotypes import (
     Signature,
     Uint8,
     go_type_of,
+    is_nil,
 )
 from kts.gotemplate.strconv import from_go_bytes, go_bytes, go_len, is_print
 from kts.gotemplate.values import NOVALUE, assignable, basic_kind, can_be_nil, truth, zero_of
@@ -228,7 +229,7 @@ def _call(name: str, fn: Any, *args: Any) -> Any:
         if a is NOVALUE:
             if not can_be_nil(typ):
                 raise GoError(f"arg {i}: value is nil; should be of type {typ}")
-            a = None
+            a = zero_of(typ)
         elif not assignable(a, typ):
             raise GoError(f"arg {i}: value has type {go_type_of(a)}; should be {typ}")
         argv.append(a)
@@ -243,7 +244,7 @@ def _incompatible(a: Any, b: Any) -> GoError:
 
 
 def _is_nil(v: Any) -> bool:
-    return v is NOVALUE or v is None
+    return v is NOVALUE or is_nil(v)
 
 
 def _eq(arg1: Any, *arg2: Any) -> bool:

@@ -211,7 +211,7 @@ def validate_type(ctx: Ctx, value: Any, typ: str | None) -> Any:
         if typ in INTERFACE_TYPES:
             return None
         if can_be_nil(typ):
-            return None
+            return zero_of(typ)
         ctx.fail(f"invalid value; expected {typ}")
     if typ in INTERFACE_TYPES:
         return value
@@ -736,8 +736,10 @@ class Compiler:
                 ctx.node = n
                 if typ == REFLECT_VALUE:
                     return NOVALUE
-                if typ is None or can_be_nil(typ):
+                if typ is None:
                     return None
+                if can_be_nil(typ):
+                    return zero_of(typ)
                 ctx.fail(f"cannot assign nil to {typ}")
 
             fn = arg_nil

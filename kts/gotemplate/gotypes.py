@@ -118,6 +118,54 @@ class GoMap(dict):
         return self._go_type
 
 
+class NilMap(GoMap):
+    """A nil Go map, the zero value a map parameter receives for a missing value.
+
+    Reads see an empty map, fmt prints ``map[]`` and encoders write ``null``; storing a key
+    panics as Go does, so Sprig's in-place ``set`` fails on it exactly like Helm.
+    """
+
+    go_nil: ClassVar[bool] = True
+
+    def __init__(self, go_type: str = "map[string]interface {}") -> None:
+        super().__init__(go_type=go_type, elem=map_elem(go_type))
+
+    def _assign(self, *args: Any, **kw: Any) -> Any:
+        raise GoPanic("assignment to entry in nil map")
+
+    __setitem__ = update = setdefault = __ior__ = _assign  # type: ignore[assignment]
+
+
+class NilSlice(GoSlice):
+    """A nil slice (Go functions often return one for "nothing"): prints ``[]``, marshals as ``null``."""
+
+    __slots__ = ()
+    go_nil: ClassVar[bool] = True
+
+    def __init__(self, elem: str = "interface {}") -> None:
+        super().__init__((), elem)
+
+
+def map_elem(map_type: str) -> str:
+    """The element type of a ``map[K]V`` type name (``interface {}`` for anything else)."""
+    if not map_type.startswith("map["):
+        return "interface {}"
+    depth = 0
+    for i, c in enumerate(map_type):
+        if c == "[":
+            depth += 1
+        elif c == "]":
+            depth -= 1
+            if depth == 0:
+                return map_type[i + 1:]
+    return "interface {}"
+
+
+def is_nil(value: Any) -> bool:
+    """Whether ``value`` is Go nil: a nil interface, or a nil map or slice of some type."""
+    return value is None or bool(getattr(value, "go_nil", False))
+
+
 def string_slice(items: Any) -> GoSlice:
     return GoSlice(items, "string")
 

@@ -9,7 +9,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from kts.gotemplate.gotypes import GoInt, GoMap, GoObject, GoSlice, go_type_of, is_true
+from kts.gotemplate.gotypes import (
+    GoInt,
+    GoMap,
+    GoObject,
+    GoSlice,
+    NilMap,
+    NilSlice,
+    go_type_of,
+    is_true,
+)
 
 
 class NoValue:
@@ -40,8 +49,9 @@ FLOATS = frozenset({"float32", "float64"})
 COMPLEXES = frozenset({"complex64", "complex128"})
 
 
-def _subclasses(cls: type) -> list[type]:
-    out = []
+def _subclasses(cls: type) -> list[Any]:
+    out: list[Any] = []
+    sub: Any
     for sub in cls.__subclasses__():
         out.append(sub)
         out.extend(_subclasses(sub))
@@ -73,7 +83,7 @@ def can_be_nil(typ: str) -> bool:
 
 
 def zero_of(typ: str) -> Any:
-    """The zero value of a Go type, as ``reflect.Zero`` gives it."""
+    """The zero value of a Go type, as ``reflect.Zero`` gives it: maps and slices are typed nils."""
     if typ in INTERFACE_TYPES:
         return None
     if typ == "string":
@@ -87,6 +97,10 @@ def zero_of(typ: str) -> Any:
         return cls(0) if cls is not None else 0
     if typ in COMPLEXES:
         return 0j
+    if typ.startswith("map["):
+        return NilMap(typ)
+    if typ.startswith("[]"):
+        return NilSlice(typ[2:])
     return None
 
 
@@ -138,7 +152,11 @@ def truth(value: Any) -> bool:
 
 
 def basic_kind(value: Any) -> str:
-    """The comparison kind text/template's eq/lt use: bool, int, uint, float, complex, string."""
+    """The comparison kind text/template's eq/lt use: bool, int, uint, float, complex, string.
+
+    Everything else is ``invalid``, nil and maps alike, as Go's basicKind has it: so ``eq`` may
+    compare a nil map or slice with nil.
+    """
     t = type(value)
     if t is str:
         return "string"
@@ -152,6 +170,4 @@ def basic_kind(value: Any) -> str:
         return "int" if value.signed else "uint"
     if t is complex:
         return "complex"
-    if value is None or value is NOVALUE:
-        return "invalid"
-    return "other"
+    return "invalid"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from kts.gotemplate.gotypes import FuncMap, GoObject, GoPanic, GoSlice, go_type_of, gofunc
+from kts.gotemplate.gotypes import FuncMap, GoObject, GoPanic, GoSlice, go_type_of, gofunc, is_nil
 from kts.sprig.strval import strval
 
 _MAP = "map[string]interface {}"
@@ -38,7 +38,7 @@ def merge_into(dst: dict[str, Any], src: dict[str, Any], overwrite: bool) -> Non
             if overwrite:
                 dst[key] = None
             continue
-        if isinstance(s, dict) and isinstance(d, dict):
+        if isinstance(s, dict) and isinstance(d, dict) and not is_nil(d):
             merge_into(d, s, overwrite)
         elif isinstance(s, list | bytes) and overwrite:
             dst[key] = s  # mergo replaces slices even with an empty one
@@ -110,6 +110,10 @@ def values(d: dict[str, Any]) -> list[Any]:
 
 def _merge_all(dst: dict[str, Any], srcs: tuple[dict[str, Any], ...], overwrite: bool) -> Any:
     for src in srcs:
+        if is_nil(dst):
+            if is_nil(src):
+                continue
+            dst = {}  # mergo gives a nil destination a fresh map before merging into it
         merge_into(dst, src, overwrite)
     return dst
 

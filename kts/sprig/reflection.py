@@ -15,22 +15,16 @@ from kts.gotemplate.gotypes import (
     GoObject,
     GoPanic,
     GoSlice,
+    NilMap,
+    NilSlice,
     Uint8,
     go_kind_of,
     go_type_of,
     gofunc,
+    is_nil,
 )
 
 NIL_DEREF = "runtime error: invalid memory address or nil pointer dereference"
-
-
-class NilSlice(GoSlice):
-    """A nil slice (Go functions often return one for "nothing"): prints ``[]``, marshals as ``null``."""
-
-    go_nil = True
-
-    def __init__(self, elem: str = "interface {}") -> None:
-        super().__init__((), elem)
 
 
 def is_nil_slice(value: Any) -> bool:
@@ -71,7 +65,7 @@ def deep_equal(a: Any, b: Any) -> bool:
             return False
         return len(a) == len(b) and all(deep_equal(x, y) for x, y in zip(a, b, strict=True))
     if isinstance(a, dict):
-        if len(a) != len(b):
+        if is_nil(a) != is_nil(b) or len(a) != len(b):
             return False
         return all(k in b and deep_equal(v, b[k]) for k, v in a.items())
     if isinstance(a, GoObject):
@@ -98,6 +92,8 @@ def deep_copy(value: Any) -> Any:
     Objects copy through their ``go_deep_copy`` hook: copystructure copies exported struct
     fields only, so e.g. a ``*semver.Version`` (all fields unexported) copies as ``0.0.0``.
     """
+    if isinstance(value, NilMap):
+        return NilMap(value.go_type)
     if isinstance(value, GoMap):
         out = GoMap({k: deep_copy(v) for k, v in value.items()}, go_type=value.go_type, elem=value.elem)
         return out

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -17,7 +18,7 @@ from kts.helm.funcs import LookupFn
 from kts.helm.gocopy import copy_map
 from kts.helm.objects import Capabilities, Files
 from kts.helm.schema import validate
-from kts.helm.values import NoTableError, Values, table
+from kts.helm.values import NoTableError, Values, shared_table
 
 
 class KubeVersionError(RenderError):
@@ -92,16 +93,8 @@ def collect(chart: Chart, parent: dict[str, Any], out: list[dict[str, Any]], fil
     if chart.parent is None:
         nxt["Values"] = parent["Values"]
     else:
-        pvals = parent["Values"]
-        try:
-            sub = table(pvals, chart.name)
-        except NoTableError:
-            sub = None
-        if sub is not None:
-            if not isinstance(sub, Values):
-                sub = Values(sub)
-                pvals[chart.name] = sub
-            nxt["Values"] = sub
+        with contextlib.suppress(NoTableError):  # Helm keeps the empty Values then
+            nxt["Values"] = shared_table(parent["Values"], chart.name)
     for child in chart.dependencies:
         sub_charts[child.name] = collect(child, nxt, out, files_cache, metadata)
     return nxt

@@ -23,6 +23,9 @@ def _to_yaml(value: Any) -> str:
     return to_yaml_full(value)
 
 
+_PLAIN = "map[string]interface {}"
+
+
 class _Mirrored(GoMap):
     """A map kept equal to its twin: every write to one is made to the other.
 
@@ -98,7 +101,7 @@ class Values(_Mirrored):
         return _to_yaml(self)
 
     def Table(self, name: str) -> Values:
-        return Values(table(self, name))
+        return shared_table(self, name)
 
     def AsMap(self) -> dict[str, Any]:
         if not self:
@@ -117,21 +120,47 @@ class Values(_Mirrored):
         return path_value(self, path)
 
 
-def table(values: dict[str, Any], name: str) -> dict[str, Any]:
-    """``Values.Table``: the map at a dotted path, or NoTableError naming the failing key."""
-    current = values
+def _istable(v: Any) -> bool:
+    """Go's ``v.(map[string]interface{})``: a plain map, whatever Python class holds it."""
+    return type(v) is dict or (isinstance(v, GoMap) and v.go_type == _PLAIN)
+
+
+def _walk(values: dict[str, Any], name: str) -> tuple[dict[str, Any], str, dict[str, Any]]:
+    """(map holding the last key, last key, table there) for a dotted path, or NoTableError."""
+    holder, key, current = values, "", values
     for part in name.split("."):
         if part not in current:
             raise NoTableError(part)
         nxt = current[part]
-        if not isinstance(nxt, dict) or (isinstance(nxt, GoMap) and not isinstance(nxt, Values)):
+        if not (_istable(nxt) or isinstance(nxt, Values)):
             raise NoTableError(part)
-        current = nxt
-    return current
+        holder, key, current = current, part, nxt
+    return holder, key, current
 
 
-def _istable(v: Any) -> bool:
-    return type(v) is dict
+def table(values: dict[str, Any], name: str) -> dict[str, Any]:
+    """``Values.Table``: the map at a dotted path, or NoTableError naming the failing key."""
+    return _walk(values, name)[2]
+
+
+def shared_table(values: dict[str, Any], name: str) -> Values:
+    """``Values.Table`` as Go has it: a ``common.Values`` over the very map at ``name``.
+
+    Go converts the map without copying, so writes through the table show in ``values`` while
+    the parent keeps seeing a ``map[string]interface {}``. Python cannot share one dict between
+    two types, so the map is swapped, once, for a PlainMap twinned with the returned Values.
+    """
+    holder, key, found = _walk(values, name)
+    if isinstance(found, Values):
+        return found
+    if isinstance(found, PlainMap) and isinstance(found._twin, Values):
+        return found._twin
+    plain = found if isinstance(found, PlainMap) else PlainMap(found)
+    view = Values(plain)
+    plain._twin, view._twin = view, plain
+    if plain is not found:
+        holder[key] = plain
+    return view
 
 
 def path_value(values: dict[str, Any], path: str) -> Any:

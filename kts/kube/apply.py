@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import copy
 import time
+from collections.abc import Callable
 from typing import Any
 
 from kts.kube.discovery import Discovery, Resource
@@ -14,6 +15,9 @@ from kts.kube.refs import ObjectRef
 from kts.kube.transport import Transport
 
 APPLY_CONTENT_TYPE = "application/apply-patch+yaml"
+Force = bool | Callable[[dict[str, Any]], bool]
+"""Whether to force conflicts: for every object, or decided per object (e.g. only for objects the
+caller has verified are its own, so a conflict on any other stays an error)."""
 _STRIPPED_META = ("resourceVersion", "managedFields", "uid", "selfLink", "generation", "creationTimestamp")
 
 
@@ -60,7 +64,7 @@ class Applier:
         *,
         namespace: str,
         field_manager: str,
-        force: bool = False,
+        force: Force = False,
         concurrency: int = 8,
     ) -> list[dict[str, Any]]:
         if not field_manager:
@@ -82,7 +86,8 @@ class Applier:
             async def one(i: int, obj: dict[str, Any]) -> None:
                 async with sem:
                     results[i] = await self.apply_one(
-                        obj, namespace=namespace, field_manager=field_manager, force=force,
+                        obj, namespace=namespace, field_manager=field_manager,
+                        force=force(obj) if callable(force) else force,
                         wait_for_kind=(str(obj.get("apiVersion")), str(obj.get("kind"))) in pending_kinds,
                     )  # fmt: skip
 
@@ -154,4 +159,4 @@ def _check_identity(obj: dict[str, Any], namespace: str) -> None:
         )
 
 
-__all__ = ["APPLY_CONTENT_TYPE", "Applier", "apply_body", "crd_kinds"]
+__all__ = ["APPLY_CONTENT_TYPE", "Applier", "Force", "apply_body", "crd_kinds"]

@@ -8,7 +8,7 @@ import weakref
 from types import TracebackType
 from typing import Any
 
-from kts.kube.apply import Applier
+from kts.kube.apply import Applier, Force
 from kts.kube.delete import LIFECYCLE_ANNOTATION, Deleter
 from kts.kube.discovery import Discovery, ResourceMap
 from kts.kube.errors import NotFound
@@ -16,6 +16,7 @@ from kts.kube.reflector import EventCache, Reflector
 from kts.kube.refs import ObjectRef
 from kts.kube.transport import RetryPolicy, Stats, Transport, load_configuration
 from kts.kube.wait import EventCallback, Waiter
+from kts.kube.watch import label_selector
 
 _SHARED: weakref.WeakKeyDictionary[
     asyncio.AbstractEventLoop, dict[tuple[str | None, str | None, bool | None], KubeClient]
@@ -122,10 +123,12 @@ class KubeClient:
         *,
         namespace: str,
         field_manager: str,
-        force: bool = False,
+        force: Force = False,
         concurrency: int = 8,
     ) -> list[dict[str, Any]]:
-        """Server-side apply in Helm's kind order; returns the server's objects in input order."""
+        """Server-side apply in Helm's kind order; returns the server's objects in input order.
+
+        ``force`` forces conflicts for every object, or for those a callable picks."""
         self._check_loop()
         return await self._applier.apply(
             objects, namespace=namespace, field_manager=field_manager, force=force, concurrency=concurrency
@@ -223,6 +226,17 @@ class KubeClient:
             timeout=timeout,
             kinds=kinds,
         )
+
+    async def find_by_labels(
+        self, *, namespace: str, labels: dict[str, str], kinds: set[str] | None = None
+    ) -> list[dict[str, Any]]:
+        """Every object carrying ``labels`` (namespaced ones in ``namespace``, and cluster-scoped
+        ones) of every listable kind, or of ``kinds`` (``Kind`` or ``apiVersion/Kind``)."""
+        self._check_loop()
+        if not labels:
+            raise ValueError("find_by_labels needs at least one label")
+        found = await self._deleter.find(namespace, label_selector(labels), kinds)
+        return [obj for _, obj, _ in found]
 
     def event_cache(self, namespace: str) -> EventCache:
         """The shared Events cache of a namespace (its watch starts on first use)."""

@@ -7,6 +7,8 @@ thousands of servers reads the shared pod cache and sends no request.
 from __future__ import annotations
 
 import asyncio
+import time
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -35,6 +37,10 @@ class Connection:
 class Cluster:
     """Thin, spawner-shaped wrapper over :class:`kts.kube.KubeClient`."""
 
+    scope_refresh_interval = 2.0
+    """Seconds between re-discoveries asked for by kinds the scope table does not know: a chart
+    with a misspelt kind cannot make every spawn walk discovery, yet never gets a stale answer."""
+
     def __init__(self, client: Any) -> None:
         self.client = client
         self._pods: dict[tuple[str, str], Any] = {}
@@ -42,6 +48,10 @@ class Cluster:
         self._pods_lock = asyncio.Lock()
         self._capabilities: tuple[str | None, list[str] | None] | None = None
         self._namespaced: dict[tuple[str, str], bool] = {}
+        self._group_versions: set[str] = set()
+        self._scopes_lock = asyncio.Lock()
+        self._rediscovered_at = float("-inf")
+        self._rediscovery_tried = float("-inf")
 
     @classmethod
     async def connect(cls, conn: Connection) -> Cluster:
@@ -68,16 +78,55 @@ class Cluster:
     async def load_scopes(self) -> None:
         """Learn which kinds are namespaced, so the contract check needs no request per object."""
         if not self._namespaced:
-            rmap = await self.client.discovery()
-            self._namespaced = {(r.api_version, r.kind): r.namespaced for r in rmap.resources}
+            async with self._scopes_lock:
+                if not self._namespaced:
+                    self._learn(await self.client.discovery())
+
+    async def ensure_scopes(self, kinds: Iterable[tuple[str, str]], *, since: float | None = None) -> None:
+        """Re-discover if one of ``kinds`` (apiVersion, kind) is unknown: a CustomResourceDefinition
+        installed after the hub started must not be taken for namespaced, or for absent.
+
+        A re-discovery begun after this call (or after ``since``, a ``time.monotonic()`` such as
+        the start of a render) answers it; otherwise the call waits out
+        :attr:`scope_refresh_interval` and re-discovers, rather than keep a stale "unknown".
+        """
+        asked = time.monotonic() if since is None else since
+        missing = [k for k in kinds if k not in self._namespaced]
+        if not missing:
+            return
+        async with self._scopes_lock:
+            if self._rediscovered_at >= asked or all(k in self._namespaced for k in missing):
+                return
+            wait = self._rediscovery_tried + self.scope_refresh_interval - time.monotonic()
+            if wait > 0:
+                await asyncio.sleep(wait)
+            started = self._rediscovery_tried = time.monotonic()
+            self._learn(await self.client.discovery(refresh=True))
+            self._rediscovered_at = started
+
+    def _learn(self, rmap: Any) -> None:
+        self._namespaced = {(r.api_version, r.kind): r.namespaced for r in rmap.resources}
+        self._group_versions = {r.api_version for r in rmap.resources}
 
     def is_namespaced(self, api_version: str, kind: str) -> bool | None:
+        """Whether the kind is namespaced, as last discovered; None for a kind not served."""
         return self._namespaced.get((api_version, kind))
 
+    def serves(self, api_version: str) -> bool:
+        """Whether the group version is served at all, as last discovered."""
+        return api_version in self._group_versions
+
     async def apply(
-        self, bodies: list[dict[str, Any]], *, namespace: str, field_manager: str
+        self, bodies: list[dict[str, Any]], *, namespace: str, field_manager: str, force: Any = False
     ) -> list[dict[str, Any]]:
-        return await self.client.apply(bodies, namespace=namespace, field_manager=field_manager, force=True)
+        """Server-side apply; ``force`` (a bool, or a predicate on each body) forces conflicts."""
+        return await self.client.apply(bodies, namespace=namespace, field_manager=field_manager, force=force)
+
+    async def find(
+        self, *, namespace: str, labels: dict[str, str], kinds: set[str] | None = None
+    ) -> list[dict[str, Any]]:
+        """Every object carrying ``labels`` (every listable kind unless ``kinds`` narrows it)."""
+        return await self.client.find_by_labels(namespace=namespace, labels=labels, kinds=kinds)
 
     async def wait_ready(
         self, bodies: list[dict[str, Any]], *, timeout: float, on_event: Any, pull_grace: float | None = None

@@ -43,3 +43,13 @@ class ContractError(SpawnFailed):
     def __init__(self, template: str, obj: str, rule: str) -> None:
         self.template, self.object, self.rule = template, obj, rule
         super().__init__(f"chart contract: {template}: {obj}: {rule}", reason="chart", status_code=400)
+
+
+class OwnershipError(SpawnFailed):
+    """A rendered object already exists and belongs to another server, user or instance; nothing
+    has been applied."""
+
+    def __init__(self, obj: str, rule: str) -> None:
+        self.object, self.rule = obj, rule
+        super().__init__(f"{obj} already exists and {rule}: refusing to apply over it",
+                         reason="ownership", status_code=409)  # fmt: skip

@@ -1,11 +1,12 @@
 """Orphans: server-stopped objects of this instance whose server the hub does not consider running.
 
-Orphaned servers are found from the shared pod cache (no extra request); each one's
-server-stopped objects of every kind are then deleted by label.
+Objects are found by their ownership labels (every listable kind, so a Secret whose Pod never
+started is found too) and grouped by server identity; each orphaned server's server-stopped
+objects are then deleted by its identity, never by escaped names, which distinct users can share.
 
-They appear when the hub crashes mid-spawn, its database is reset, or a stop failed. The sweep
-runs once at hub start-up (optionally periodically) and only touches objects older than a grace
-period, so it never races a spawn in progress.
+They appear when the hub crashes mid-spawn, its database is reset, or a stop failed during an
+API outage. The sweep runs at hub start-up and then periodically, and only touches servers
+whose objects are all older than a grace period, so it never races a spawn in progress.
 """
 
 from __future__ import annotations
@@ -13,10 +14,12 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
-from kts.spawner.contract import INSTANCE_LABEL, SERVER_STOPPED, SERVERNAME_LABEL, USERNAME_LABEL
+from kts.spawner.contract import INSTANCE_LABEL, SERVER_STOPPED
+from kts.spawner.ownership import SERVER_ID_LABEL, SERVERNAME_ANNOTATION, USERNAME_ANNOTATION, Identity
+from kts.spawner.state import STATE_KEY
 
 if TYPE_CHECKING:
     from kts.spawner.cluster import Cluster
@@ -38,42 +41,55 @@ def _age(obj: dict[str, Any], now: dt.datetime) -> float:
     return (now - created).total_seconds()
 
 
-async def sweep_orphans(cluster: Cluster, *, namespace: str, instance: str, running: set[tuple[str, str]],
+async def sweep_orphans(cluster: Cluster, *, namespace: str, instance: str, running: set[str],
                         lifecycle_key: str, delete_timeout: float, min_age: float = MIN_AGE,
-                        now: dt.datetime | None = None) -> list[tuple[str, str]]:  # fmt: skip
-    """Delete server-stopped objects of servers not in ``running`` (escaped user, server); returns
-    the servers cleaned."""
+                        now: dt.datetime | None = None,
+                        kinds: set[str] | None = None) -> list[tuple[str, str]]:  # fmt: skip
+    """Delete the server-stopped objects of every server whose identity is not in ``running``;
+    returns the (raw user, raw server) names of the servers cleaned, as their objects name them."""
     now = now or dt.datetime.now(dt.UTC)
-    found: set[tuple[str, str]] = set()
-    pods = await cluster.pods(namespace, f"{INSTANCE_LABEL}={instance}")
-    for obj in pods.items():
+    servers: dict[str, tuple[str, str]] = {}
+    young: set[str] = set()
+    for obj in await cluster.find(namespace=namespace, labels={INSTANCE_LABEL: instance}, kinds=kinds):
         meta = obj.get("metadata") or {}
         labels, annotations = meta.get("labels") or {}, meta.get("annotations") or {}
-        if annotations.get(lifecycle_key, SERVER_STOPPED) != SERVER_STOPPED:
+        server_id = labels.get(SERVER_ID_LABEL)
+        if not server_id or server_id in running:
             continue
-        if USERNAME_LABEL not in labels or SERVERNAME_LABEL not in labels:
+        if annotations.get(lifecycle_key, SERVER_STOPPED) != SERVER_STOPPED or meta.get("deletionTimestamp"):
             continue
-        key = (str(labels[USERNAME_LABEL]), str(labels[SERVERNAME_LABEL]))
-        if key in running or _age(obj, now) < min_age:
+        if _age(obj, now) < min_age:
+            young.add(server_id)
+        user, server = annotations.get(USERNAME_ANNOTATION, ""), annotations.get(SERVERNAME_ANNOTATION, "")
+        servers.setdefault(server_id, (str(user), str(server)))
+    cleaned = []
+    for server_id, (user, server) in sorted(servers.items(), key=lambda item: item[1]):
+        if server_id in young:
             continue
-        found.add(key)
-    for user, server in sorted(found):
         log.info("Deleting orphaned objects of server %r of user %r (instance %s)", server, user, instance)
         await cluster.delete(
-            namespace=namespace,
-            labels={INSTANCE_LABEL: instance, USERNAME_LABEL: user, SERVERNAME_LABEL: server},
+            namespace=namespace, labels={INSTANCE_LABEL: instance, SERVER_ID_LABEL: server_id},
             lifecycles=[SERVER_STOPPED], include_unannotated=True, timeout=delete_timeout,
             lifecycle_annotation=lifecycle_key,
         )  # fmt: skip
-    return sorted(found)
+        cleaned.append((user, server))
+    return cleaned
 
 
-def running_servers_from_db(db: Any, names: Callable[[str, str], tuple[str, str]]) -> set[tuple[str, str]]:
-    """Escaped (user, server) of every server the hub's database says is running or starting."""
+def running_servers_from_db(db: Any, instance: str) -> set[str]:
+    """Server identities the hub's database says are running or starting: from their names, and
+    from the state of each (which remembers the identity a since-renamed server started with)."""
     from jupyterhub import orm
 
     rows: Iterable[Any] = db.query(orm.Spawner).filter(orm.Spawner.server_id.isnot(None))
-    return {names(row.user.name, row.name or "") for row in rows}
+    out: set[str] = set()
+    for row in rows:
+        out.add(Identity(instance, row.user.name, row.name or "").server_id)
+        state = row.state.get(STATE_KEY) if isinstance(row.state, dict) else None
+        labels = state.get("labels") if isinstance(state, dict) else None
+        if isinstance(labels, dict) and isinstance(labels.get(SERVER_ID_LABEL), str):
+            out.add(labels[SERVER_ID_LABEL])
+    return out
 
 
 class OrphanSweeper:
@@ -101,19 +117,14 @@ class OrphanSweeper:
 
     @classmethod
     async def _run(cls, spawner: Any, db: Any) -> None:
-        from kts.names import server_names
-
-        def names(user: str, server: str) -> tuple[str, str]:
-            n = server_names(user, server, spawner._scheme)
-            return n.username, n.servername
-
         await asyncio.sleep(START_DELAY)
         while True:
             try:
                 cluster = await spawner.cluster()
                 await sweep_orphans(
                     cluster, namespace=spawner.namespace, instance=spawner.instance,
-                    running=running_servers_from_db(db, names), lifecycle_key=spawner.lifecycle_annotation,
+                    running=running_servers_from_db(db, spawner.instance),
+                    lifecycle_key=spawner.lifecycle_annotation,
                     delete_timeout=spawner.delete_timeout,
                 )  # fmt: skip
             except Exception as e:

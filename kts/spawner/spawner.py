@@ -11,9 +11,9 @@ from typing import Any
 from jupyterhub.spawner import Spawner
 from traitlets import Bool, Callable, Dict, Enum, Float, Integer, List, Unicode, Union, default
 
-from kts.kube.errors import DeleteTimeout, KubeError, NotReady
+from kts.kube.errors import DeleteTimeout, KubeError, NotReady, Unavailable, UnknownKind
 from kts.names import SlugScheme, server_names
-from kts.spawner import charts
+from kts.spawner import charts, reaper
 from kts.spawner.cluster import Cluster, Connection, shared_cluster
 from kts.spawner.contract import (
     INSTANCE_LABEL,
@@ -23,11 +23,13 @@ from kts.spawner.contract import (
     USER_DELETED,
     USERNAME_LABEL,
     CheckedObjects,
+    ObjectRef,
     Rules,
     check,
 )
-from kts.spawner.errors import SpawnFailed
+from kts.spawner.errors import OwnershipError, SpawnFailed
 from kts.spawner.orphans import OrphanSweeper
+from kts.spawner.ownership import SERVER_ID_LABEL, USER_ID_LABEL, Identity, is_server_level, judge, stamp
 from kts.spawner.progress import ProgressLog
 from kts.spawner.state import STATE_KEY, ServerState
 from kts.spawner.values import (
@@ -114,7 +116,17 @@ class KubeTemplateSpawner(Spawner):
     )
     kube_context = Unicode(None, allow_none=True, config=True, help="Context of the kubeconfig to use.")
     field_manager = Unicode(
-        "kubetemplatespawner", config=True, help="Field manager name for server-side apply."
+        "kubetemplatespawner",
+        config=True,
+        help="""Prefix of the server-side apply field manager: each server applies as
+        `<field_manager>-<server-id>`, so another server's apply conflicts instead of overwriting.""",
+    )
+    adopt_unidentified = Bool(
+        False,
+        config=True,
+        help="""Apply over existing objects that carry no kts ownership labels and no
+        `hub.jupyter.org/username` annotation naming the user (objects made by other tools).
+        Objects of other servers, users or instances are never adopted.""",
     )
     ready_timeout = Float(
         0,
@@ -177,7 +189,10 @@ class KubeTemplateSpawner(Spawner):
         does not consider running (left behind by crashes or a lost database).""",
     )
     orphan_cleanup_interval = Float(
-        0, config=True, help="Seconds between orphan cleanups after start-up; 0 runs it only once."
+        300,
+        config=True,
+        help="""Seconds between orphan cleanups after start-up (catches what API outages and
+        hub restarts left); 0 runs it only once.""",
     )
     resource_kinds = List(
         Unicode(),
@@ -230,11 +245,30 @@ class KubeTemplateSpawner(Spawner):
     def _scheme(self) -> SlugScheme:
         return "escape" if self.slug_scheme == "escape" else "safe"
 
+    @property
+    def identity(self) -> Identity:
+        """This server by raw names: what its ownership labels are made of."""
+        return Identity(self.instance, self.user.name, self.name or "")
+
     def user_labels(self) -> dict[str, str]:
-        return {INSTANCE_LABEL: self.instance, USERNAME_LABEL: self.server_names.username}
+        """Labels every object of this user carries: the seed's, and the user's identity."""
+        return {
+            INSTANCE_LABEL: self.instance,
+            USERNAME_LABEL: self.server_names.username,
+            USER_ID_LABEL: self.identity.user_id,
+        }
 
     def server_labels(self) -> dict[str, str]:
-        return {**self.user_labels(), SERVERNAME_LABEL: self.server_names.servername}
+        """Labels every object of this server carries: the seed's, and the server's identity."""
+        return {
+            **self.user_labels(),
+            SERVERNAME_LABEL: self.server_names.servername,
+            SERVER_ID_LABEL: self.identity.server_id,
+        }
+
+    @property
+    def _manager(self) -> str:
+        return f"{self.field_manager}-{self.identity.server_id}"
 
     @property
     def connection_settings(self) -> Connection:
@@ -314,6 +348,7 @@ class KubeTemplateSpawner(Spawner):
                 kube_version=kube_version, api_versions=api_versions, lookup=lookup,
             )  # fmt: skip
         self._state.release = release
+        await charts.ensure_scopes(cluster, rendered)
         return check(rendered, self.contract_rules(cluster))
 
     # ----- start ------------------------------------------------------------------------------
@@ -327,6 +362,7 @@ class KubeTemplateSpawner(Spawner):
         progress = self._progress = ProgressLog()
         self._starting = True
         created = False
+        reaper.cancel(self.identity.server_id)
         try:
             progress.add("Rendering the server's chart", 5)
             cluster = await self._cluster_for_start()
@@ -335,6 +371,7 @@ class KubeTemplateSpawner(Spawner):
                 f"Rendered {len(checked.refs)} objects: "
                 + ", ".join(r.describe() for r in checked.refs), 20,
             )  # fmt: skip
+            adoptable = await self._check_ownership(cluster, checked)
             kinds = sorted({f"{r.api_version}/{r.kind}" for r in checked.refs} | set(self._state.kinds))
             await self._remove_leftovers(cluster, kinds)
             namespaces = {r.namespace for r in checked.refs if r.namespace} | set(self._state.namespaces)
@@ -346,8 +383,9 @@ class KubeTemplateSpawner(Spawner):
             created = True
             progress.add(f"Applying {len(checked.refs)} objects", 30)
             applied = await cluster.apply(
-                checked.bodies, namespace=self.namespace, field_manager=self.field_manager
-            )
+                checked.bodies, namespace=self.namespace, field_manager=self._manager,
+                force=lambda body: _key(body) in adoptable,
+            )  # fmt: skip
             progress.add(f"Waiting for {checked.connection.describe()}", 50)
             live = await self._wait_connection(cluster, checked, applied)
             url = await self._url_of(cluster, live)
@@ -364,6 +402,36 @@ class KubeTemplateSpawner(Spawner):
         finally:
             self._starting = False
             progress.close()
+
+    async def _check_ownership(self, cluster: Cluster, checked: CheckedObjects) -> set[tuple[str, ...]]:
+        """Stamp every object with this server's identity and refuse, before anything is applied,
+        to apply over an existing object that is not this server's (or this user's).
+
+        Returns the keys of existing objects that are this server's or adoptable: only those are
+        applied with forced conflicts. An object absent now is applied without force, so if another
+        server creates it meanwhile, its identity label makes the apply conflict instead of winning.
+        """
+        identity = self.identity
+        for body in checked.bodies:
+            stamp(body, identity)
+
+        async def existing(ref: ObjectRef) -> dict[str, Any] | None:
+            try:
+                return await cluster.get(ref.api_version, ref.kind, ref.name, ref.namespace)
+            except UnknownKind:
+                return None  # a kind whose CustomResourceDefinition is in this same set
+
+        found = await asyncio.gather(*(existing(ref) for ref in checked.refs))
+        adoptable: set[tuple[str, ...]] = set()
+        for body, ref, live in zip(checked.bodies, checked.refs, found, strict=True):
+            if live is None:
+                continue
+            verdict = judge(live, identity, server_level=is_server_level(body),
+                            adopt_unidentified=self.adopt_unidentified)  # fmt: skip
+            if not verdict.allowed:
+                raise OwnershipError(ref.describe(), verdict.reason)
+            adoptable.add(_key(body))
+        return adoptable
 
     async def _cluster_for_start(self) -> Cluster:
         try:
@@ -382,6 +450,10 @@ class KubeTemplateSpawner(Spawner):
             return e
         if isinstance(e, asyncio.CancelledError | KeyboardInterrupt | SystemExit):
             return None
+        if _unreachable(e):
+            return SpawnFailed(
+                f"cannot reach Kubernetes: {type(e).__name__}: {e}", reason="kubernetes", status_code=503
+            )
         if isinstance(e, NotReady):
             return SpawnFailed(f"server did not start: {e}", reason="not-ready")
         if isinstance(e, TimeoutError):
@@ -486,7 +558,8 @@ class KubeTemplateSpawner(Spawner):
         raise SpawnFailed(f"Service {name} has no ready pod behind it", reason="not-ready")
 
     async def _rollback(self, failure: SpawnFailed | None) -> None:
-        """Remove what this start created; runs to completion even if the start was cancelled."""
+        """Remove what this start created; runs to completion even if the start was cancelled, and
+        is retried in the background if the API refuses it now."""
         task = asyncio.ensure_future(self._delete_server_objects(now=True))
         try:
             await asyncio.shield(task)
@@ -495,8 +568,15 @@ class KubeTemplateSpawner(Spawner):
             pass
         except Exception as e:
             self.log.warning("Rollback of %s incomplete: %s", self._log_name, e)
+            self._retry_deletion()
             if failure is not None:
-                failure.message += f" (cleanup incomplete: {e})"
+                failure.message += f" (cleanup incomplete, retrying in the background: {e})"
+
+    def _retry_deletion(self) -> None:
+        """Keep deleting this server's objects until it works (until the server starts again)."""
+        reaper.schedule(
+            self.identity.server_id, lambda: self._delete_server_objects(now=True), self._log_name
+        )
 
     # ----- progress ---------------------------------------------------------------------------
 
@@ -516,7 +596,7 @@ class KubeTemplateSpawner(Spawner):
         if self._starting:
             return None
         if not self._state.running:
-            return 0
+            return await self._poll_forgotten()
         try:
             cluster = await self.cluster()
             pods = await cluster.pods(
@@ -528,10 +608,40 @@ class KubeTemplateSpawner(Spawner):
             return None
         return self._status_from(pods)
 
+    async def _poll_forgotten(self) -> int | None:
+        """Stopped by the state: still, a server whose Pod runs (a stop or rollback that failed
+        during an API outage, before the hub cleared the state) is not reported stopped."""
+        if not self._state.labels:
+            return 0  # never started (as far as this hub knows): nothing to look for
+        try:
+            cluster = await self.cluster()
+            namespace = self._state.namespace or self.namespace
+            pods = await cluster.pods(namespace, f"{INSTANCE_LABEL}={self.instance}")
+        except Exception as e:
+            # Nothing known to run: stopped, as the state says (a later sweep checks again).
+            self.log.debug("Cannot look for forgotten pods of %s: %s", self._log_name, e)
+            return 0
+        ids = {labels.get(SERVER_ID_LABEL) for _, labels in self._where()}
+        for pod in pods.items():
+            meta = pod.get("metadata") or {}
+            if (meta.get("labels") or {}).get(SERVER_ID_LABEL) in ids and _exit_status(pod) is None:
+                if not reaper.pending(self.identity.server_id):
+                    self._retry_deletion()
+                return None
+        return 0
+
     def _server_pods(self, pods: Any) -> list[dict[str, Any] | None]:
+        """This server's pods: by name from the state (if they still carry its identity), else by
+        its labels."""
+        ids = {labels.get(SERVER_ID_LABEL) for _, labels in self._where()}
+
+        def ours(pod: dict[str, Any] | None) -> dict[str, Any] | None:
+            labels = ((pod or {}).get("metadata") or {}).get("labels") or {}
+            return pod if pod is not None and labels.get(SERVER_ID_LABEL) in ids else None
+
         pod_refs = [r for r in self._state.refs if r.kind == "Pod" and r.lifecycle == SERVER_STOPPED]
         if pod_refs:
-            return [pods.get(r.name) for r in pod_refs]
+            return [ours(pods.get(r.name)) for r in pod_refs]
         want = self.server_labels()
         return [
             p for p in pods.items()
@@ -550,15 +660,25 @@ class KubeTemplateSpawner(Spawner):
     # ----- stop and delete --------------------------------------------------------------------
 
     async def stop(self, now: bool = False) -> None:
-        await self._delete_server_objects(now=now)
+        try:
+            await self._delete_server_objects(now=now)
+        except Exception:
+            # The hub forgets a server whose stop failed: keep deleting until it works.
+            self._retry_deletion()
+            raise
         self._state.running = False
 
     def _where(self) -> list[tuple[str, dict[str, str]]]:
         """(namespace, server labels) pairs to search: the current ones, plus those the server had
-        when it started if a rename or a scheme change altered them."""
+        when it started if a rename or a scheme change altered them. Every set holds a server
+        identity: escaped names alone are not unique."""
         label_sets = [self.server_labels()]
-        if self._state.labels and self._state.labels not in label_sets:
-            label_sets.append(dict(self._state.labels))
+        if self._state.labels:
+            remembered = dict(self._state.labels)
+            remembered.setdefault(SERVER_ID_LABEL, self.identity.server_id)
+            remembered.setdefault(USER_ID_LABEL, self.identity.user_id)
+            if remembered not in label_sets:
+                label_sets.append(remembered)
         namespaces = sorted({self._state.namespace or self.namespace, *self._state.namespaces})
         return [(ns, labels) for ns in namespaces for labels in label_sets]
 
@@ -587,13 +707,28 @@ class KubeTemplateSpawner(Spawner):
                 timeout=self.delete_timeout, lifecycle_annotation=self.lifecycle_annotation,
             )  # fmt: skip
             if not self.name:
-                user_labels = {k: v for k, v in labels.items() if k != SERVERNAME_LABEL}
+                user_labels = {
+                    k: v for k, v in labels.items() if k not in (SERVERNAME_LABEL, SERVER_ID_LABEL)
+                }
                 await cluster.delete(
                     namespace=namespace, labels=user_labels, lifecycles=[USER_DELETED],
                     include_unannotated=False, timeout=self.delete_timeout,
                     lifecycle_annotation=self.lifecycle_annotation,
                 )  # fmt: skip
         self._state = ServerState()
+
+
+def _key(body: dict[str, Any]) -> tuple[str, ...]:
+    meta = body.get("metadata") or {}
+    api_version, kind = str(body.get("apiVersion")), str(body.get("kind"))
+    return (api_version, kind, str(meta.get("namespace") or ""), str(meta.get("name", "")))
+
+
+def _unreachable(e: BaseException) -> bool:
+    """The API server did not answer (connection refused, reset, DNS, 503): not the chart's fault."""
+    import aiohttp
+
+    return isinstance(e, Unavailable | aiohttp.ClientConnectionError | ConnectionError)
 
 
 def _container_port(spec: dict[str, Any]) -> int | None:

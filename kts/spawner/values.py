@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 import yaml
 
 from kts.names import SlugScheme, server_names, strip_and_hash
+from kts.spawner.ownership import Identity
 
 if TYPE_CHECKING:
     from jupyterhub.spawner import Spawner
@@ -26,7 +27,7 @@ RELEASE_MAX = 53
 BUILTIN_KEYS = (
     "userid", "username", "unescaped_username", "unescaped_servername", "escaped_username",
     "escaped_servername", "escaped_user_server", "instance", "namespace", "ip", "port", "env",
-    "base_url", "user_options", "cmd", "args", "internal_ssl",
+    "base_url", "user_options", "cmd", "args", "internal_ssl", "server_id", "user_id",
 )  # fmt: skip
 
 
@@ -89,6 +90,7 @@ def builtin_values(
     username = spawner.user.name
     servername = spawner.name or ""
     names = server_names(username, servername, scheme)
+    identity = Identity(instance, username, servername)
     env = dict(spawner.get_env())
     ssl = _ssl_values(spawner, ssl_mount_path)
     if ssl["enabled"]:
@@ -114,6 +116,8 @@ def builtin_values(
         "cmd": list(spawner.cmd or []),
         "args": list(spawner.get_args()),
         "internal_ssl": ssl,
+        "server_id": identity.server_id,
+        "user_id": identity.user_id,
     }
 
 

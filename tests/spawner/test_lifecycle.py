@@ -361,7 +361,7 @@ async def test_orphans_are_swept(kube: KubeTarget) -> None:
     cluster = await shared_cluster(running.connection_settings)
     await asyncio.sleep(0.1)
     cleaned = await sweep_orphans(
-        cluster, namespace=running.namespace, instance="jupyter", running={("bob", "")},
+        cluster, namespace=running.namespace, instance="jupyter", running={running.identity.server_id},
         lifecycle_key=LIFECYCLE, delete_timeout=5, min_age=0,
     )  # fmt: skip
     assert cleaned == [("carol", "")]

@@ -154,19 +154,15 @@ async def test_internal_ssl_files_become_variables(tmp_path) -> None:
 
 
 def test_running_servers_from_the_hub_database() -> None:
-    from kts.names import server_names
     from kts.spawner.orphans import running_servers_from_db
+    from kts.spawner.ownership import Identity
 
     running = make_spawner("Dora", "gpu")
     make_spawner("erin", with_server=False)
-
-    def names(user: str, server: str) -> tuple[str, str]:
-        n = server_names(user, server)
-        return n.username, n.servername
-
-    found = running_servers_from_db(running.user.db, names)
-    assert (server_names("Dora", "gpu").username, "gpu") in found
-    assert not any(user == "erin" for user, _ in found)
+    found = running_servers_from_db(running.user.db, "jupyter")
+    assert Identity("jupyter", "Dora", "gpu").server_id in found
+    assert Identity("jupyter", "erin", "").server_id not in found
+    assert Identity("other-hub", "Dora", "gpu").server_id not in found
 
 
 async def test_unreachable_cluster_is_a_spawn_failure(tmp_path) -> None:

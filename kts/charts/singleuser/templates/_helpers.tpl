@@ -26,10 +26,12 @@ hub.jupyter.org/username: {{ .Values.escaped_username | quote }}
 hub.jupyter.org/servername: {{ .Values.escaped_servername | quote }}
 {{- end -}}
 
-{{/* Selects this server's pod (for the Service). */}}
+{{/* Selects this server's pod (for the Service). Escaped names can be shared by two users:
+the server's identity, which kts stamps on every object it applies, cannot. */}}
 {{- define "singleuser.selector" -}}
 app.kubernetes.io/instance: {{ .Values.instance | quote }}
 app.kubernetes.io/component: singleuser-server
 hub.jupyter.org/username: {{ .Values.escaped_username | quote }}
 hub.jupyter.org/servername: {{ .Values.escaped_servername | quote }}
+kubetemplatespawner/server-id: {{ .Values.server_id | quote }}
 {{- end -}}

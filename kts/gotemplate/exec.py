@@ -61,6 +61,7 @@ from kts.gotemplate.values import (
     assignable,
     can_be_nil,
     int_class,
+    reflect_string,
     truth,
     zero_of,
 )
@@ -342,7 +343,7 @@ def call(ctx: Ctx, v: list, dot: Any, fn: GoFunc, name: str, node: Node, args: l
     if has_final:
         argv.append(validate_type(ctx, final, tfinal))
     if builtin and name == "call":
-        argv.insert(0, str(args[0].node) if args else format_value(final))
+        argv.insert(0, str(args[0].node) if args else reflect_string(final))
     try:
         return fn.fn(*argv)
     except (_Break, _Continue, RecursionError):

@@ -15,6 +15,7 @@ class LiteralError(ValueError):
 
 _SIMPLE = {"a": 7, "b": 8, "f": 12, "n": 10, "r": 13, "t": 9, "v": 11, "\\": 92}
 _HEXDIGITS = "0123456789abcdefABCDEF"
+_INVALID_BYTE = re.compile("[\udc80-\udcff]")  # how source text holds bytes of invalid UTF-8
 
 
 def _unquote_char(s: str, i: int, quote: str) -> tuple[int, bool, int]:
@@ -24,8 +25,8 @@ def _unquote_char(s: str, i: int, quote: str) -> tuple[int, bool, int]:
         raise LiteralError("invalid syntax")
     if c != "\\":
         v = ord(c)
-        if 0xDC80 <= v <= 0xDCFF:
-            return v - 0xDC00, True, i + 1
+        if 0xDC80 <= v <= 0xDCFF:  # a byte of invalid UTF-8: Go decodes it as utf8.RuneError
+            return 0xFFFD, False, i + 1
         return v, False, i + 1
     if i + 1 >= len(s):
         raise LiteralError("invalid syntax")
@@ -75,7 +76,7 @@ def unquote(s: str) -> str:
         raise LiteralError("invalid syntax")
     if "\n" in body:
         raise LiteralError("invalid syntax")
-    if "\\" not in body and '"' not in body:
+    if "\\" not in body and '"' not in body and not _INVALID_BYTE.search(body):
         return body
     out = bytearray()
     i = 0
@@ -93,9 +94,7 @@ def unquote_char_constant(text: str) -> int:
     body = text[1:]
     if not body:
         raise LiteralError("invalid syntax")
-    value, is_byte, i = _unquote_char(body, 0, "'")
-    if is_byte and body[0] != "\\":
-        value = 0xFFFD
+    value, _, i = _unquote_char(body, 0, "'")
     if body[i:] != "'":
         raise LiteralError(f"malformed character constant: {text}")
     return value

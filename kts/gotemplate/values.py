@@ -141,6 +141,15 @@ def assignable(value: Any, typ: str) -> bool:
     return go_type_of(value) == typ
 
 
+def reflect_string(value: Any) -> str:
+    """Go's ``reflect.Value.String``: a string's text, else ``<T Value>`` naming the type."""
+    if isinstance(value, str):
+        return value
+    if value is None or value is NOVALUE:
+        return "<invalid Value>"
+    return f"<{go_type_of(value)} Value>"
+
+
 def truth(value: Any) -> bool:
     """Go template truthiness, with NOVALUE false."""
     t = type(value)

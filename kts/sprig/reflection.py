@@ -51,7 +51,20 @@ def kind_or_panic(value: Any) -> str:
 
 
 def deep_equal(a: Any, b: Any) -> bool:
-    """``reflect.DeepEqual`` over the kts Go value model."""
+    """``reflect.DeepEqual`` over the kts Go value model.
+
+    Walks with an explicit stack: Go compares data nested thousands deep, Python's stack cannot.
+    """
+    pending = [(a, b)]
+    while pending:
+        x, y = pending.pop()
+        if not _equal_here(x, y, pending):
+            return False
+    return True
+
+
+def _equal_here(a: Any, b: Any, pending: list[tuple[Any, Any]]) -> bool:
+    """Compare one pair, queueing the element pairs of containers on ``pending``."""
     if a is None or b is None:
         return a is None and b is None
     if go_type_of(a) != go_type_of(b):
@@ -61,13 +74,17 @@ def deep_equal(a: Any, b: Any) -> bool:
     if isinstance(a, (bytes, bytearray)):
         return bytes(a) == bytes(b)
     if isinstance(a, list):
-        if is_nil_slice(a) != is_nil_slice(b):
+        if is_nil_slice(a) != is_nil_slice(b) or len(a) != len(b):
             return False
-        return len(a) == len(b) and all(deep_equal(x, y) for x, y in zip(a, b, strict=True))
+        pending.extend(zip(a, b, strict=True))
+        return True
     if isinstance(a, dict):
         if is_nil(a) != is_nil(b) or len(a) != len(b):
             return False
-        return all(k in b and deep_equal(v, b[k]) for k, v in a.items())
+        if any(k not in b for k in a):
+            return False
+        pending.extend((v, b[k]) for k, v in a.items())
+        return True
     if isinstance(a, GoObject):
         if a is b:
             return True
@@ -91,20 +108,41 @@ def deep_copy(value: Any) -> Any:
 
     Objects copy through their ``go_deep_copy`` hook: copystructure copies exported struct
     fields only, so e.g. a ``*semver.Version`` (all fields unexported) copies as ``0.0.0``.
+    Containers are filled from an explicit stack, so depth is bounded by memory, as in Go.
     """
+    root = _shell(value)
+    pending = [(value, root)] if root is not value and isinstance(value, (dict, list)) else []
+    while pending:
+        src, dst = pending.pop()
+        if isinstance(src, dict):
+            for k, v in src.items():
+                c = _shell(v)
+                dict.__setitem__(dst, k, c)
+                if c is not v and isinstance(v, (dict, list)):
+                    pending.append((v, c))
+        else:
+            for v in src:
+                c = _shell(v)
+                list.append(dst, c)
+                if c is not v and isinstance(v, (dict, list)):
+                    pending.append((v, c))
+    return root
+
+
+def _shell(value: Any) -> Any:
+    """An empty container of ``value``'s Go type for ``deep_copy`` to fill, or a leaf's copy."""
     if isinstance(value, NilMap):
         return NilMap(value.go_type)
     if isinstance(value, GoMap):
-        out = GoMap({k: deep_copy(v) for k, v in value.items()}, go_type=value.go_type, elem=value.elem)
-        return out
+        return GoMap(go_type=value.go_type, elem=value.elem)
     if isinstance(value, dict):
-        return {k: deep_copy(v) for k, v in value.items()}
+        return {}
     if is_nil_slice(value):
         return NilSlice(value.elem)
     if isinstance(value, GoSlice):
-        return GoSlice((deep_copy(v) for v in value), value.elem)
+        return GoSlice((), value.elem)
     if isinstance(value, list):
-        return [deep_copy(v) for v in value]
+        return []
     if isinstance(value, bytearray):
         return bytes(value)
     copier = getattr(value, "go_deep_copy", None)

@@ -27,6 +27,7 @@ from jupyterhub.objects import Hub
 from kts.spawner import KubeTemplateSpawner
 from kts.spawner.cluster import close_shared
 from kts.spawner.contract import ObjectRef
+from kts.spawner.ownership import Identity
 from kts.spawner.state import ServerState
 from tests.spawner.standalone import make_spawner
 
@@ -109,7 +110,8 @@ async def poll_many(kubeconfig: Path, servers: int) -> None:
             "apiVersion": "v1", "kind": "Pod",
             "metadata": {"name": f"jupyter-p{i}", "namespace": "default", "labels": {
                 "app.kubernetes.io/instance": "jupyter", "hub.jupyter.org/username": f"p{i}",
-                "hub.jupyter.org/servername": ""}},
+                "hub.jupyter.org/servername": "",
+                **Identity("jupyter", f"p{i}", "").labels(server_level=True)}},
             "spec": {"containers": [{"name": "notebook", "image": "img:1"}]},
         }
         for i in range(servers)

@@ -14,6 +14,7 @@ import hashlib
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from kts.spawner.contract import INSTANCE_LABEL, SERVERNAME_LABEL
@@ -42,11 +43,11 @@ class Identity:
     username: str
     servername: str
 
-    @property
+    @cached_property
     def server_id(self) -> str:
         return _digest("server", self.instance, self.username, self.servername)
 
-    @property
+    @cached_property
     def user_id(self) -> str:
         return _digest("user", self.instance, self.username)
 

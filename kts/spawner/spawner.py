@@ -248,7 +248,12 @@ class KubeTemplateSpawner(Spawner):
     @property
     def identity(self) -> Identity:
         """This server by raw names: what its ownership labels are made of."""
-        return Identity(self.instance, self.user.name, self.name or "")
+        cached = self.__dict__.get("_identity")
+        if cached is None or (cached.instance, cached.username, cached.servername) != (
+            self.instance, self.user.name, self.name or ""
+        ):  # fmt: skip
+            cached = self.__dict__["_identity"] = Identity(self.instance, self.user.name, self.name or "")
+        return cached
 
     def user_labels(self) -> dict[str, str]:
         """Labels every object of this user carries: the seed's, and the user's identity."""
@@ -621,7 +626,7 @@ class KubeTemplateSpawner(Spawner):
             # Nothing known to run: stopped, as the state says (a later sweep checks again).
             self.log.debug("Cannot look for forgotten pods of %s: %s", self._log_name, e)
             return 0
-        ids = {labels.get(SERVER_ID_LABEL) for _, labels in self._where()}
+        ids = self._server_ids()
         for pod in pods.items():
             meta = pod.get("metadata") or {}
             if (meta.get("labels") or {}).get(SERVER_ID_LABEL) in ids and _exit_status(pod) is None:
@@ -630,10 +635,18 @@ class KubeTemplateSpawner(Spawner):
                 return None
         return 0
 
+    def _server_ids(self) -> set[str]:
+        """This server's identity, and the one it started with (before a rename)."""
+        ids = {self.identity.server_id}
+        remembered = self._state.labels.get(SERVER_ID_LABEL)
+        if remembered:
+            ids.add(remembered)
+        return ids
+
     def _server_pods(self, pods: Any) -> list[dict[str, Any] | None]:
         """This server's pods: by name from the state (if they still carry its identity), else by
         its labels."""
-        ids = {labels.get(SERVER_ID_LABEL) for _, labels in self._where()}
+        ids = self._server_ids()
 
         def ours(pod: dict[str, Any] | None) -> dict[str, Any] | None:
             labels = ((pod or {}).get("metadata") or {}).get("labels") or {}

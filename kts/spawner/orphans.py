@@ -17,7 +17,7 @@ import logging
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
-from kts.spawner.contract import INSTANCE_LABEL, SERVER_STOPPED
+from kts.spawner.contract import INSTANCE_LABEL, SERVER_STOPPED, SERVERNAME_LABEL, USERNAME_LABEL
 from kts.spawner.ownership import SERVER_ID_LABEL, SERVERNAME_ANNOTATION, USERNAME_ANNOTATION, Identity
 from kts.spawner.state import STATE_KEY
 
@@ -49,6 +49,7 @@ async def sweep_orphans(cluster: Cluster, *, namespace: str, instance: str, runn
     returns the (raw user, raw server) names of the servers cleaned, as their objects name them."""
     now = now or dt.datetime.now(dt.UTC)
     servers: dict[str, tuple[str, str]] = {}
+    seeds: dict[str, dict[str, str]] = {}
     young: set[str] = set()
     for obj in await cluster.find(namespace=namespace, labels={INSTANCE_LABEL: instance}, kinds=kinds):
         meta = obj.get("metadata") or {}
@@ -62,13 +63,16 @@ async def sweep_orphans(cluster: Cluster, *, namespace: str, instance: str, runn
             young.add(server_id)
         user, server = annotations.get(USERNAME_ANNOTATION, ""), annotations.get(SERVERNAME_ANNOTATION, "")
         servers.setdefault(server_id, (str(user), str(server)))
+        seed = {k: str(labels[k]) for k in (USERNAME_LABEL, SERVERNAME_LABEL) if k in labels}
+        seeds.setdefault(server_id, seed)
     cleaned = []
     for server_id, (user, server) in sorted(servers.items(), key=lambda item: item[1]):
         if server_id in young:
             continue
         log.info("Deleting orphaned objects of server %r of user %r (instance %s)", server, user, instance)
         await cluster.delete(
-            namespace=namespace, labels={INSTANCE_LABEL: instance, SERVER_ID_LABEL: server_id},
+            namespace=namespace,
+            labels={INSTANCE_LABEL: instance, **seeds[server_id], SERVER_ID_LABEL: server_id},
             lifecycles=[SERVER_STOPPED], include_unannotated=True, timeout=delete_timeout,
             lifecycle_annotation=lifecycle_key,
         )  # fmt: skip

@@ -10,6 +10,7 @@ Every failed call raises a ``KubeError`` subclass whose message names the object
 The engine knows nothing of charts: it applies any list of manifests (dicts).
 """
 
+from kts.kube.apply import Force
 from kts.kube.client import KubeClient
 from kts.kube.discovery import Resource, ResourceMap
 from kts.kube.errors import (
@@ -33,6 +34,7 @@ __all__ = [
     "DeleteTimeout",
     "EventCache",
     "Forbidden",
+    "Force",
     "Gone",
     "Invalid",
     "KubeClient",

@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from kts.kube import Force
 from kts.kube.errors import NotFound, UnknownKind
 
 
@@ -117,7 +118,7 @@ class Cluster:
         return api_version in self._group_versions
 
     async def apply(
-        self, bodies: list[dict[str, Any]], *, namespace: str, field_manager: str, force: Any = False
+        self, bodies: list[dict[str, Any]], *, namespace: str, field_manager: str, force: Force = False
     ) -> list[dict[str, Any]]:
         """Server-side apply; ``force`` (a bool, or a predicate on each body) forces conflicts."""
         return await self.client.apply(bodies, namespace=namespace, field_manager=field_manager, force=force)

@@ -144,6 +144,21 @@ async def test_fault_storm_leaves_everything_applied(kube: Kube) -> None:
     assert {o["metadata"]["name"]: o["metadata"]["resourceVersion"] for o in again} == rvs
 
 
+async def test_force_can_be_decided_per_object(kube: Kube) -> None:
+    """Only the objects the predicate picks are forced; a conflict on any other stays an error."""
+    await kube.client.apply([cm("mine", {"a": "1"}), cm("theirs", {"a": "1"})], namespace=kube.ns,
+                            field_manager="alice")  # fmt: skip
+    await kube.client.apply([cm("mine", {"a": "2"})], namespace=kube.ns, field_manager="bob",
+                            force=lambda body: body["metadata"]["name"] == "mine")  # fmt: skip
+    live = await kube.client.get("v1", "ConfigMap", "mine", kube.ns)
+    assert live and live["data"] == {"a": "2"}
+    with pytest.raises(Conflict):
+        await kube.client.apply([cm("theirs", {"a": "2"})], namespace=kube.ns, field_manager="bob",
+                                force=lambda body: body["metadata"]["name"] == "mine")  # fmt: skip
+    live = await kube.client.get("v1", "ConfigMap", "theirs", kube.ns)
+    assert live and live["data"] == {"a": "1"}
+
+
 async def test_stale_write_conflict_is_retried_but_field_conflicts_are_not(kube: Kube) -> None:
     emu = kube.need_emulator()
     stale = 'Operation cannot be fulfilled on configmaps "r": the object has been modified'

@@ -161,9 +161,11 @@ async def run(args: argparse.Namespace) -> int:
     workdir = Path(args.workdir) if args.workdir else Path(tempfile.mkdtemp(prefix="kts-demo-"))
     async with Emulator(run_pods=True, pod_ready_delay=0.05) as emu:
         assert emu.kubeconfig_path is not None
-        spawner_config: dict[str, Any] = {}
-        if args.chart:
-            spawner_config["chart"] = str(Path(args.chart).resolve())
+        from kts.spawner import charts
+
+        # The scenario uses the example chart's options (a Service, the pod's arguments).
+        chart = Path(args.chart).resolve() if args.chart else charts.example_chart_path()
+        spawner_config: dict[str, Any] = {"chart": str(chart)}
         hub = HubProcess(
             workdir, str(emu.kubeconfig_path), namespace=NAMESPACE, spawner_config=spawner_config,
             extra_config=DEMO_CONFIG, **({"port": args.port} if args.port else {}),
@@ -203,7 +205,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="kts demo", description=__doc__.splitlines()[0])
     parser.add_argument("--once", action="store_true", help="run the scenario unattended and exit")
     parser.add_argument("--port", type=int, default=0, help="hub port (default: a free one; 8000 if free)")
-    parser.add_argument("--chart", help="server chart (default: the example chart)")
+    parser.add_argument("--chart", help="server chart (default: the example chart, kts/charts/singleuser)")
     parser.add_argument("--workdir", help="directory for the hub's database and logs")
     args = parser.parse_args(argv)
     if not args.port and not args.once:

@@ -21,13 +21,21 @@ _loaded: dict[str, Any] = {}
 _lock = threading.Lock()
 
 
+_CHARTS = Path(__file__).resolve().parent.parent / "charts"
+
+
 def default_chart_path() -> Path:
-    """The example chart shipped inside the package."""
-    return Path(__file__).resolve().parent.parent / "charts" / "singleuser"
+    """The default chart: deploys the Pod and PVC KubeSpawner would create."""
+    return _CHARTS / "kubespawner"
+
+
+def example_chart_path() -> Path:
+    """The example of a chart written from scratch for kts's template variables."""
+    return _CHARTS / "singleuser"
 
 
 def load(path: str) -> Any:
-    """The chart at ``path`` (empty: the shipped example), loaded and compiled once per process."""
+    """The chart at ``path`` (empty: the default chart), loaded and compiled once per process."""
     key = str(Path(path).resolve()) if path else str(default_chart_path())
     chart = _loaded.get(key)
     if chart is None:

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 from collections.abc import AsyncIterator
-from pathlib import Path
 from typing import Any
 
 from jupyterhub.spawner import Spawner
+from kubespawner import KubeSpawner
 from traitlets import Bool, Callable, Dict, Enum, Float, Integer, List, Unicode, Union, default
 
 from kts.kube.errors import DeleteTimeout, KubeError, NotReady, Unavailable, UnknownKind
@@ -28,6 +27,7 @@ from kts.spawner.contract import (
     check,
 )
 from kts.spawner.errors import OwnershipError, SpawnFailed
+from kts.spawner.kubeobjects import kubespawner_values
 from kts.spawner.orphans import OrphanSweeper
 from kts.spawner.ownership import SERVER_ID_LABEL, USER_ID_LABEL, Identity, is_server_level, judge, stamp
 from kts.spawner.progress import ProgressLog
@@ -41,14 +41,16 @@ from kts.spawner.values import (
     server_values,
 )
 
-_SA_NAMESPACE = "/var/run/secrets/kubernetes.io/serviceaccount/namespace"
 
-
-class KubeTemplateSpawner(Spawner):
+class KubeTemplateSpawner(KubeSpawner):  # type: ignore[misc]
     """Spawn each server by rendering a Helm chart with the server's variables and applying it.
 
     The chart is rendered in-process (no helm binary), every object is checked against the chart
     contract before anything is applied, and objects are removed by their lifecycle annotation.
+
+    A KubeSpawner subclass so that ``c.KubeSpawner.*`` settings, profiles and ``kubespawner_override``
+    apply unchanged: KubeSpawner builds the Pod and PVC (``.Values.kubespawner``), kts deploys them.
+    KubeSpawner's own API client, reflectors, start, stop, poll and state are never used.
     """
 
     chart = Unicode(
@@ -56,7 +58,8 @@ class KubeTemplateSpawner(Spawner):
         config=True,
         help="""Helm chart of one server: a chart directory or a packaged .tgz.
 
-        Empty means the example chart shipped with kts (a Pod, a home PVC, an optional Service).""",
+        Empty means the `kubespawner` chart shipped with kts: the Pod and PVC KubeSpawner would
+        create, with the API token in a Secret.""",
     )
     values = Dict(
         config=True,
@@ -74,22 +77,11 @@ class KubeTemplateSpawner(Spawner):
         help="""Extra chart values: a dict, or a callable taking the spawner (sync or async) that
         returns one. Applied last, so it can override the built-in template variables.""",
     )
-    namespace = Unicode(
-        config=True,
-        help="Namespace of the servers' objects (default: the hub's own namespace, else `default`).",
-    )
     instance = Unicode(
         "jupyter",
         config=True,
         help="""Name of this hub deployment: the `app.kubernetes.io/instance` label every object must
         carry. Hubs sharing a namespace need different instances.""",
-    )
-    slug_scheme = Enum(
-        ["safe", "escape"],
-        "safe",
-        config=True,
-        help="""How user and server names become Kubernetes names: `safe` (KubeSpawner 7's default)
-        or `escape` (KubeSpawner <= 6, for objects created by old deployments).""",
     )
     connection_annotation = Unicode(
         "kubetemplatespawner/connection",
@@ -205,12 +197,6 @@ class KubeTemplateSpawner(Spawner):
         8, config=True, help="Charts rendered at once (renders run in worker threads)."
     )
 
-    @default("namespace")
-    def _default_namespace(self) -> str:
-        with contextlib.suppress(OSError):
-            return Path(_SA_NAMESPACE).read_text().strip() or "default"
-        return "default"
-
     @default("ip")
     def _default_ip(self) -> str:
         return "0.0.0.0"
@@ -226,7 +212,19 @@ class KubeTemplateSpawner(Spawner):
     _render_slots: dict[int, asyncio.Semaphore] = {}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+        # KubeSpawner.__init__ loads a kubeconfig and creates its API client: skip it, keep its names.
+        Spawner.__init__(self, *args, **kwargs)
+        self.api = None
+        self._start_future = None
+        self._pvc_exists = False
+        if self.enable_user_namespaces:
+            self.namespace = self._expand_user_properties(self.user_namespace_template)
+        self._expand_names()
+        self.secret_name = self._expand_user_properties(self.secret_name_template)
+        self.pvc_name = self._expand_user_properties(self.pvc_name_template)
+        working_dir: str | None = self.working_dir  # type: ignore[has-type]
+        if working_dir:
+            self.working_dir = self._expand_user_properties(working_dir)
         self._state = ServerState()
         self._progress = ProgressLog()
         self._progress.close()
@@ -234,6 +232,14 @@ class KubeTemplateSpawner(Spawner):
         self._state_lost = False
         if self.cleanup_orphans:
             OrphanSweeper.ensure_started(self)
+
+    def _expand_names(self) -> None:
+        """KubeSpawner's per-start names (``clear_state`` renews them, as KubeSpawner does)."""
+        self.pod_name = self._expand_user_properties(self.pod_name_template)
+        self.dns_name = self.dns_name_template.format(namespace=self.namespace, name=self.pod_name)
+
+    async def _start_reflector(self, *args: Any, **kwargs: Any) -> Any:
+        raise RuntimeError("KubeTemplateSpawner does not run KubeSpawner's reflectors")
 
     # ----- names and labels -------------------------------------------------------------------
 
@@ -285,13 +291,13 @@ class KubeTemplateSpawner(Spawner):
     # ----- state ------------------------------------------------------------------------------
 
     def get_state(self) -> dict[str, Any]:
-        state = super().get_state()
+        state = Spawner.get_state(self)
         if self._state.refs or self._state.running or self._state.kinds or self._state.labels:
             state[STATE_KEY] = self._state.to_json()
         return state
 
     def load_state(self, state: dict[str, Any]) -> None:
-        super().load_state(state)
+        Spawner.load_state(self, state)
         stored = state.get(STATE_KEY) if isinstance(state, dict) else None
         if stored is None:
             return
@@ -304,7 +310,8 @@ class KubeTemplateSpawner(Spawner):
             self._state_lost = True
 
     def clear_state(self) -> None:
-        super().clear_state()
+        Spawner.clear_state(self)
+        self._expand_names()
         self._state = self._state.lasting()
         self._state_lost = False
 
@@ -315,6 +322,9 @@ class KubeTemplateSpawner(Spawner):
         configured = load_values_files(list(self.values_files)) if self.values_files else {}
         configured = merge(configured, self.values)
         builtins = builtin_values(self, instance=self.instance, namespace=self.namespace, scheme=self._scheme)
+        builtins["kubespawner"] = await kubespawner_values(
+            self, connection_key=self.connection_annotation, lifecycle_key=self.lifecycle_annotation
+        )
         extra = await resolve_extra_vars(self.extra_vars, self)
         return server_values(configured, builtins, extra)
 
@@ -369,6 +379,11 @@ class KubeTemplateSpawner(Spawner):
         created = False
         reaper.cancel(self.identity.server_id)
         try:
+            # KubeSpawner's profile_list and kubespawner_override, validated as KubeSpawner does.
+            try:
+                await self.load_user_options()
+            except ValueError as e:
+                raise SpawnFailed(f"invalid server options: {e}", reason="options", status_code=400) from e
             progress.add("Rendering the server's chart", 5)
             cluster = await self._cluster_for_start()
             checked = await self.render(cluster)

@@ -6,7 +6,9 @@ from typing import Any
 
 from jupyterhub import orm
 from jupyterhub.objects import Hub, Server
+from jupyterhub.spawner import Spawner
 from jupyterhub.user import User
+from traitlets.config import Config
 
 from kts.spawner import KubeTemplateSpawner
 
@@ -27,8 +29,11 @@ def _session() -> Any:
 
 
 def make_spawner(username: str = "alice", servername: str = "", *, with_server: bool = True,
-                 **config: Any) -> KubeTemplateSpawner:  # fmt: skip
-    """A KubeTemplateSpawner for ``username``/``servername`` with ``config`` traits set."""
+                 spawner_class: type[Spawner] = KubeTemplateSpawner, traits: Config | None = None,
+                 hub: Hub | None = None,
+                 **config: Any) -> Any:  # fmt: skip
+    """A spawner (KubeTemplateSpawner unless told) for ``username``/``servername``, configured by
+    ``traits`` (a traitlets Config, as a hub's config file makes) and ``config`` trait values."""
     db = _session()
     orm_user = db.query(orm.User).filter_by(name=username).first()
     if orm_user is None:
@@ -39,9 +44,12 @@ def make_spawner(username: str = "alice", servername: str = "", *, with_server: 
         db.add(orm.Spawner(name=servername, user=orm_user))
         db.commit()
     user = User(orm_user, {})
-    config.setdefault("cleanup_orphans", False)
+    if issubclass(spawner_class, KubeTemplateSpawner):
+        config.setdefault("cleanup_orphans", False)
+    if traits is not None:
+        config["config"] = traits
     spawner = user._new_spawner(
-        servername, spawner_class=KubeTemplateSpawner, hub=Hub(), oauth_client_id="mock-client-id", **config
+        servername, spawner_class=spawner_class, hub=hub or Hub(), oauth_client_id="mock-client-id", **config
     )
     spawner.api_token = "secret-token-value"
     if with_server:

@@ -17,7 +17,7 @@ FIXTURE = Path(__file__).resolve().parents[2] / "fixtures" / "charts" / "singleu
 
 
 def test_packaged_copy_is_the_fixture() -> None:
-    cmp = filecmp.dircmp(FIXTURE, charts.default_chart_path())
+    cmp = filecmp.dircmp(FIXTURE, charts.example_chart_path())
     assert not cmp.left_only and not cmp.right_only and not cmp.diff_files
     sub = cmp.subdirs["templates"]
     assert not sub.left_only and not sub.right_only and not sub.diff_files

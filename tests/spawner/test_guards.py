@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from kts.spawner import ContractError, KubeTemplateSpawner, SpawnFailed
+from kts.spawner import ContractError, KubeTemplateSpawner, SpawnFailed, charts
 from kts.spawner.cluster import Cluster
 from kts.spawner.contract import Rendered, Rules, check
 from tests.spawner.conftest import KubeTarget
@@ -39,6 +39,7 @@ POD = (
 def spawner(kube: KubeTarget, **config: Any) -> KubeTemplateSpawner:
     config.setdefault("start_timeout", 20 if kube.emulator is not None else 300)
     config.setdefault("delete_timeout", 20)
+    config.setdefault("chart", str(charts.example_chart_path()))
     return make_spawner("alice", "", **kube.spawner_config(**config))
 
 

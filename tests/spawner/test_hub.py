@@ -15,6 +15,7 @@ import pytest
 import pytest_asyncio
 
 from kts.demo import DEMO_CONFIG, objects_of
+from kts.spawner import charts
 from kts.spawner.hubprocess import HubProcess
 from kts.testing.emulator import Emulator
 
@@ -61,7 +62,9 @@ async def env(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[HubEnv]
         assert emu.kubeconfig_path is not None
         hub = HubProcess(
             workdir, str(emu.kubeconfig_path), extra_config=DEMO_CONFIG,
-            spawner_config={"image_pull_grace": 0.5, "start_timeout": 40},
+            spawner_config={
+                "image_pull_grace": 0.5, "start_timeout": 40, "chart": str(charts.example_chart_path()),
+            },
         )  # fmt: skip
         await hub.start()
         try:

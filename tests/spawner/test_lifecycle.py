@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from kts.spawner import ContractError, KubeTemplateSpawner, SpawnFailed
+from kts.spawner import ContractError, KubeTemplateSpawner, SpawnFailed, charts
 from kts.spawner.cluster import shared_cluster
 from kts.spawner.orphans import sweep_orphans
 from tests.spawner.conftest import KubeTarget, real_cluster_skip
@@ -43,6 +43,7 @@ def spawner(kube: KubeTarget, user: str = "alice", server: str = "", **config: A
     # A real cluster pulls real images: give it time.
     config.setdefault("start_timeout", 20 if kube.emulator is not None else 300)
     config.setdefault("delete_timeout", 20)
+    config.setdefault("chart", str(charts.example_chart_path()))
     return make_spawner(user, server, **kube.spawner_config(**config))
 
 

@@ -139,7 +139,7 @@ async def test_internal_ssl_files_become_variables(tmp_path) -> None:
     }  # fmt: skip
     assert v["env"]["JUPYTERHUB_SSL_CERTFILE"] == "/etc/jupyterhub/ssl/ssl.crt"
     rendered = charts.render(
-        charts.load(""),
+        charts.load(str(charts.example_chart_path())),
         v,
         release_name="r",
         namespace="ns",

@@ -98,6 +98,31 @@ async def test_colliding_slugs_cannot_reach_each_other(kube: KubeTarget, scheme:
     assert await snapshot(victim) == {}
 
 
+@pytest.mark.parametrize("pvc_name", ["claim-{username}", "claim-{user_server}"])
+async def test_colliding_slugs_with_the_kubespawner_chart(kube: KubeTarget, pvc_name: str) -> None:
+    """The same with the default chart, which deploys what KubeSpawner builds."""
+    first, second = colliding_usernames(f"ks{next(_pair_counter)}")
+    config: dict[str, Any] = {"chart": "", "storage_pvc_ensure": True, "pvc_name_template": pvc_name}
+    victim = spawner(kube, user=first, **config)
+    attacker = spawner(kube, user=second, **config)
+    await victim.start()
+    before = await snapshot(victim)
+    assert any(k.startswith("Pod/") for k in before)
+    assert any(k.startswith("PersistentVolumeClaim/") for k in before)
+    if pvc_name == "claim-{username}":  # the claim's name collides too: refused
+        with pytest.raises(OwnershipError, match=r"PersistentVolumeClaim .*belongs to another"):
+            await attacker.start()
+    else:
+        await attacker.start()
+        await attacker.stop()
+    attacker.clear_state()
+    await attacker.delete_forever()
+    assert await snapshot(victim) == before
+    assert await victim.poll() is None
+    await victim.stop()
+    await victim.delete_forever()
+
+
 _NAMED_BY_USER = """\
 apiVersion: v1
 kind: {kind}

@@ -40,10 +40,14 @@ def schedule(key: str, delete: Callable[[], Awaitable[object]], what: str) -> No
             log.info("Deleted the leftover objects of %s", what)
             return
 
-    task = loop.create_task(run())
-    _tasks[(id(loop), key)] = task
-    task.add_done_callback(lambda t: _tasks.pop((id(loop), key), None) if _tasks.get((id(loop), key)) is t
-                           else None)  # fmt: skip
+    slot = (id(loop), key)
+    task = _tasks[slot] = loop.create_task(run())
+
+    def forget(done: asyncio.Task[None]) -> None:
+        if _tasks.get(slot) is done:
+            del _tasks[slot]
+
+    task.add_done_callback(forget)
 
 
 def cancel(key: str) -> None:

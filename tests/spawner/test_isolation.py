@@ -387,3 +387,28 @@ async def test_an_unreachable_api_is_reported_as_such(kube: KubeTarget) -> None:
         await sp.start()
     assert info.value.status_code == 503
     emu.clear_faults()
+
+
+@real_cluster_skip
+async def test_a_new_start_ends_the_retries_of_an_old_stop(
+    kube: KubeTarget, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Retrying a failed stop must never delete the server started after it."""
+    from kts.spawner import reaper
+
+    emu = kube.emulator
+    assert emu is not None
+    monkeypatch.setattr(reaper, "FIRST_DELAY", 0.3)
+    sp = spawner(kube, delete_timeout=2)
+    await sp.start()
+    emu.fail_requests(r"/pods/jupyter-alice$", 403, method="DELETE", count=1)
+    with pytest.raises(KubeError):
+        await sp.stop()
+    assert reaper.pending(sp.identity.server_id)
+    await sp.start()
+    assert not reaper.pending(sp.identity.server_id)
+    await asyncio.sleep(0.6)
+    assert "Pod/jupyter-alice" in await objects(sp)
+    assert await sp.poll() is None
+    await sp.stop()
+    await sp.delete_forever()

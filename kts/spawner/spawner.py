@@ -319,7 +319,9 @@ class KubeTemplateSpawner(KubeSpawner):  # type: ignore[misc]
 
     async def chart_values(self) -> dict[str, Any]:
         """The values this server's chart is rendered with (holds the API token: never log them)."""
-        configured = load_values_files(list(self.values_files)) if self.values_files else {}
+        configured = (
+            await asyncio.to_thread(load_values_files, list(self.values_files)) if self.values_files else {}
+        )
         configured = merge(configured, self.values)
         builtins = builtin_values(self, instance=self.instance, namespace=self.namespace, scheme=self._scheme)
         builtins["kubespawner"] = await kubespawner_values(

@@ -13,8 +13,6 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import yaml
-
 from kts.names import SlugScheme, server_names, strip_and_hash
 from kts.spawner.ownership import Identity
 
@@ -42,15 +40,39 @@ def merge(base: dict[str, Any], over: Mapping[str, Any]) -> dict[str, Any]:
     return out
 
 
+_files: dict[str, tuple[tuple[int, int], dict[str, Any]]] = {}
+
+
 def load_values_files(paths: list[str]) -> dict[str, Any]:
-    """The values files merged in order; a file that is not a YAML map is an error."""
+    """The values files merged in order, decoded as ``kts template -f`` (and Helm) decode them.
+
+    Each file is re-read only when its modification time or size changed. A file that cannot be
+    read or is not a YAML map raises ``ValueError`` naming it. Call it off the event loop.
+    """
     out: dict[str, Any] = {}
     for path in paths:
-        data = yaml.safe_load(Path(path).read_text()) or {}
-        if not isinstance(data, dict):
-            raise ValueError(f"values file {path} must hold a YAML map")
-        out = merge(out, data)
+        out = merge(out, _values_file(path))
     return out
+
+
+def _values_file(path: str) -> dict[str, Any]:
+    from kts.helm.yamlio import YAMLError, load_values
+
+    try:
+        st = Path(path).stat()
+        stamp = (st.st_mtime_ns, st.st_size)
+        cached = _files.get(path)
+        if cached is not None and cached[0] == stamp:
+            return cached[1]
+        text = Path(path).read_text()
+    except OSError as e:
+        raise ValueError(f"values file {path}: {e.strerror or e}") from e
+    try:
+        data = load_values(text, multi_doc=True)
+    except YAMLError as e:
+        raise ValueError(f"values file {path}: {e}") from e
+    _files[path] = (stamp, data)
+    return data
 
 
 def release_name(instance: str, user_server: str) -> str:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from kts.names import is_valid_object_name
@@ -173,3 +175,43 @@ async def test_unreachable_cluster_is_a_spawn_failure(tmp_path) -> None:
         await sp.start()
     assert info.value.status_code == 503
     assert await sp.poll() == 0
+
+
+_TYPED_VALUES = """\
+f:
+  exp: 1e3
+  int: 10
+  big: 12345678901
+  stamp: 2001-12-14t21:59:43.10-05:00
+  date: 2002-12-14
+  octal: 0o17
+  yes_word: yes
+  binary: !!binary aGVsbG8=
+  empty:
+"""
+
+
+async def test_values_files_are_decoded_as_helm_decodes_them(tmp_path, chart_factory) -> None:
+    """A values file means what it means to Helm: the spawner's decoding is checked against Helm
+    decoding the same text as a ``-f`` file, both rendered through the same template by Helm."""
+    import helm_python
+
+    from tests.support.oracle import helm_render
+
+    template = "{{- range $k, $v := .Values.f }}\n{{ $k }}: {{ $v }} ({{ typeOf $v }})\n{{- end }}\n"
+    chart = chart_factory({"t.yaml": template})
+    expected = helm_render(chart, helm_python.values_from_yaml(_TYPED_VALUES))
+    assert isinstance(expected, dict), expected
+    values_file = tmp_path / "site.yaml"
+    values_file.write_text(_TYPED_VALUES)
+    values = await make_spawner(values_files=[str(values_file)]).chart_values()
+    assert helm_render(chart, {"f": values["f"]}) == expected
+
+
+async def test_a_broken_values_file_names_the_file(tmp_path) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("a: [1, 2\n")
+    with pytest.raises(ValueError, match=re.escape(f"values file {bad}: ") + ".*line"):
+        await make_spawner(values_files=[str(bad)]).chart_values()
+    with pytest.raises(ValueError, match=r"values file .*missing\.yaml"):
+        await make_spawner(values_files=[str(tmp_path / "missing.yaml")]).chart_values()

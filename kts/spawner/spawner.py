@@ -38,6 +38,7 @@ from kts.spawner.values import (
     merge,
     release_name,
     resolve_extra_vars,
+    run_post_render_hook,
     server_values,
 )
 
@@ -76,6 +77,14 @@ class KubeTemplateSpawner(KubeSpawner):  # type: ignore[misc]
         config=True,
         help="""Extra chart values: a dict, or a callable taking the spawner (sync or async) that
         returns one. Applied last, so it can override the built-in template variables.""",
+    )
+    post_render_hook = Callable(
+        None,
+        allow_none=True,
+        config=True,
+        help="""A callable `f(spawner, objects)` (sync or async), like Helm's `--post-renderer`: it
+        gets the rendered objects (a list of dicts) before the contract check and returns the list
+        to use (or None, having changed it in place). Its result is checked like the chart's.""",
     )
     instance = Unicode(
         "jupyter",
@@ -365,6 +374,8 @@ class KubeTemplateSpawner(KubeSpawner):  # type: ignore[misc]
                 kube_version=kube_version, api_versions=api_versions, lookup=lookup,
             )  # fmt: skip
         self._state.release = release
+        if self.post_render_hook is not None:
+            rendered = await run_post_render_hook(self.post_render_hook, self, rendered)
         await charts.ensure_scopes(cluster, rendered)
         return check(rendered, self.contract_rules(cluster))
 

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kts.names import SlugScheme, server_names, strip_and_hash
+from kts.spawner.contract import Rendered
 from kts.spawner.ownership import Identity
 
 if TYPE_CHECKING:
@@ -25,7 +26,8 @@ RELEASE_MAX = 53
 BUILTIN_KEYS = (
     "userid", "username", "unescaped_username", "unescaped_servername", "escaped_username",
     "escaped_servername", "escaped_user_server", "instance", "namespace", "ip", "port", "env",
-    "base_url", "user_options", "cmd", "args", "internal_ssl", "server_id", "user_id",
+    "base_url", "user_options", "cmd", "args", "internal_ssl", "server_id", "user_id", "environment",
+    "mem_limit", "mem_guarantee", "cpu_limit", "cpu_guarantee",
 )  # fmt: skip
 
 
@@ -140,7 +142,54 @@ def builtin_values(
         "internal_ssl": ssl,
         "server_id": identity.server_id,
         "user_id": identity.user_id,
+        "environment": _environment(spawner),
+        **_resources(spawner),
     }
+
+
+def _environment(spawner: Spawner) -> dict[str, Any]:
+    """``Spawner.environment`` as configured: callables resolved, ``valueFrom`` maps kept."""
+    out: dict[str, Any] = {}
+    for key, value in (spawner.environment or {}).items():
+        out[str(key)] = value(spawner) if callable(value) else value
+    return out
+
+
+def _quantity(value: float | None) -> str | None:
+    """A Kubernetes quantity for a Spawner resource setting (bytes, or cores)."""
+    if value is None:
+        return None
+    if float(value).is_integer():
+        return str(int(value))
+    return repr(float(value))
+
+
+def _resources(spawner: Spawner) -> dict[str, str | None]:
+    """``mem_limit``/``mem_guarantee`` (bytes) and ``cpu_limit``/``cpu_guarantee`` (cores)."""
+    return {
+        key: _quantity(getattr(spawner, key, None))
+        for key in ("mem_limit", "mem_guarantee", "cpu_limit", "cpu_guarantee")
+    }
+
+
+async def run_post_render_hook(hook: Any, spawner: Spawner, rendered: list[Rendered]) -> list[Rendered]:
+    """Apply the operator's post-render hook to the rendered bodies; objects it adds are named as
+    coming from it, objects it keeps keep their template."""
+    bodies = [item.body for item in rendered]
+    result = hook(spawner, bodies)
+    if inspect.isawaitable(result):
+        result = await result
+    if result is None:
+        result = bodies
+    if not isinstance(result, list):
+        kind = type(result).__name__
+        raise TypeError(f"post_render_hook must return a list of objects or None, not {kind}")
+    origin = {id(item.body): item for item in rendered}
+    out = []
+    for body in result:
+        item = origin.get(id(body))
+        out.append(Rendered(item.source, body, item.hook) if item else Rendered("(post_render_hook)", body))
+    return out
 
 
 async def resolve_extra_vars(extra: Any, spawner: Spawner) -> dict[str, Any]:

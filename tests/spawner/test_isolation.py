@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from kubespawner.slugs import escape_slug, safe_slug
 
 from kts.kube.errors import KubeError
-from kts.spawner import KubeTemplateSpawner, OwnershipError, SpawnFailed
+from kts.spawner import ContractError, KubeTemplateSpawner, OwnershipError, SpawnFailed
 from kts.spawner.ownership import SERVER_ID_LABEL, USER_ID_LABEL
 from tests.spawner.conftest import KubeTarget, real_cluster_skip
 from tests.spawner.test_lifecycle import KINDS, objects, spawner
@@ -411,4 +411,32 @@ async def test_a_new_start_ends_the_retries_of_an_old_stop(
     assert "Pod/jupyter-alice" in await objects(sp)
     assert await sp.poll() is None
     await sp.stop()
+    await sp.delete_forever()
+
+
+async def test_a_post_render_hook_is_checked_like_the_chart(kube: KubeTarget) -> None:
+    """The hook runs before the contract check: what it adds is held to the same rules."""
+    added: list[str] = []
+
+    async def add_config(spawner: Any, objects: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        pod = next(o for o in objects if o["kind"] == "Pod")
+        meta = {"name": f"extra-{pod['metadata']['name']}", "labels": dict(pod["metadata"]["labels"])}
+        extra = {"apiVersion": "v1", "kind": "ConfigMap", "metadata": meta,
+                 "data": {"who": spawner.user.name}}  # fmt: skip
+        added.append(extra["metadata"]["name"])
+        return [*objects, extra]
+
+    sp = spawner(kube, user="hooked", post_render_hook=add_config, resource_kinds=["v1/ConfigMap"])
+    await sp.start()
+    assert f"ConfigMap/{added[0]}" in await objects(sp)
+    await sp.stop()
+    assert f"ConfigMap/{added[0]}" not in await objects(sp)
+
+    def escape(spawner: Any, objects: list[dict[str, Any]]) -> None:
+        objects.append({"apiVersion": "v1", "kind": "ConfigMap",
+                        "metadata": {"name": "x", "namespace": "kube-system", "labels": {}}})  # fmt: skip
+
+    with pytest.raises(ContractError, match="post_render_hook") as info:
+        await spawner(kube, user="hooked", post_render_hook=escape).start()
+    assert info.value.template == "(post_render_hook)"
     await sp.delete_forever()

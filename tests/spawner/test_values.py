@@ -215,3 +215,16 @@ async def test_a_broken_values_file_names_the_file(tmp_path) -> None:
         await make_spawner(values_files=[str(bad)]).chart_values()
     with pytest.raises(ValueError, match=r"values file .*missing\.yaml"):
         await make_spawner(values_files=[str(tmp_path / "missing.yaml")]).chart_values()
+
+
+async def test_resource_settings_and_the_raw_environment_are_variables() -> None:
+    from_secret = {"valueFrom": {"secretKeyRef": {"name": "s", "key": "k"}}}
+    environment = {"PLAIN": "x", "FROM": from_secret, "CALLED": lambda spawner: spawner.user.name}
+    sp = make_spawner(mem_limit="2G", mem_guarantee="512M", cpu_limit=1.5, cpu_guarantee=1,
+                      environment=environment)  # fmt: skip
+    v = await sp.chart_values()
+    assert (v["mem_limit"], v["mem_guarantee"]) == (str(2 * 1024**3), str(512 * 1024**2))
+    assert (v["cpu_limit"], v["cpu_guarantee"]) == ("1.5", "1")
+    assert v["environment"] == {"PLAIN": "x", "FROM": from_secret, "CALLED": "alice"}
+    bare = await make_spawner().chart_values()
+    assert bare["mem_limit"] is None and bare["cpu_guarantee"] is None

@@ -309,6 +309,8 @@ class KubeTemplateSpawner(KubeSpawner):  # type: ignore[misc]
         Spawner.load_state(self, state)
         stored = state.get(STATE_KEY) if isinstance(state, dict) else None
         if stored is None:
+            if isinstance(state, dict) and state.get("pod_name"):
+                self._take_over_kubespawner_state(state)
             return
         try:
             self._state = ServerState.from_json(stored)
@@ -317,6 +319,17 @@ class KubeTemplateSpawner(KubeSpawner):  # type: ignore[misc]
             self.log.warning("Ignoring stored state of %s: %s", self._log_name, e)
             self._state = ServerState(running=True, namespace=self.namespace, kinds=[])
             self._state_lost = True
+
+    def _take_over_kubespawner_state(self, state: dict[str, Any]) -> None:
+        """The hub switched from KubeSpawner: its saved server may still run. Remember its Pod so
+        poll() finds it and stop() deletes it (by name, once its annotations show it is this
+        server's); the next start adopts its PVC by the same annotations."""
+        KubeSpawner.load_state(self, state)
+        pod = ObjectRef("v1", "Pod", self.pod_name, self.namespace, SERVER_STOPPED)
+        self._state = ServerState(
+            namespace=self.namespace, refs=[pod], connection=pod, running=True, kinds=["v1/Pod"],
+            namespaces=[self.namespace], adopted=[pod],
+        )  # fmt: skip
 
     def clear_state(self) -> None:
         Spawner.clear_state(self)
@@ -630,11 +643,13 @@ class KubeTemplateSpawner(KubeSpawner):  # type: ignore[misc]
             return None
         if not self._state.running:
             return await self._poll_forgotten()
+        # KubeSpawner's pods carry no instance label; its own reflector selects them by component.
+        selector = f"{INSTANCE_LABEL}={self.instance}"
+        if self._state.adopted:
+            selector = f"component={self.component_label}"
         try:
             cluster = await self.cluster()
-            pods = await cluster.pods(
-                self._state.namespace or self.namespace, f"{INSTANCE_LABEL}={self.instance}"
-            )
+            pods = await cluster.pods(self._state.namespace or self.namespace, selector)
         except (KubeError, OSError, TimeoutError) as e:
             # Not knowing is not stopped: a transient API problem must never orphan a server.
             self.log.warning("Cannot poll %s: %s", self._log_name, e)
@@ -676,13 +691,17 @@ class KubeTemplateSpawner(KubeSpawner):  # type: ignore[misc]
         its labels."""
         ids = self._server_ids()
 
-        def ours(pod: dict[str, Any] | None) -> dict[str, Any] | None:
-            labels = ((pod or {}).get("metadata") or {}).get("labels") or {}
-            return pod if pod is not None and labels.get(SERVER_ID_LABEL) in ids else None
+        def ours(ref: ObjectRef, pod: dict[str, Any] | None) -> dict[str, Any] | None:
+            if pod is None:
+                return None
+            if ref in self._state.adopted:
+                return pod if self._adoptable(pod) else None
+            labels = (pod.get("metadata") or {}).get("labels") or {}
+            return pod if labels.get(SERVER_ID_LABEL) in ids else None
 
         pod_refs = [r for r in self._state.refs if r.kind == "Pod" and r.lifecycle == SERVER_STOPPED]
         if pod_refs:
-            return [ours(pods.get(r.name)) for r in pod_refs]
+            return [ours(r, pods.get(r.name)) for r in pod_refs]
         want = self.server_labels()
         return [
             p for p in pods.items()
@@ -699,6 +718,25 @@ class KubeTemplateSpawner(KubeSpawner):  # type: ignore[misc]
         return None
 
     # ----- stop and delete --------------------------------------------------------------------
+
+    def _adoptable(self, obj: dict[str, Any]) -> bool:
+        """An object without kts identity that its annotations show to be this server's."""
+        return judge(obj, self.identity, server_level=True, adopt_unidentified=False).kind == "adopt"
+
+    async def _delete_adopted(self, cluster: Cluster, *, now: bool) -> None:
+        """Delete, by name, the objects taken over from KubeSpawner's state, and wait until gone."""
+        for ref in self._state.adopted:
+            live = await cluster.get(ref.api_version, ref.kind, ref.name, ref.namespace)
+            if live is None or not self._adoptable(live):
+                continue
+            await cluster.client.delete(ref.api_version, ref.kind, ref.name, ref.namespace,
+                                        grace_period=0 if now else None)  # fmt: skip
+            deadline = asyncio.get_running_loop().time() + self.delete_timeout
+            while await cluster.get(ref.api_version, ref.kind, ref.name, ref.namespace) is not None:
+                if asyncio.get_running_loop().time() > deadline:
+                    raise SpawnFailed(f"{ref.describe()} still present after {self.delete_timeout:g}s",
+                                      reason="stop")  # fmt: skip
+                await asyncio.sleep(0.1)
 
     async def stop(self, now: bool = False) -> None:
         try:
@@ -725,6 +763,8 @@ class KubeTemplateSpawner(KubeSpawner):  # type: ignore[misc]
 
     async def _delete_server_objects(self, *, now: bool) -> None:
         cluster = await self.cluster()
+        if self._state.adopted:
+            await self._delete_adopted(cluster, now=now)
         for namespace, labels in self._where():
             try:
                 await cluster.delete(

@@ -31,6 +31,9 @@ class ServerState:
     kinds: list[str] = field(default_factory=list)
     labels: dict[str, str] = field(default_factory=dict)
     namespaces: list[str] = field(default_factory=list)
+    adopted: list[ObjectRef] = field(default_factory=list)
+    """Objects another spawner made (KubeSpawner, before the switch) that this running server is:
+    found by name and checked by their raw-name annotations, as they carry no kts identity."""
 
     def lasting(self) -> ServerState:
         """What outlives a stop: where and how to find the objects the server may have left."""
@@ -47,6 +50,7 @@ class ServerState:
             "kinds": list(self.kinds),
             "labels": dict(self.labels),
             "namespaces": list(self.namespaces),
+            "adopted": [r.to_json() for r in self.adopted],
         }
 
     @classmethod
@@ -67,4 +71,5 @@ class ServerState:
             kinds=[str(k) for k in data.get("kinds") or []],
             labels={str(k): str(v) for k, v in (data.get("labels") or {}).items()},
             namespaces=[str(n) for n in data.get("namespaces") or []],
+            adopted=[ObjectRef.from_json(r) for r in data.get("adopted") or []],
         )

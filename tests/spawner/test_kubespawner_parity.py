@@ -545,3 +545,33 @@ async def test_default_chart_renders_like_helm(case: Case, tmp_path: Any) -> Non
     theirs = helm_render(path, values, release_name="jupyter-test", namespace="ns")
     assert isinstance(theirs, dict), theirs
     assert ours == theirs
+
+
+async def test_a_server_kubespawner_started_carries_over(kubespawner_env: KubeTarget) -> None:
+    """The hub switches spawner_class while KubeSpawner's server runs: kts reads KubeSpawner's saved
+    state, polls that server as running, stops it, and the next start adopts its volume."""
+    kube = kubespawner_env
+    case = Case("carry-over", {"storage_pvc_ensure": True}, user="Dana.Lee@example.org")
+    theirs = spawner_for(kube, case, KubeSpawner)
+    await asyncio.wait_for(theirs.start(), 60)
+    saved = theirs.get_state()
+    async with await KubeClient.connect(kubeconfig=kube.kubeconfig) as client:
+        their_pod = await _read(client, "Pod", theirs.pod_name, kube.namespace)
+        their_pvc = await _read(client, "PersistentVolumeClaim", theirs.pvc_name, kube.namespace)
+        assert their_pod is not None and their_pvc is not None
+
+        ours = spawner_for(kube, case, KubeTemplateSpawner)
+        ours.load_state(saved)
+        assert await ours.poll() is None  # KubeSpawner's pod runs: the server is running
+        await ours.stop(now=True)
+        assert await _read(client, "Pod", theirs.pod_name, kube.namespace) is None
+        assert await ours.poll() == 0
+        ours.clear_state()
+
+        again = spawner_for(kube, case, KubeTemplateSpawner)
+        await asyncio.wait_for(again.start(), 60)
+        pvc = await _read(client, "PersistentVolumeClaim", theirs.pvc_name, kube.namespace)
+        assert pvc is not None and pvc["metadata"]["uid"] == their_pvc["metadata"]["uid"]
+        await again.stop(now=True)
+        again.clear_state()
+        await again.delete_forever()

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from kts.gotemplate.errors import RenderError
+from kts.gotemplate.errors import InternalError, RenderError
 
-__all__ = ["KubeTemplateSpawner", "RenderError", "load_chart", "render_chart"]
+__all__ = ["InternalError", "KubeTemplateSpawner", "RenderError", "load_chart", "render_chart"]
 __version__ = "0.1.0"
 
 

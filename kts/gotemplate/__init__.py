@@ -7,8 +7,8 @@ Values follow the Go value model in ``kts.gotemplate.gotypes``; ``NOVALUE`` is G
 value (a missing key that prints ``<no value>``).
 """
 
-from kts.gotemplate.errors import ExecError, ParseError, RenderError
+from kts.gotemplate.errors import ExecError, InternalError, ParseError, RenderError
 from kts.gotemplate.template import Template, TemplateSet
 from kts.gotemplate.values import NOVALUE
 
-__all__ = ["NOVALUE", "ExecError", "ParseError", "RenderError", "Template", "TemplateSet"]
+__all__ = ["NOVALUE", "ExecError", "InternalError", "ParseError", "RenderError", "Template", "TemplateSet"]

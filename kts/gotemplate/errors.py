@@ -20,6 +20,27 @@ class RenderError(Exception):
         super().__init__(text if text is not None else message)
 
 
+class InternalError(RenderError):
+    """A defect in kts itself (a Python exception the engine did not expect), not in the chart.
+
+    Still a RenderError, so callers that report template failures report this one too, but
+    tests can tell an engine crash from a chart's legitimate error. ``__cause__`` holds the
+    original exception.
+    """
+
+
+def internal_cause(exc: BaseException) -> BaseException | None:
+    """The InternalError in ``exc`` or its chain of causes (``include``/``tpl`` nest them), if any."""
+    seen: set[int] = set()
+    err: BaseException | None = exc
+    while err is not None and id(err) not in seen:
+        seen.add(id(err))
+        if isinstance(err, InternalError):
+            return err
+        err = getattr(err, "cause", None) or err.__cause__
+    return None
+
+
 class ParseError(RenderError):
     """A template failed to parse: ``template: NAME:LINE: MSG``."""
 

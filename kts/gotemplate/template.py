@@ -6,7 +6,7 @@ import sys
 from typing import Any
 
 from kts.gotemplate.builtins import BUILTINS
-from kts.gotemplate.errors import ExecError, ParseError, RenderError
+from kts.gotemplate.errors import ExecError, InternalError, ParseError, RenderError
 from kts.gotemplate.exec import Compiled, Ctx, compile_tree
 from kts.gotemplate.gotypes import FuncMap, GoFunc
 from kts.gotemplate.nodes import Tree, is_empty_tree
@@ -66,8 +66,9 @@ class TemplateSet:
             raise ParseError("max expression depth exceeded", template=name, line=1) from None
         except RenderError:
             raise
-        except Exception as exc:  # a parser defect must still surface as a template error
-            raise ParseError(f"internal error: {exc!r}", template=name, line=1) from exc
+        except Exception as exc:  # a parser defect: still a template error, but marked as kts's own
+            msg = f"internal error: {exc!r}"
+            raise InternalError(msg, template=name, line=1, text=f"template: {name}:1: {msg}") from exc
         for tname, tree in trees.items():
             old = self._templates.get(tname)
             if old is not None and is_empty_tree(tree.root):
@@ -109,8 +110,12 @@ class TemplateSet:
             raise
         except RecursionError:
             ctx.fail("exceeded maximum template depth (100000)")
-        except Exception as exc:  # an engine defect must still surface as a template error
-            ctx.fail(f"internal error: {exc!r}", exc)
+        except Exception as exc:  # an engine defect: still a template error, but marked as kts's own
+            try:
+                ctx.fail(f"internal error: {exc!r}", exc)
+            except ExecError as located:
+                raise InternalError(located.message, template=located.template, line=located.line,
+                                    column=located.column, text=str(located)) from exc
         return "".join(out)
 
 

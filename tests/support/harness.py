@@ -1,32 +1,21 @@
 """Render a chart with kts the way the oracle renders it with Helm, and compare the two.
 
-``kts_render`` delegates to ``kts.helm.api.render_chart``; when that is unavailable it falls
-back to a minimal Helm-like single-chart renderer built on the template engine alone, so
-engine tests never depend on the rest of the Helm layer being finished.
+An InternalError (an engine crash, not a chart's error) on the kts side is never an expected
+outcome: every helper here fails the test on one, even where any other RenderError would do.
 """
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-
-from kts.gotemplate import ExecError, ParseError, RenderError, TemplateSet
-from kts.gotemplate.gotypes import GoFunc, Signature
+from kts.gotemplate import ExecError, ParseError, RenderError
+from kts.gotemplate.errors import internal_cause
+from kts.gotemplate.gotypes import GoError
+from kts.helm.api import load_chart, render_chart
 from tests.support.oracle import HelmFailure, helm_render
-
-
-def _helm_api() -> Any:
-    try:
-        from kts.helm.api import render_chart
-    except Exception:
-        return None
-    return render_chart
-
 
 _INVALID_BYTE = re.compile("[\udc80-\udcff]")
 
@@ -44,77 +33,40 @@ def kts_render(chart_dir: str | Path, values: dict[str, Any] | None = None, *,
 
     Text is returned as the oracle returns Helm's: invalid UTF-8 decoded to U+FFFD.
     """
-    render_chart = _helm_api()
     try:
-        if render_chart is not None:
-            out = render_chart(chart_dir, values, release_name=release_name, namespace=namespace,
-                               revision=revision, is_upgrade=is_upgrade)
-        else:
-            out = fallback_render(Path(chart_dir), values, release_name=release_name,
-                                  namespace=namespace, revision=revision, is_upgrade=is_upgrade)
+        out = render_chart(chart_dir, values, release_name=release_name, namespace=namespace,
+                           revision=revision, is_upgrade=is_upgrade)
     except RenderError as exc:
-        return exc
+        return not_internal(exc)
     return {k: _as_helm_text(v) for k, v in out.items()}
 
 
-# ---------------------------------------------------------------------------
-# Minimal Helm-like renderer (one chart, no subcharts)
+def engine_crash(exc: BaseException) -> BaseException | None:
+    """What in ``exc``'s chain is a kts defect: an InternalError, or a Python exception a function
+    raised that is neither a Go error nor a deliberate emulation of a Go runtime panic."""
+    crash = internal_cause(exc)
+    if crash is not None:
+        return crash
+    seen: set[int] = set()
+    err: BaseException | None = exc
+    while err is not None and id(err) not in seen:
+        seen.add(id(err))
+        if not isinstance(err, (RenderError, GoError, *_GO_PANICS)):
+            return err
+        err = getattr(err, "cause", None) or err.__cause__
+    return None
 
 
-def _go_values(data: Any) -> Any:
-    # Helm decodes YAML through JSON: every number is float64.
-    return json.loads(json.dumps(data), parse_int=float)
+# Python errors the engine reports as Go's runtime panics (integer division, index, nil pointer).
+_GO_PANICS = (ZeroDivisionError, IndexError)
 
 
-def _merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
-    out = dict(base)
-    for k, v in over.items():
-        if isinstance(v, dict) and isinstance(out.get(k), dict):
-            out[k] = _merge(out[k], v)
-        else:
-            out[k] = v
-    return out
-
-
-def fallback_render(chart_dir: Path, values: dict[str, Any] | None = None, *,
-                    release_name: str = "release-name", namespace: str = "default", revision: int = 1,
-                    is_upgrade: bool = False) -> dict[str, str]:
-    chart_meta = yaml.safe_load((chart_dir / "Chart.yaml").read_text()) or {}
-    name = chart_meta.get("name", chart_dir.name)
-    vfile = chart_dir / "values.yaml"
-    vals = _go_values(yaml.safe_load(vfile.read_text()) or {}) if vfile.exists() else {}
-    if values:
-        vals = _merge(vals, _go_values(values))
-    funcs: dict[str, Any] = {}
-    try:
-        from kts.sprig import sprig_funcs
-
-        funcs.update(sprig_funcs())
-    except Exception:
-        pass
-    ts = TemplateSet(funcs, missingkey="zero")
-    include_sig = Signature(("string", "interface {}"), result="string", error=True)
-    ts.funcs["include"] = GoFunc(lambda n, data: ts.execute(n, data), include_sig, "include")
-    sources = {}
-    for path in sorted((chart_dir / "templates").rglob("*")):
-        if path.is_file():
-            sources[f"{name}/templates/{path.relative_to(chart_dir / 'templates').as_posix()}"] = \
-                path.read_text()
-    order = sorted(sources, key=lambda n: (n.count("/"), n), reverse=True)
-    for tname in order:
-        ts.parse(tname, sources[tname])
-    release = {"Name": release_name, "Namespace": namespace, "Revision": revision,
-               "IsUpgrade": is_upgrade, "IsInstall": not is_upgrade, "Service": "Helm"}
-    out = {}
-    for tname in order:
-        if Path(tname).name.startswith("_"):
-            continue
-        chart = {("APIVersion" if k == "apiVersion" else k[:1].upper() + k[1:]): v
-                 for k, v in _go_values(chart_meta).items()}
-        top = {"Values": vals, "Release": release, "Chart": chart,
-               "Template": {"Name": tname, "BasePath": f"{name}/templates"}}
-        out[tname] = ts.execute(tname, top).replace("<no value>", "")
-    return out
+def not_internal(exc: RenderError) -> RenderError:
+    """``exc`` itself, unless kts crashed on the way (see ``engine_crash``): then the test fails."""
+    crash = engine_crash(exc)
+    if crash is not None:
+        raise AssertionError(f"kts crashed instead of reporting a chart error: {exc}") from crash
+    return exc
 
 
 # ---------------------------------------------------------------------------
@@ -184,20 +136,16 @@ class Comparison:
 def kts_render_twice(chart_dir: str | Path, values: dict[str, Any] | None = None,
                      **release: Any) -> dict[str, str] | RenderError:
     """Render twice with one loaded chart (compiled templates reused); both must agree."""
-    try:
-        from kts.helm.api import load_chart
-    except Exception:
-        return kts_render(chart_dir, values, **release)
     results: list[Any] = []
     try:
         chart = load_chart(chart_dir)
     except RenderError as exc:
-        return exc
+        return not_internal(exc)
     for _ in range(2):
         try:
             results.append(chart.render(values, **release))
         except RenderError as exc:
-            results.append(exc)
+            results.append(not_internal(exc))
     texts = [str(r) if isinstance(r, RenderError) else r for r in results]
     assert texts[0] == texts[1], f"second render differs: {texts[0]!r} vs {texts[1]!r}"
     first = results[0]

@@ -18,7 +18,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from kts.spawner.hubprocess import HubProcess
+from kts.spawner.hubprocess import HubProcess, ProxyMissing, find_proxy, port_free
 
 NAMESPACE = "default"
 LIFECYCLE = "kubetemplatespawner/lifecycle"
@@ -208,23 +208,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--chart", help="server chart (default: the example chart, kts/charts/singleuser)")
     parser.add_argument("--workdir", help="directory for the hub's database and logs")
     args = parser.parse_args(argv)
+    try:
+        find_proxy()
+    except ProxyMissing as e:
+        print(f"kts demo: {e}", file=sys.stderr)
+        return 1
     if not args.port and not args.once:
-        args.port = 8000 if _port_free(8000) else 0
+        args.port = 8000 if port_free(8000) else 0
     try:
         return asyncio.run(run(args))
     except KeyboardInterrupt:
         return 130
-
-
-def _port_free(port: int) -> bool:
-    import socket
-
-    with socket.socket() as s:
-        try:
-            s.bind(("127.0.0.1", port))
-        except OSError:
-            return False
-    return True
 
 
 if __name__ == "__main__":

@@ -23,7 +23,7 @@ from typing import Any
 
 import aiohttp
 
-PROXY_PACKAGE = "configurable-http-proxy>=0.4"
+PROXY_NPM_PACKAGE = "configurable-http-proxy@4"
 
 
 def free_port() -> int:
@@ -32,18 +32,60 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def find_proxy(*, install: bool = True) -> str:
-    """Path of ``configurable-http-proxy``; installs the pure-Python one with pip when missing."""
-    here = Path(sys.executable).parent / "configurable-http-proxy"
-    for candidate in (str(here), shutil.which("configurable-http-proxy")):
-        if candidate and Path(candidate).exists():
-            return candidate
-    if not install:
-        raise FileNotFoundError("configurable-http-proxy not found")
-    subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", PROXY_PACKAGE], check=True)
-    if here.exists():
-        return str(here)
-    raise FileNotFoundError(f"pip installed {PROXY_PACKAGE} but {here} does not exist")
+def port_free(port: int, host: str = "127.0.0.1") -> bool:
+    """Whether a server could listen on ``port`` now. SO_REUSEADDR, as servers set it, so the
+    TIME-WAIT connections an earlier hub left do not count as busy."""
+    with socket.socket() as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            s.bind((host, port))
+        except OSError:
+            return False
+    return True
+
+
+class ProxyMissing(FileNotFoundError):
+    """The Node ``configurable-http-proxy`` JupyterHub needs is not installed."""
+
+
+def node_prefix() -> Path:
+    """Where ``make`` installs the Node proxy: inside the virtualenv, so it goes away with it."""
+    return Path(sys.prefix) / "node"
+
+
+def proxy_install_command() -> str:
+    return f"npm install --prefix {node_prefix()} {PROXY_NPM_PACKAGE}"
+
+
+def _is_python_script(path: Path) -> bool:
+    """The pure-Python proxy of the same name buffers server-sent events, so spawn progress never shows."""
+    try:
+        with path.open("rb") as f:
+            return b"python" in f.readline()
+    except OSError:
+        return True
+
+
+def find_proxy() -> str:
+    """Path of the Node ``configurable-http-proxy``: the project's own (``make`` installs it), else PATH's.
+
+    Installs nothing: a missing proxy raises ``ProxyMissing`` saying how to install it.
+    """
+    local = node_prefix() / "node_modules" / ".bin" / "configurable-http-proxy"
+    candidates = [local] + [
+        Path(d) / "configurable-http-proxy" for d in os.environ.get("PATH", "").split(os.pathsep) if d
+    ]
+    found = next(
+        (c for c in candidates if c.is_file() and os.access(c, os.X_OK) and not _is_python_script(c)), None
+    )
+    if found is None:
+        raise ProxyMissing(
+            "JupyterHub's proxy, the Node configurable-http-proxy, is not installed. Install it with "
+            f"`{proxy_install_command()}` (as `make demo` and `make test` do; needs Node.js and npm)."
+        )
+    if shutil.which("node") is None:
+        raise ProxyMissing(f"{found} needs Node.js, but `node` is not on PATH; install Node.js (20 or later)")
+    return str(found)
 
 
 def singleuser_command() -> list[str]:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import time
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -39,7 +40,9 @@ class HubEnv:
         await self.hub.api("POST", f"/users/{user}", None)
         path = f"/users/{user}/servers/{server}" if server else f"/users/{user}/server"
         status, body = await self.hub.api("POST", path)
-        events = [e async for e in self.hub.progress(user, server)]
+        events = []
+        async for event in self.hub.progress(user, server):
+            events.append({**event, "received": time.monotonic()})
         assert status in (201, 202) or events[-1].get("failed"), (status, body)
         return events
 
@@ -81,6 +84,8 @@ async def test_spawn_use_restart_hub_stop(env: HubEnv) -> None:
     assert events[-1].get("ready"), messages
     assert any(m.startswith("Rendering") for m in messages)
     assert any(m.startswith("[Normal] Pod jupyter-bob") for m in messages), messages
+    # The proxy streams the events as they happen rather than all at once when the server is up.
+    assert events[-1]["received"] - events[0]["received"] > 0.5, events
     assert sorted(objects_of(env.emu, "bob")) == [
         ("PersistentVolumeClaim", "jupyter-bob", "server-deleted"),
         ("Pod", "jupyter-bob", "server-stopped"),

@@ -33,6 +33,8 @@ def _demo_vars(spawner):
 
 c.KubeTemplateSpawner.extra_vars = _demo_vars
 c.KubeTemplateSpawner.service_connect = "endpoints"
+# A person lands in JupyterLab (with jupyterlab installed, jupyterhub-singleuser serves it).
+c.KubeTemplateSpawner.default_url = "/lab"
 # The emulator replaces 0.0.0.0 in a pod's arguments by the pod's own IP; pods are local processes
 # of this user (root in containers and CI).
 import os as _os

@@ -12,6 +12,7 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
+import aiohttp
 import pytest
 import pytest_asyncio
 
@@ -93,6 +94,15 @@ async def test_spawn_use_restart_hub_stop(env: HubEnv) -> None:
     ]
     status, data = await env.hub.request("GET", "/user/bob/api/status")
     assert status == 200 and "started" in data
+    # A person lands in JupyterLab.
+    headers = {"Authorization": f"token {env.hub.token}"}
+    async with (
+        aiohttp.ClientSession() as session,
+        session.get(f"{env.hub.url}/user/bob/", headers=headers, allow_redirects=False) as resp,
+    ):
+        assert resp.status == 302 and resp.headers["Location"].startswith("/user/bob/lab"), resp.headers
+    status, page = await env.hub.request("GET", "/user/bob/lab")
+    assert status == 200 and "jupyter-config-data" in page and "JupyterLab" in page, page[:300]
     # The hub restarts; the server keeps running and the new hub finds it from its stored state.
     await env.hub.stop()
     await env.hub.start()

@@ -253,8 +253,16 @@ class KubeTemplateSpawner(KubeSpawner):  # type: ignore[misc]
     # ----- names and labels -------------------------------------------------------------------
 
     @property
+    def _origin(self) -> tuple[str, str]:
+        """The raw user and server names this server's Kubernetes names and identity come from:
+        those it first started with (a rename keeps them), else the current ones."""
+        if len(self._state.origin) == 2:
+            return self._state.origin[0], self._state.origin[1]
+        return self.user.name, self.name or ""
+
+    @property
     def server_names(self) -> Any:
-        return server_names(self.user.name, self.name or "", self._scheme)
+        return server_names(*self._origin, self._scheme)
 
     @property
     def _scheme(self) -> SlugScheme:
@@ -263,11 +271,12 @@ class KubeTemplateSpawner(KubeSpawner):  # type: ignore[misc]
     @property
     def identity(self) -> Identity:
         """This server by raw names: what its ownership labels are made of."""
+        username, servername = self._origin
         cached = self.__dict__.get("_identity")
         if cached is None or (cached.instance, cached.username, cached.servername) != (
-            self.instance, self.user.name, self.name or ""
+            self.instance, username, servername
         ):  # fmt: skip
-            cached = self.__dict__["_identity"] = Identity(self.instance, self.user.name, self.name or "")
+            cached = self.__dict__["_identity"] = Identity(self.instance, username, servername)
         return cached
 
     def user_labels(self) -> dict[str, str]:
@@ -314,11 +323,24 @@ class KubeTemplateSpawner(KubeSpawner):  # type: ignore[misc]
             return
         try:
             self._state = ServerState.from_json(stored)
+            if self._state.pvc_name and self.remember_pvc_name:
+                self.pvc_name = self._state.pvc_name
         except (ValueError, TypeError) as e:
             # Unknown or damaged state: remember nothing, so stop() falls back to labels alone.
             self.log.warning("Ignoring stored state of %s: %s", self._log_name, e)
             self._state = ServerState(running=True, namespace=self.namespace, kinds=[])
             self._state_lost = True
+
+    async def rename(self, old_name: str, new_name: str) -> None:
+        """A stopped server is renamed: it keeps the names it started with (and so its volume and
+        objects). The hub saves no state around a rename, so the origin is written here."""
+        if not (self._state.labels or self._state.kinds) or len(self._state.origin) == 2:
+            return  # never started, or its origin is already remembered
+        self._state.origin = [self.user.name, old_name]
+        self._state.pvc_name = self._state.pvc_name or self.pvc_name
+        orm_spawner = getattr(self, "orm_spawner", None)
+        if orm_spawner is not None:
+            orm_spawner.state = self.get_state()
 
     def _take_over_kubespawner_state(self, state: dict[str, Any]) -> None:
         """The hub switched from KubeSpawner: its saved server may still run. Remember its Pod so
@@ -345,7 +367,8 @@ class KubeTemplateSpawner(KubeSpawner):  # type: ignore[misc]
             await asyncio.to_thread(load_values_files, list(self.values_files)) if self.values_files else {}
         )
         configured = merge(configured, self.values)
-        builtins = builtin_values(self, instance=self.instance, namespace=self.namespace, scheme=self._scheme)
+        builtins = builtin_values(self, instance=self.instance, namespace=self.namespace,
+                                  names=self.server_names, identity=self.identity)  # fmt: skip
         builtins["kubespawner"] = await kubespawner_values(
             self, connection_key=self.connection_annotation, lifecycle_key=self.lifecycle_annotation
         )
@@ -424,7 +447,8 @@ class KubeTemplateSpawner(KubeSpawner):  # type: ignore[misc]
             self._state = ServerState(
                 namespace=self.namespace, release=self._state.release, refs=checked.refs,
                 connection=checked.connection, running=True, kinds=kinds, labels=self.server_labels(),
-                namespaces=sorted(namespaces | {self.namespace}),
+                namespaces=sorted(namespaces | {self.namespace}), origin=list(self._origin),
+                pvc_name=self.pvc_name,
             )  # fmt: skip
             created = True
             progress.add(f"Applying {len(checked.refs)} objects", 30)

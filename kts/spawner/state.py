@@ -31,13 +31,19 @@ class ServerState:
     kinds: list[str] = field(default_factory=list)
     labels: dict[str, str] = field(default_factory=dict)
     namespaces: list[str] = field(default_factory=list)
+    origin: list[str] = field(default_factory=list)
+    """The raw [user name, server name] the server first started with: its identity and Kubernetes
+    names stay those across user and server renames, so it keeps its volume and objects."""
+    pvc_name: str = ""
+    """KubeSpawner's ``pvc_name`` when the server started (kept as ``remember_pvc_name`` asks)."""
     adopted: list[ObjectRef] = field(default_factory=list)
     """Objects another spawner made (KubeSpawner, before the switch) that this running server is:
     found by name and checked by their raw-name annotations, as they carry no kts identity."""
 
     def lasting(self) -> ServerState:
         """What outlives a stop: where and how to find the objects the server may have left."""
-        return ServerState(kinds=self.kinds, labels=self.labels, namespaces=self.namespaces)
+        return ServerState(kinds=self.kinds, labels=self.labels, namespaces=self.namespaces,
+                           origin=self.origin, pvc_name=self.pvc_name)  # fmt: skip
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -50,6 +56,8 @@ class ServerState:
             "kinds": list(self.kinds),
             "labels": dict(self.labels),
             "namespaces": list(self.namespaces),
+            "origin": list(self.origin),
+            "pvc_name": self.pvc_name,
             "adopted": [r.to_json() for r in self.adopted],
         }
 
@@ -71,5 +79,7 @@ class ServerState:
             kinds=[str(k) for k in data.get("kinds") or []],
             labels={str(k): str(v) for k, v in (data.get("labels") or {}).items()},
             namespaces=[str(n) for n in data.get("namespaces") or []],
+            origin=[str(n) for n in data.get("origin") or []][:2],
+            pvc_name=str(data.get("pvc_name") or ""),
             adopted=[ObjectRef.from_json(r) for r in data.get("adopted") or []],
         )

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from kts.names import SlugScheme, server_names, strip_and_hash
+from kts.names import ServerNames, strip_and_hash
 from kts.spawner.contract import Rendered
 from kts.spawner.ownership import Identity
 
@@ -107,14 +107,16 @@ def builtin_values(
     *,
     instance: str,
     namespace: str,
-    scheme: SlugScheme,
+    names: ServerNames,
+    identity: Identity,
     ssl_mount_path: str = "/etc/jupyterhub/ssl",
 ) -> dict[str, Any]:
-    """The documented template variables of this server (env holds its API token: never log it)."""
+    """The documented template variables of this server (env holds its API token: never log it).
+
+    ``names`` and ``identity`` come from the names the server first started with, so a renamed
+    server keeps its Kubernetes names; the raw names are the current ones."""
     username = spawner.user.name
     servername = spawner.name or ""
-    names = server_names(username, servername, scheme)
-    identity = Identity(instance, username, servername)
     env = dict(spawner.get_env())
     ssl = _ssl_values(spawner, ssl_mount_path)
     if ssl["enabled"]:

@@ -426,3 +426,36 @@ async def test_renamed_user_still_finds_the_servers_objects(kube: KubeTarget) ->
     renamed.clear_state()
     await renamed.delete_forever()
     assert await objects(before) == {}
+
+
+@pytest.mark.parametrize("remembered", [True, False])
+@pytest.mark.parametrize("chart", ["example", "kubespawner"])
+async def test_a_renamed_server_keeps_its_volume(kube: KubeTarget, chart: str, remembered: bool) -> None:
+    """Renaming a stopped server keeps its volume: the state remembers the names it started with
+    (or, for a state saved without them, rename() records them)."""
+    config: dict[str, Any] = {"chart": ""} if chart == "kubespawner" else {}
+    if chart == "kubespawner":
+        config.update(storage_pvc_ensure=True, pvc_name_template="claim-{user_server}")
+    before = spawner(kube, server="old", **config)
+    await before.start()
+    claims = [k for k in await objects(before) if k.startswith("PersistentVolumeClaim/")]
+    assert len(claims) == 1
+    cluster = await before.cluster()
+    claim = await cluster.get("v1", "PersistentVolumeClaim", claims[0].split("/")[1], before.namespace)
+    assert claim is not None
+    await before.stop()
+    before.clear_state()
+    if not remembered:
+        before._state.origin, before._state.pvc_name = [], ""
+    before.orm_spawner.state = before.get_state()
+    await before.rename("old", "new")  # as the hub does, on a stopped server
+    after = spawner(kube, server="new", **config)
+    after.load_state(before.orm_spawner.state)
+    await after.start()
+    kept = await cluster.get("v1", "PersistentVolumeClaim", claims[0].split("/")[1], before.namespace)
+    assert kept is not None and kept["metadata"]["uid"] == claim["metadata"]["uid"]
+    assert [k for k in await objects(after) if k.startswith("PersistentVolumeClaim/")] == claims
+    await after.stop()
+    after.clear_state()
+    await after.delete_forever()
+    assert await objects(after) == {}

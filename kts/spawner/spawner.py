@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -369,6 +370,9 @@ class KubeTemplateSpawner(KubeSpawner):  # type: ignore[misc]
         configured = merge(configured, self.values)
         builtins = builtin_values(self, instance=self.instance, namespace=self.namespace,
                                   names=self.server_names, identity=self.identity)  # fmt: skip
+        builtins["slugs"] = {
+            scheme: dataclasses.asdict(server_names(*self._origin, scheme)) for scheme in ("safe", "escape")
+        }
         builtins["kubespawner"] = await kubespawner_values(
             self, connection_key=self.connection_annotation, lifecycle_key=self.lifecycle_annotation
         )

@@ -27,7 +27,7 @@ BUILTIN_KEYS = (
     "userid", "username", "unescaped_username", "unescaped_servername", "escaped_username",
     "escaped_servername", "escaped_user_server", "instance", "namespace", "ip", "port", "env",
     "base_url", "user_options", "cmd", "args", "internal_ssl", "server_id", "user_id", "environment",
-    "mem_limit", "mem_guarantee", "cpu_limit", "cpu_guarantee",
+    "mem_limit", "mem_guarantee", "cpu_limit", "cpu_guarantee", "slugs", "kubespawner",
 )  # fmt: skip
 
 

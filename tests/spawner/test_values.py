@@ -228,3 +228,14 @@ async def test_resource_settings_and_the_raw_environment_are_variables() -> None
     assert v["environment"] == {"PLAIN": "x", "FROM": from_secret, "CALLED": "alice"}
     bare = await make_spawner().chart_values()
     assert bare["mem_limit"] is None and bare["cpu_guarantee"] is None
+
+
+async def test_both_slug_schemes_are_variables() -> None:
+    """Hubs with users from KubeSpawner <= 6 and 7 reach every user's objects by either scheme,
+    computed as KubeSpawner computes them."""
+    from kubespawner.slugs import escape_slug, safe_slug
+
+    v = await make_spawner("Bob.B", "gpu").chart_values()
+    assert v["slugs"]["escape"]["username"] == escape_slug("Bob.B") == v["slugs"]["escape"]["user_server"][:-5]
+    assert v["slugs"]["safe"]["username"] == safe_slug("Bob.B", max_length=48) == v["escaped_username"]
+    assert v["slugs"]["safe"]["servername"] == v["slugs"]["escape"]["servername"] == "gpu"

@@ -236,6 +236,7 @@ async def test_both_slug_schemes_are_variables() -> None:
     from kubespawner.slugs import escape_slug, safe_slug
 
     v = await make_spawner("Bob.B", "gpu").chart_values()
-    assert v["slugs"]["escape"]["username"] == escape_slug("Bob.B") == v["slugs"]["escape"]["user_server"][:-5]
+    escaped = v["slugs"]["escape"]
+    assert escaped["username"] == escape_slug("Bob.B") and escaped["user_server"] == f"{escaped['username']}--gpu"
     assert v["slugs"]["safe"]["username"] == safe_slug("Bob.B", max_length=48) == v["escaped_username"]
     assert v["slugs"]["safe"]["servername"] == v["slugs"]["escape"]["servername"] == "gpu"

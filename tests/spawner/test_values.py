@@ -237,6 +237,7 @@ async def test_both_slug_schemes_are_variables() -> None:
 
     v = await make_spawner("Bob.B", "gpu").chart_values()
     escaped = v["slugs"]["escape"]
-    assert escaped["username"] == escape_slug("Bob.B") and escaped["user_server"] == f"{escaped['username']}--gpu"
+    assert escaped["username"] == escape_slug("Bob.B")
+    assert escaped["user_server"] == f"{escaped['username']}--gpu"
     assert v["slugs"]["safe"]["username"] == safe_slug("Bob.B", max_length=48) == v["escaped_username"]
     assert v["slugs"]["safe"]["servername"] == v["slugs"]["escape"]["servername"] == "gpu"

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
 import logging
+import shutil
 import signal
 import sys
 import tempfile
@@ -18,7 +18,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from kts.spawner.hubprocess import HubProcess, ProxyMissing, find_proxy, port_free
+from kts.spawner.hubprocess import HubProcess, ProxyMissing, find_proxy, port_free, singleuser_command
 
 NAMESPACE = "default"
 LIFECYCLE = "kubetemplatespawner/lifecycle"
@@ -155,13 +155,51 @@ def _quiet_disconnects(record: logging.LogRecord) -> bool:
     return not isinstance(exc, ConnectionResetError)
 
 
+class _Stopper:
+    """Turns the first SIGINT or SIGTERM, at any moment, into a cancellation of the demo, whose
+    clean-up then stops the hub, its proxy and every pod; later signals do not cut the clean-up short."""
+
+    def __init__(self) -> None:
+        self.task = asyncio.current_task()
+        self.signum = 0
+        self.cleaning = False
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, self._on_signal, sig)
+
+    def _on_signal(self, signum: int) -> None:
+        if self.signum:
+            return
+        self.signum = signum
+        _say("\nStopping the hub, its proxy and every server...")
+        if not self.cleaning and self.task is not None:
+            self.task.cancel()
+
+    def exit_code(self, code: int) -> int:
+        return 128 + self.signum if self.signum else code
+
+
 async def run(args: argparse.Namespace) -> int:
+    stopper = _Stopper()
+    try:
+        return stopper.exit_code(await _run(args, stopper))
+    except asyncio.CancelledError:
+        if not stopper.signum:
+            raise
+        return stopper.exit_code(1)
+
+
+async def _run(args: argparse.Namespace, stopper: _Stopper) -> int:
     from kts.testing.emulator import Emulator
 
     logging.getLogger("kts.testing.server").addFilter(_quiet_disconnects)
-
+    own_workdir = not args.workdir
     workdir = Path(args.workdir) if args.workdir else Path(tempfile.mkdtemp(prefix="kts-demo-"))
-    async with Emulator(run_pods=True, pod_ready_delay=0.05) as emu:
+    keep_workdir = False
+    hub: HubProcess | None = None
+    emu = Emulator(run_pods=True, pod_ready_delay=0.05)
+    try:
+        await emu.start()
         assert emu.kubeconfig_path is not None
         from kts.spawner import charts
 
@@ -170,57 +208,100 @@ async def run(args: argparse.Namespace) -> int:
         spawner_config: dict[str, Any] = {"chart": str(chart)}
         hub = HubProcess(
             workdir, str(emu.kubeconfig_path), namespace=NAMESPACE, spawner_config=spawner_config,
-            extra_config=DEMO_CONFIG, **({"port": args.port} if args.port else {}),
+            extra_config=DEMO_CONFIG, ip=args.ip, **({"port": args.port} if args.port else {}),
         )  # fmt: skip
-        _say(f"Starting JupyterHub (logs: {hub.log_path}) against the Kubernetes emulator at {emu.url}")
+        _say(f"Starting JupyterHub against the Kubernetes emulator at {emu.url} (hub log: {hub.log_path})")
         try:
             await hub.start()
-            if args.once:
-                started = time.monotonic()
-                try:
-                    await scenario(hub, emu)
-                except StepFailed as e:
-                    _say(f"FAILED: {e}\n(hub log: {hub.log_path})")
-                    return 1
-                _say(f"Demo scenario passed in {time.monotonic() - started:.1f}s")
-                return 0
-            _say(
-                f"\nJupyterHub is up at {hub.url}/\n"
-                "Log in with any user name and password, start your server, use the notebook, stop it.\n"
-                "A named server called 'svc' connects through a Kubernetes Service.\n"
-                "Press Ctrl-C to quit."
-            )
-            stop = asyncio.Event()
-            loop = asyncio.get_running_loop()
-            for sig in (signal.SIGINT, signal.SIGTERM):
-                with contextlib.suppress(NotImplementedError):
-                    loop.add_signal_handler(sig, stop.set)
-            await stop.wait()
+        except (RuntimeError, TimeoutError) as e:
+            keep_workdir = True
+            _say(f"kts demo: {e}\n{_tail(hub.log_path)}")
+            return 1
+        if args.once:
+            started = time.monotonic()
+            try:
+                await scenario(hub, emu)
+            except StepFailed as e:
+                keep_workdir = True
+                _say(f"FAILED: {e}\n(hub log: {hub.log_path})")
+                return 1
+            _say(f"Demo scenario passed in {time.monotonic() - started:.1f}s")
             return 0
-        finally:
+        _say(
+            f"\nJupyterHub is up at {hub.url}/\n"
+            "  Log in with any user name and any password; the user 'admin' also gets the Admin page.\n"
+            "  Press 'Start My Server': the spawn page shows the chart being rendered and applied,\n"
+            "  then JupyterLab opens in your server. Stop it from the hub's Home page.\n"
+            "  A named server called 'svc' connects through a Kubernetes Service.\n"
+            "Press Ctrl-C to stop the hub, its proxy and every server."
+        )
+        await asyncio.Event().wait()
+        return 0
+    finally:
+        stopper.cleaning = True
+        if hub is not None:
             await hub.stop()
-            if emu.runner is not None:
-                await emu.runner.stop_all()
+        if emu.runner is not None:
+            await emu.runner.stop_all()
+        await emu.stop()
+        if own_workdir and not keep_workdir:
+            shutil.rmtree(workdir, ignore_errors=True)
+
+
+def _tail(path: Path, lines: int = 15) -> str:
+    """The last lines of a log, to show why a process failed without sending the user to a file."""
+    try:
+        text = path.read_text(errors="replace")
+    except OSError:
+        return ""
+    return "\n".join("    " + line for line in text.splitlines()[-lines:])
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="kts demo", description=__doc__.splitlines()[0])
     parser.add_argument("--once", action="store_true", help="run the scenario unattended and exit")
-    parser.add_argument("--port", type=int, default=0, help="hub port (default: a free one; 8000 if free)")
+    parser.add_argument("--ip", default="127.0.0.1", help="address the hub listens on (default: 127.0.0.1)")
+    parser.add_argument(
+        "--port", type=int, default=0, help="hub port (default: 8000 if free, else a free one)"
+    )
     parser.add_argument("--chart", help="server chart (default: the example chart, kts/charts/singleuser)")
-    parser.add_argument("--workdir", help="directory for the hub's database and logs")
+    parser.add_argument(
+        "--workdir", help="directory for the hub's database and logs (default: a temporary one)"
+    )
     args = parser.parse_args(argv)
-    try:
-        find_proxy()
-    except ProxyMissing as e:
-        print(f"kts demo: {e}", file=sys.stderr)
+    problem = _missing()
+    if problem:
+        print(f"kts demo: {problem}", file=sys.stderr)
+        return 1
+    if args.port and not port_free(args.port, args.ip):
+        print(
+            f"kts demo: port {args.port} on {args.ip} is in use; choose another with --port", file=sys.stderr
+        )
         return 1
     if not args.port and not args.once:
-        args.port = 8000 if port_free(8000) else 0
+        if port_free(8000, args.ip):
+            args.port = 8000
+        else:
+            _say("Port 8000 is in use; the hub takes a free port instead.")
     try:
         return asyncio.run(run(args))
     except KeyboardInterrupt:
         return 130
+
+
+def _missing() -> str | None:
+    """What the demo needs and cannot find, said so that a person knows what to install."""
+    try:
+        find_proxy()
+    except ProxyMissing as e:
+        return str(e)
+    command = singleuser_command()[0]
+    if not Path(command).exists() and shutil.which(command) is None:
+        return (
+            "jupyterhub-singleuser, the server each pod runs, is not installed in this environment; "
+            f"install it with `{sys.executable} -m pip install jupyterhub jupyterlab` (or `make demo`)"
+        )
+    return None
 
 
 if __name__ == "__main__":

@@ -35,7 +35,7 @@ def free_port() -> int:
 def port_free(port: int, host: str = "127.0.0.1") -> bool:
     """Whether a server could listen on ``port`` now. SO_REUSEADDR, as servers set it, so the
     TIME-WAIT connections an earlier hub left do not count as busy."""
-    with socket.socket() as s:
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as s:
         s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             s.bind((host, port))
@@ -88,6 +88,20 @@ def find_proxy() -> str:
     return str(found)
 
 
+async def _gone(pid: int, timeout: float) -> bool:
+    """Whether ``pid`` ended within ``timeout`` (reaped, or a zombie of another parent)."""
+    deadline = asyncio.get_running_loop().time() + timeout
+    while asyncio.get_running_loop().time() < deadline:
+        try:
+            state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+        except (OSError, IndexError):
+            return True
+        if state in ("Z", "X"):
+            return True
+        await asyncio.sleep(0.05)
+    return False
+
+
 def singleuser_command() -> list[str]:
     """The server command pods run (the emulator runs it as a local process)."""
     exe = Path(sys.executable).parent / "jupyterhub-singleuser"
@@ -107,11 +121,23 @@ class HubProcess:
     hub_port: int = field(default_factory=free_port)
     proxy_api_port: int = field(default_factory=free_port)
     token: str = field(default_factory=lambda: secrets.token_hex(16))
+    ip: str = "127.0.0.1"
     proc: asyncio.subprocess.Process | None = None
 
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
+        """Where this machine reaches the hub (loopback when it listens on all addresses)."""
+        host = "127.0.0.1" if self.ip in ("", "0.0.0.0") else self.ip
+        host = "[::1]" if host == "::" else f"[{host}]" if ":" in host else host
+        return f"http://{host}:{self.port}"
+
+    @property
+    def bind_url(self) -> str:
+        return f"http://{f'[{self.ip}]' if ':' in self.ip else self.ip}:{self.port}/"
+
+    @property
+    def proxy_pid_file(self) -> Path:
+        return self.workdir / "jupyterhub-proxy.pid"
 
     @property
     def log_path(self) -> Path:
@@ -129,10 +155,11 @@ class HubProcess:
         }
         lines = [
             "c = get_config()  # noqa",
-            f"c.JupyterHub.bind_url = {self.url + '/'!r}",
+            f"c.JupyterHub.bind_url = {self.bind_url!r}",
             f"c.JupyterHub.hub_bind_url = 'http://127.0.0.1:{self.hub_port}'",
             f"c.ConfigurableHTTPProxy.api_url = 'http://127.0.0.1:{self.proxy_api_port}'",
             f"c.ConfigurableHTTPProxy.command = [{find_proxy()!r}]",
+            f"c.ConfigurableHTTPProxy.pid_file = {str(self.proxy_pid_file)!r}",
             "c.JupyterHub.authenticator_class = 'dummy'",
             "c.Authenticator.allow_all = True",
             "c.Authenticator.admin_users = {'admin'}",
@@ -177,17 +204,36 @@ class HubProcess:
             await asyncio.sleep(0.2)
 
     async def stop(self, timeout: float = 20) -> None:
+        """Stop the hub, then its proxy if the hub left it (a hub stopped while starting does)."""
         proc, self.proc = self.proc, None
-        if proc is None or proc.returncode is not None:
-            return
-        with contextlib.suppress(ProcessLookupError):
-            proc.send_signal(signal.SIGTERM)
-        try:
-            await asyncio.wait_for(proc.wait(), timeout)
-        except TimeoutError:
+        if proc is not None and proc.returncode is None:
             with contextlib.suppress(ProcessLookupError):
-                os.killpg(proc.pid, signal.SIGKILL)
-            await proc.wait()
+                proc.send_signal(signal.SIGTERM)
+            try:
+                await asyncio.wait_for(proc.wait(), timeout)
+            except TimeoutError:
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(proc.pid, signal.SIGKILL)
+                await proc.wait()
+        await self._stop_leftover_proxy(timeout)
+
+    async def _stop_leftover_proxy(self, timeout: float) -> None:
+        """The proxy runs in its own session, so it outlives a hub that had no time to stop it."""
+        try:
+            pid = int(self.proxy_pid_file.read_text().strip())
+        except (OSError, ValueError):
+            return
+        try:
+            cmdline = Path(f"/proc/{pid}/cmdline").read_bytes()
+        except OSError:
+            cmdline = b""
+        if b"configurable-http-proxy" in cmdline:
+            for sig, wait in ((signal.SIGTERM, timeout), (signal.SIGKILL, 5.0)):
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(pid, sig)
+                if await _gone(pid, wait):
+                    break
+        self.proxy_pid_file.unlink(missing_ok=True)
 
     async def api(self, method: str, path: str, body: Any = None, *, timeout: float = 30) -> tuple[int, Any]:
         """Call the hub REST API (``/hub/api`` + ``path``) as the demo service."""

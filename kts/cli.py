@@ -168,7 +168,8 @@ def run_template(argv: Sequence[str], out: Any) -> None:
     try:
         processed, rendered = chart.render_release(
             values, release_name=name, namespace=namespace, is_upgrade=ns.is_upgrade,
-            kube_version=kube_version, api_versions=api_versions, typed_values=True)
+            kube_version=kube_version, api_versions=api_versions, typed_values=True,
+            skip_schema_validation=ns.skip_schema_validation)
     except DependencyError as exc:
         raise CommandError(f"chart dependencies processing failed: {exc}") from None
     except ChartError:
@@ -226,6 +227,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (CommandError, RenderError) as exc:
         sys.stdout.flush()
         sys.stderr.write(f"Error: {exc}\n")
+        return 1
+    except Exception as exc:  # a kts defect: reported in one line like any other failure
+        sys.stdout.flush()
+        sys.stderr.write(f"Error: internal error: {exc!r}\n")
         return 1
     return 0
 

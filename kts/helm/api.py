@@ -49,26 +49,30 @@ class Chart:
     def render(self, values: dict[str, Any] | None = None, *, release_name: str = "release-name",
                namespace: str = "default", revision: int = 1, is_upgrade: bool = False,
                kube_version: str | None = None, api_versions: list[str] | None = None,
-               lookup: LookupFn | None = None, typed_values: bool = False) -> dict[str, str]:
+               lookup: LookupFn | None = None, typed_values: bool = False,
+               skip_schema_validation: bool = False) -> dict[str, str]:
         """Render every template: ``{"chart/templates/x.yaml": text}`` (NOTES.txt included).
 
         ``typed_values=True`` passes values through untouched (already Go-typed, e.g. from
-        ``--set`` parsing); otherwise they are typed as JSON.
+        ``--set`` parsing); otherwise they are typed as JSON. ``skip_schema_validation`` ignores
+        ``values.schema.json`` files, as Helm's ``--skip-schema-validation`` does.
         """
         return self.render_release(values, release_name=release_name, namespace=namespace,
                                    revision=revision, is_upgrade=is_upgrade, kube_version=kube_version,
-                                   api_versions=api_versions, lookup=lookup, typed_values=typed_values)[1]
+                                   api_versions=api_versions, lookup=lookup, typed_values=typed_values,
+                                   skip_schema_validation=skip_schema_validation)[1]
 
     def render_release(self, values: dict[str, Any] | None = None, *, release_name: str = "release-name",
                        namespace: str = "default", revision: int = 1, is_upgrade: bool = False,
                        kube_version: str | None = None, api_versions: list[str] | None = None,
                        lookup: LookupFn | None = None,
-                       typed_values: bool = False) -> tuple[ChartModel, dict[str, str]]:
+                       typed_values: bool = False,
+                       skip_schema_validation: bool = False) -> tuple[ChartModel, dict[str, str]]:
         """Like ``render``, plus the chart as processed for these values (for CRDs and output)."""
         vals = values if typed_values else json_values(values or {})
         opts = ReleaseOptions(release_name, namespace, revision, is_upgrade)
         return self._renderer.render_release(vals, opts, self._capabilities(kube_version, api_versions),
-                                             lookup)
+                                             lookup, validate_schema=not skip_schema_validation)
 
 
 def load_chart(path: str | os.PathLike[str]) -> Chart:
@@ -79,8 +83,9 @@ def load_chart(path: str | os.PathLike[str]) -> Chart:
 def render_chart(path: str | os.PathLike[str], values: dict[str, Any] | None = None, *,
                  release_name: str = "release-name", namespace: str = "default", revision: int = 1,
                  is_upgrade: bool = False, kube_version: str | None = None,
-                 api_versions: list[str] | None = None) -> dict[str, str]:
+                 api_versions: list[str] | None = None,
+                 skip_schema_validation: bool = False) -> dict[str, str]:
     """Render a chart like Helm's engine: ``{"CHART/templates/FILE": text}``; raises RenderError."""
     return load_chart(path).render(values, release_name=release_name, namespace=namespace,
                                    revision=revision, is_upgrade=is_upgrade, kube_version=kube_version,
-                                   api_versions=api_versions)
+                                   api_versions=api_versions, skip_schema_validation=skip_schema_validation)

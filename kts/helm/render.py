@@ -260,13 +260,13 @@ class Renderer:
         """
         return self._prepare(user_values, kube)[0:2]  # type: ignore[return-value]
 
-    def _prepare(self, user_values: dict[str, Any] | None,
-                 kube: Capabilities) -> tuple[Chart, dict[str, Any], _Prepared]:
+    def _prepare(self, user_values: dict[str, Any] | None, kube: Capabilities,
+                 validate_schema: bool = True) -> tuple[Chart, dict[str, Any], _Prepared]:
         vals = user_values or {}
         self._check_kube_version(kube)
         prepared = self._processed(vals)
         coalesced = self._coalesce(prepared, vals)
-        if prepared.has_schema:
+        if validate_schema and prepared.has_schema:
             validate(prepared.root, coalesced)
         return prepared.root, coalesced, prepared
 
@@ -275,9 +275,10 @@ class Renderer:
         return self.render_release(user_values, opts, caps, lookup)[1]
 
     def render_release(self, user_values: dict[str, Any] | None, opts: ReleaseOptions, caps: Capabilities,
-                       lookup: LookupFn | None = None) -> tuple[Chart, dict[str, str]]:
+                       lookup: LookupFn | None = None,
+                       validate_schema: bool = True) -> tuple[Chart, dict[str, str]]:
         """The chart as processed for these values (disabled subcharts removed) and its render."""
-        root, coalesced, prepared = self._prepare(user_values, caps)
+        root, coalesced, prepared = self._prepare(user_values, caps, validate_schema)
         top = {"Release": release_map(opts), "Capabilities": caps, "Values": Values(coalesced)}
         contexts: list[dict[str, Any]] = []
         collect(root, top, contexts, self._files_cache, prepared.metadata_of)

@@ -49,11 +49,11 @@ def engine_crash(exc: BaseException) -> BaseException | None:
         return crash
     seen: set[int] = set()
     err: BaseException | None = exc
-    while err is not None and id(err) not in seen:
+    while err is not None and id(err) not in seen:  # a function's exception is an ExecError's cause
         seen.add(id(err))
         if not isinstance(err, (RenderError, GoError, *_GO_PANICS)):
             return err
-        err = getattr(err, "cause", None) or err.__cause__
+        err = getattr(err, "cause", None)
     return None
 
 

@@ -517,6 +517,7 @@ def compile_refs(registry: Registry, root: Node) -> None:
             if isinstance(s.get(kw), str) and (kw == "$ref" or node.doc.draft >= 2019):
                 todo.append(registry.resolve(node.base, s[kw]))
         for suffix, sub in subschemas(s):
-            todo.append(node.child(suffix, sub))
+            if not suffix.startswith(("/$defs/", "/definitions/")):  # compiled only when referenced
+                todo.append(node.child(suffix, sub))
     if not seen:
         raise SchemaCompileError("empty schema")

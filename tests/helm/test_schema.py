@@ -40,6 +40,9 @@ MALFORMED = [
     '{"$schema":"http://json-schema.org/draft-07/schema#","type":"objecc"}',
     '{"$schema":"https://json-schema.org/draft/2019-09/schema","type":"objecc"}',
     '{"$ref":"#"}', '{"$defs":{"a":{"$ref":"#/$defs/a"}},"$ref":"#/$defs/a"}', "true", "false",
+    # found by fuzzing: definitions nothing references are never compiled, dangling refs and all
+    '{"$defs":{"x":{"$ref":"#/$defs/x/not"}}}', '{"definitions":{"x":{"$ref":"#/nope"}},"type":"object"}',
+    '{"$defs":{"x":{"$ref":"#/nope"}},"properties":{"a":{"$ref":"#/$defs/x"}}}',
 ]
 
 KEYWORDS = [

@@ -44,7 +44,7 @@ def _coalesce_deps(chart: Chart, dest: dict[str, Any], prefix: str, merge: bool)
         if name not in dest:
             dest[name] = {}
         elif not isinstance(dest[name], dict):
-            raise ValuesError(f"type mismatch on {name}: %!t({_go_type(dest[name])}={_go_v(dest[name])})")
+            raise ValuesError(f"type mismatch on {name}: {_percent_t(dest[name])}")
         sub_vals = dest[name]
         sub_prefix = _prefix(prefix, chart.name)
         _coalesce_globals(sub_vals, dest, sub_prefix)
@@ -52,18 +52,11 @@ def _coalesce_deps(chart: Chart, dest: dict[str, Any], prefix: str, merge: bool)
     return dest
 
 
-def _go_type(v: Any) -> str:
-    from kts.gotemplate.gotypes import go_type_of
+def _percent_t(v: Any) -> str:
+    """Go's ``%t`` of the value, as Helm's error formats it."""
+    from kts.gotemplate.fmt import sprintf
 
-    return go_type_of(v)
-
-
-def _go_v(v: Any) -> str:
-    if isinstance(v, bool):
-        return "true" if v else "false"
-    if isinstance(v, float) and v.is_integer() and abs(v) < 1e21:
-        return str(int(v))
-    return str(v)
+    return sprintf("%t", v)
 
 
 def _coalesce_globals(dest: dict[str, Any], src: dict[str, Any], prefix: str) -> None:

@@ -69,6 +69,24 @@ def test_coalescing_matches_helm(chart, index: int) -> None:
     assert load_chart(chart).render(values) == expected
 
 
+@pytest.mark.parametrize("value", [None, "text", 3, 1.5, [1, "a"], False])
+def test_a_subchart_value_that_is_not_a_map(chart_factory, value: object) -> None:
+    """Without a default for the subchart's key, a user's non-map there is Helm's type mismatch."""
+    chart = chart_factory(
+        {"p.yaml": "{{ toJson .Values }}"},
+        chart_yaml=("apiVersion: v2\nname: mychart\nversion: 0.1.0\n"
+                    "dependencies:\n- name: sub\n  version: '*'\n"),
+        files={"charts/sub/Chart.yaml": "apiVersion: v2\nname: sub\nversion: 0.1.0\n",
+               "charts/sub/values.yaml": "p: 2\n", "charts/sub/templates/s.yaml": "{{ .Values.p }}"})
+    expected = helm_render(chart, {"sub": value})
+    if isinstance(expected, HelmFailure):
+        with pytest.raises(Exception, match="type mismatch on sub") as info:
+            load_chart(chart).render({"sub": value})
+        assert str(info.value) == expected.message
+    else:
+        assert load_chart(chart).render({"sub": value}) == expected
+
+
 @pytest.mark.parametrize("constraint", ["*", "0.1.0", ">=0.1", "~0.1", "^0.1.0", "0.1.x", "< 1.0.0",
                                         ">0.2", "1.x", ">= 0.0.1, < 0.1.0", "0.2.0 || 0.1.0", "0.0.1 - 0.2.0",
                                         "", "!=0.1.0", "=0.1.0", "not-a-version"])

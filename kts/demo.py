@@ -39,6 +39,17 @@ c.KubeTemplateSpawner.default_url = "/lab"
 # of this user (root in containers and CI).
 import os as _os
 c.KubeTemplateSpawner.args = ["--ServerApp.ip=0.0.0.0"] + (["--allow-root"] if _os.geteuid() == 0 else [])
+
+
+# A failing server's last log lines become its termination message, which the spawn page shows.
+def _logs_on_error(spawner, objects):
+    for obj in objects:
+        if obj.get("kind") == "Pod":
+            for container in obj.get("spec", {}).get("containers", []):
+                container.setdefault("terminationMessagePolicy", "FallbackToLogsOnError")
+
+
+c.KubeTemplateSpawner.post_render_hook = _logs_on_error
 """
 
 

@@ -274,5 +274,8 @@ def _last_exit(cs: dict[str, Any]) -> str:
 
 
 def _message(term: dict[str, Any]) -> str:
+    """The termination message, or the end of a long one: logs (FallbackToLogsOnError) end with the error."""
     msg = (term.get("message") or "").strip()
-    return f": {msg[:300]}" if msg else ""
+    if len(msg) > 500:
+        msg = "…" + msg[-500:]
+    return f": {msg}" if msg else ""

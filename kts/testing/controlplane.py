@@ -446,5 +446,8 @@ class ControlPlane:
     def process_exit_code(self, uid: str) -> int | None:
         return self.runner.exit_code(uid) if self.runner is not None else None
 
+    def process_log_tail(self, uid: str) -> str:
+        return self.runner.log_tail(uid) if self.runner is not None else ""
+
     def process_ready(self, pod: dict[str, Any]) -> bool:
         return self.runner.ready(pod) if self.runner is not None else True

@@ -535,7 +535,7 @@ class PodSimulator:
         if self.cp.config.run_pods:
             code = self.cp.process_exit_code(pod["metadata"]["uid"])
             if code is not None:
-                return self._exited(pod, sim, now, code, "")
+                return self._exited(pod, sim, now, code, self._fallback_message(pod, code))
             ready = self.cp.process_ready(pod)
             current = all(s.get("ready") for s in (pod.get("status") or {}).get("containerStatuses") or [{}])
             if ready and not current:
@@ -545,6 +545,15 @@ class PodSimulator:
         if self._is_job_pod(pod):
             return self._exited(pod, sim, now, 0, "")
         return None
+
+    def _fallback_message(self, pod: dict[str, Any], code: int) -> str:
+        """The kubelet's termination message for ``terminationMessagePolicy: FallbackToLogsOnError``:
+        the end of the failed container's log (no container writes /dev/termination-log here)."""
+        containers = self._containers(pod)
+        policy = containers[0].get("terminationMessagePolicy") if containers else None
+        if code == 0 or policy != "FallbackToLogsOnError":
+            return ""
+        return self.cp.process_log_tail(pod["metadata"]["uid"])
 
     def _exited(self, pod: dict[str, Any], sim: PodSim, now: float, code: int, message: str) -> float | None:
         containers = self._containers(pod)
@@ -598,6 +607,8 @@ class PodSimulator:
                 "containerID": self._container_id(sim, name),
             }
         }
+        if f.mode == "exit" and f.message:
+            last["terminated"]["message"] = f.message
         backoff = min(10 * 2 ** (sim.restarts - 1), 300)
         msg = (
             (f"back-off {backoff // 60}m{backoff % 60}s" if backoff >= 60 else f"back-off {backoff}s")

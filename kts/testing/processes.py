@@ -135,6 +135,18 @@ class ProcessRunner:
         path = self.log_path(pod["metadata"]["uid"])
         return path.read_text(errors="replace") if path.exists() else ""
 
+    def log_tail(self, uid: str, *, lines: int = 80, limit: int = 2048) -> str:
+        """The end of a pod's log as the kubelet keeps it for a termination message: the last 80
+        lines, at most 2 KiB."""
+        path = self.log_path(uid)
+        try:
+            with path.open("rb") as f:
+                f.seek(max(0, path.stat().st_size - limit))
+                data = f.read(limit)
+        except OSError:
+            return ""
+        return "\n".join(data.decode(errors="replace").splitlines()[-lines:])
+
     def exit_code(self, uid: str) -> int | None:
         proc = self.procs.get(uid)
         return None if proc is None else proc.poll()

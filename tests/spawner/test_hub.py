@@ -30,6 +30,16 @@ pytestmark = [
 ]
 
 
+# erin's server cannot start: its log says why.
+BROKEN_SERVER = """
+def _break_erin(spawner):
+    if spawner.user.name == "erin":
+        spawner.args = [*spawner.args, "--ServerApp.port=not-a-port"]
+
+c.KubeTemplateSpawner.pre_spawn_hook = _break_erin
+"""
+
+
 class HubEnv:
     def __init__(self, hub: HubProcess, emu: Emulator) -> None:
         self.hub, self.emu = hub, emu
@@ -65,7 +75,7 @@ async def env(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[HubEnv]
     async with Emulator(run_pods=True, pod_ready_delay=0.02) as emu:
         assert emu.kubeconfig_path is not None
         hub = HubProcess(
-            workdir, str(emu.kubeconfig_path), extra_config=DEMO_CONFIG,
+            workdir, str(emu.kubeconfig_path), extra_config=DEMO_CONFIG + BROKEN_SERVER,
             spawner_config={
                 "image_pull_grace": 0.5, "start_timeout": 40, "chart": str(charts.example_chart_path()),
             },
@@ -153,3 +163,12 @@ async def test_image_pull_failure_reaches_the_user(env: HubEnv) -> None:
     assert env.server_stopped_left("dave") == []
     _, model = await env.hub.api("GET", "/users/dave")
     assert not model["servers"]
+
+
+async def test_a_failing_server_shows_the_end_of_its_log(env: HubEnv) -> None:
+    events = await env.spawn("erin")
+    assert events[-1].get("failed"), events
+    message = events[-1]["message"]
+    assert "CrashLoopBackOff" in message and "jupyter-erin" in message, message
+    assert "expected an int, not the str 'not-a-port'" in message, message
+    await env.hub.api("DELETE", "/users/erin")

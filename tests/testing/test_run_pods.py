@@ -105,6 +105,36 @@ async def test_pod_process_exit_code(kube_emulator: Emulator, http: Http, ns: st
     await kube_emulator.wait_for(lambda: phase(kube_emulator, "x") == "Failed", timeout=10)
     term = kube_emulator.get("v1", "Pod", "x", "t")["status"]["containerStatuses"][0]["state"]["terminated"]
     assert term["exitCode"] == 3
+    assert "message" not in term  # terminationMessagePolicy File: the process wrote no message
+
+
+@pytest.mark.kube_emulator(run_pods=True, pod_ready_delay=0.01)
+@pytest.mark.parametrize("restart", ["Never", "OnFailure"])
+async def test_fallback_to_logs_on_error(kube_emulator: Emulator, http: Http, ns: str, restart: str) -> None:
+    """The termination message is the end of the log: the last 80 lines, at most 2 KiB."""
+    script = "for i in range(200): print('line', i)\nraise SystemExit('bad config: no port')"
+    container = {"name": "app", "image": "python:3", "command": [sys.executable, "-c", script]}
+    body = {
+        "apiVersion": "v1",
+        "kind": "Pod",
+        "metadata": {"name": "x"},
+        "spec": {
+            "restartPolicy": restart,
+            "containers": [{**container, "terminationMessagePolicy": "FallbackToLogsOnError"}],
+        },
+    }
+    await http.post(PODS, body)
+
+    def terminated() -> dict[str, Any] | None:
+        status = (kube_emulator.get("v1", "Pod", "x", "t") or {}).get("status") or {}
+        cs = (status.get("containerStatuses") or [{}])[0]
+        return (cs.get("state") or {}).get("terminated") or (cs.get("lastState") or {}).get("terminated")
+
+    await kube_emulator.wait_for(lambda: terminated() is not None, timeout=10)
+    message = terminated()["message"]  # type: ignore[index]
+    lines = message.splitlines()
+    assert lines[-1] == "bad config: no port" and lines[-2] == "line 199", message
+    assert len(lines) <= 80 and len(message.encode()) <= 2048
 
 
 @pytest.mark.kube_emulator(run_pods=True, pod_ready_delay=0.01)

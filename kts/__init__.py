@@ -5,8 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from kts.gotemplate.errors import InternalError, RenderError
+from kts.gotemplate.limits import RenderLimits
 
-__all__ = ["InternalError", "KubeTemplateSpawner", "RenderError", "load_chart", "render_chart"]
+__all__ = ["InternalError", "KubeTemplateSpawner", "RenderError", "RenderLimits", "load_chart",
+           "render_chart"]
 __version__ = "0.1.0"
 
 

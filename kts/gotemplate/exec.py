@@ -24,6 +24,7 @@ from kts.gotemplate.gotypes import (
     Uint8,
     go_type_of,
 )
+from kts.gotemplate.limits import Budget, active, check_list, check_string
 from kts.gotemplate.nodes import (
     ActionNode,
     BoolNode,
@@ -85,7 +86,7 @@ _CONTINUE = _Continue()
 class Ctx:
     """The state of one execution: output, current node, template name, depth, options."""
 
-    __slots__ = ("depth", "elem_iface", "funcs", "lookup", "missingkey", "name", "node", "w")
+    __slots__ = ("budget", "depth", "elem_iface", "funcs", "lookup", "missingkey", "name", "node", "w")
 
     def __init__(self, lookup: Callable[[str], Any], funcs: dict[str, Any], missingkey: str,
                  name: str, w: Callable[[str], Any]) -> None:
@@ -97,6 +98,10 @@ class Ctx:
         self.depth = 0
         self.elem_iface = True  # whether the innermost range yields interface {} elements
         self.w = w
+        self.budget: Budget = active()  # the render's limits; shared by nested executions
+
+    def output_exceeded(self) -> NoReturn:
+        self.fail(self.budget.output_exceeded())
 
     def fail(self, msg: str, cause: BaseException | None = None) -> NoReturn:
         node = self.node
@@ -345,7 +350,15 @@ def call(ctx: Ctx, v: list, dot: Any, fn: GoFunc, name: str, node: Node, args: l
     if builtin and name == "call":
         argv.insert(0, str(args[0].node) if args else reflect_string(final))
     try:
-        return fn.fn(*argv)
+        result = fn.fn(*argv)
+        t = type(result)
+        if t is str or t is list or t is GoSlice:
+            size = len(result)
+            b = ctx.budget
+            b.allocation -= size if t is str and result.isascii() else 4 * size if t is str else 8 * size
+            if b.allocation < 0 or size > 4096:
+                _check_result(b, result)
+        return result
     except (_Break, _Continue, RecursionError):
         raise
     except ExecError as exc:
@@ -357,6 +370,15 @@ def call(ctx: Ctx, v: list, dot: Any, fn: GoFunc, name: str, node: Node, args: l
     except Exception as exc:  # a bug or Python error inside a function: still a template error
         ctx.node = node
         ctx.fail(f"error calling {name}: {_python_error_text(exc)}", exc)
+
+
+def _check_result(budget: Budget, result: str | list) -> None:
+    """A large or budget-exhausting function result: enforce the limits on it."""
+    budget.spend(0)
+    if type(result) is str:
+        check_string(len(result))
+    else:
+        check_list(len(result))
 
 
 def _python_error_text(exc: BaseException) -> str:
@@ -396,7 +418,7 @@ class Compiler:
 
     def compile(self) -> Compiled:
         assert self.tree.root is not None
-        fn = self.list(self.tree.root)
+        fn = self.block(self.tree.root)
         return Compiled(fn, self.nslots)
 
     # -- variables ---------------------------------------------------------------
@@ -413,7 +435,7 @@ class Compiler:
         return None
 
     # -- statements --------------------------------------------------------------
-    def list(self, lst: ListNode | None) -> Stmt:
+    def block(self, lst: ListNode | None) -> Stmt:
         if lst is None:
             return _noop
         fns: list[Stmt] = []
@@ -456,7 +478,7 @@ class Compiler:
         if isinstance(n, ContinueNode):
             return _raise_continue
         if isinstance(n, ListNode):
-            return self.list(n)
+            return self.block(n)
         raise AssertionError(f"unknown node {n!r}")
 
     def action(self, n: ActionNode) -> Stmt:
@@ -471,11 +493,15 @@ class Compiler:
         def run_action(ctx: Ctx, v: list, dot: Any, n: Node = n, pipe: Expr = pipe) -> None:
             ctx.node = n
             val = pipe(ctx, v, dot)
-            if type(val) is str:
-                ctx.w(val)
-            else:
+            if type(val) is not str:
                 ctx.node = n
-                ctx.w(printable(ctx, n, val))
+                val = printable(ctx, n, val)
+            b = ctx.budget
+            b.output -= len(val)
+            if b.output < 0:
+                ctx.node = n
+                ctx.output_exceeded()
+            ctx.w(val)
 
         return run_action
 
@@ -487,11 +513,11 @@ class Compiler:
         if is_with:
             self.scope.dot_iface = False
         pipe_mark = len(self.scope.names)
-        body = self.list(n.list)
+        body = self.block(n.list)
         self.scope.dot_iface = saved_iface
         # Variables declared in the body are not visible in the else branch at run time.
         del self.scope.names[pipe_mark:]
-        else_fn = self.list(n.else_list) if n.else_list is not None else None
+        else_fn = self.block(n.else_list) if n.else_list is not None else None
         del self.scope.names[mark:]
 
         if is_with:
@@ -527,10 +553,10 @@ class Compiler:
         saved_iface = self.scope.dot_iface
         self.scope.dot_iface = True
         body_mark = len(self.scope.names)
-        body = self.list(n.list)
+        body = self.block(n.list)
         del self.scope.names[body_mark:]
         self.scope.dot_iface = saved_iface
-        else_fn = self.list(n.else_list) if n.else_list is not None else None
+        else_fn = self.block(n.else_list) if n.else_list is not None else None
         del self.scope.names[mark:]
         ndecl = len(decl)
         s_index = slots[0] if ndecl == 2 else -1
@@ -552,6 +578,7 @@ class Compiler:
             saved_iface = ctx.elem_iface
             t = type(val)
             ctx.elem_iface = t is list or t is dict or getattr(val, "elem", "") in INTERFACE_TYPES
+            _charge_iterations(ctx, val)
             try:
                 if isinstance(val, list):
                     if val:
@@ -892,12 +919,30 @@ def _plain_function(fn: Any, name: str) -> GoFunc:
     return GoFunc(fn, _ANY_ARGS, name)
 
 
+def _charge_iterations(ctx: Ctx, val: Any) -> None:
+    """Charge a range's iterations up front: no per-iteration cost, and a huge one fails at once."""
+    if isinstance(val, int) and not isinstance(val, bool):
+        count = max(int(val), 0)
+    elif isinstance(val, (list, dict, bytes, bytearray)):
+        count = len(val)
+    else:
+        return
+    b = ctx.budget
+    b.iterations -= count
+    if b.iterations < 0:
+        ctx.fail(b.iterations_exceeded())
+
+
 def _noop(ctx: Ctx, v: list, dot: Any) -> None:
     return None
 
 
 def _text(text: str) -> Stmt:
-    def run_text(ctx: Ctx, v: list, dot: Any, text: str = text) -> None:
+    def run_text(ctx: Ctx, v: list, dot: Any, text: str = text, size: int = len(text)) -> None:
+        b = ctx.budget
+        b.output -= size
+        if b.output < 0:
+            ctx.output_exceeded()
         ctx.w(text)
 
     return run_text

@@ -12,6 +12,7 @@ from typing import Any
 
 from kts.gotemplate import strconv
 from kts.gotemplate.gotypes import GoInt, GoObject, GoSlice, Uint8, go_type_of
+from kts.gotemplate.limits import check_string
 from kts.gotemplate.strconv import go_bytes, is_escaped_byte
 
 __all__ = ["format_value", "sprint", "sprintf", "sprintln"]
@@ -57,6 +58,18 @@ class _Printer:
         self.buf: list[str] = []
         self.clear_flags()
         self.erroring = False
+        self.counted = 0  # parts of ``buf`` whose length ``size`` includes
+        self.size = 0
+
+    def check_size(self) -> None:
+        """Fail once the output passes the string limit, before joining it: widths, many
+        operands and lists sharing one big element can make far more text than went in."""
+        buf = self.buf
+        if len(buf) > self.counted:
+            self.size += sum(map(len, buf[self.counted:]))
+            self.counted = len(buf)
+            if self.size > 4096:
+                check_string(self.size)
 
     def clear_flags(self) -> None:
         self.wid = 0
@@ -436,7 +449,7 @@ class _Printer:
         elif isinstance(v, str):
             self.fmt_string(v, verb)
         elif isinstance(v, (bytes, bytearray)):
-            self.fmt_bytes(v, verb, depth)
+            self.fmt_bytes(bytes(v), verb, depth)
         elif isinstance(v, dict):
             self.print_map(v, verb, depth)
         elif isinstance(v, list):
@@ -479,6 +492,7 @@ class _Printer:
         for i, k in enumerate(keys):
             if i:
                 self.buf.append(", " if self.sharp_v else " ")
+                self.check_size()
             self.print_value(k, verb, depth + 1)
             self.buf.append(":")
             self.print_value(m[k], verb, depth + 1)
@@ -496,6 +510,7 @@ class _Printer:
             for i, item in enumerate(items):
                 if i:
                     self.buf.append(", ")
+                    self.check_size()
                 self.print_value(item, verb, depth + 1)
             self.buf.append("}")
             return
@@ -503,6 +518,7 @@ class _Printer:
         for i, item in enumerate(items):
             if i:
                 self.buf.append(" ")
+                self.check_size()
             self.print_value(item, verb, depth + 1)
         self.buf.append("]")
 
@@ -540,6 +556,7 @@ class _Printer:
         self.reordered = False
         i = 0
         while i < end:
+            self.check_size()
             self.good_arg_num = True
             lasti = i
             pct = fmt.find("%", i)
@@ -706,6 +723,7 @@ def sprintf(format: str, *args: Any) -> str:
     """Go's ``fmt.Sprintf``."""
     p = _Printer()
     p.do_printf(format, args)
+    p.check_size()
     return "".join(p.buf)
 
 
@@ -717,8 +735,10 @@ def sprint(*args: Any) -> str:
         is_string = _is_string_kind(arg)
         if n > 0 and not is_string and not prev_string:
             p.buf.append(" ")
+        p.check_size()
         p.print_arg(arg, "v")
         prev_string = is_string
+    p.check_size()
     return "".join(p.buf)
 
 
@@ -728,6 +748,7 @@ def sprintln(*args: Any) -> str:
     for n, arg in enumerate(args):
         if n:
             p.buf.append(" ")
+        p.check_size()
         p.print_arg(arg, "v")
     p.buf.append("\n")
     return "".join(p.buf)

@@ -6,6 +6,7 @@ import os
 from collections.abc import Callable
 from typing import Any
 
+from kts.gotemplate.limits import DEFAULT_LIMITS, RenderLimits
 from kts.helm import loader
 from kts.helm.chart import Chart as ChartModel
 from kts.helm.errors import ChartError
@@ -19,11 +20,13 @@ class Chart:
     """A loaded chart. ``render`` reuses parsed templates across calls.
 
     Values handed to ``render`` are typed like a values file (numbers become float64).
+    ``limits`` bound what rendering may build (see ``RenderLimits``).
     """
 
-    def __init__(self, model: ChartModel) -> None:
+    def __init__(self, model: ChartModel, limits: RenderLimits = DEFAULT_LIMITS) -> None:
         self.model = model
-        self._renderer = Renderer(model)
+        self.limits = limits
+        self._renderer = Renderer(model, limits)
         self._caps: dict[tuple[str | None, tuple[str, ...]], Capabilities] = {}
 
     @property
@@ -75,17 +78,21 @@ class Chart:
                                              lookup, validate_schema=not skip_schema_validation)
 
 
-def load_chart(path: str | os.PathLike[str]) -> Chart:
-    """Load a chart directory or ``.tgz`` archive once, to render it many times."""
-    return Chart(loader.load(path))
+def load_chart(path: str | os.PathLike[str], *, limits: RenderLimits | None = None) -> Chart:
+    """Load a chart directory or ``.tgz`` archive once, to render it many times.
+
+    ``limits`` (default ``RenderLimits()``) bound the archive's size and every render.
+    """
+    limits = limits or DEFAULT_LIMITS
+    return Chart(loader.load(path, limits), limits)
 
 
 def render_chart(path: str | os.PathLike[str], values: dict[str, Any] | None = None, *,
                  release_name: str = "release-name", namespace: str = "default", revision: int = 1,
                  is_upgrade: bool = False, kube_version: str | None = None,
                  api_versions: list[str] | None = None,
-                 skip_schema_validation: bool = False) -> dict[str, str]:
+                 limits: RenderLimits | None = None, skip_schema_validation: bool = False) -> dict[str, str]:
     """Render a chart like Helm's engine: ``{"CHART/templates/FILE": text}``; raises RenderError."""
-    return load_chart(path).render(values, release_name=release_name, namespace=namespace,
+    return load_chart(path, limits=limits).render(values, release_name=release_name, namespace=namespace,
                                    revision=revision, is_upgrade=is_upgrade, kube_version=kube_version,
                                    api_versions=api_versions, skip_schema_validation=skip_schema_validation)

@@ -14,6 +14,7 @@ from kts.codec import toml as gotoml
 from kts.codec import yaml as goyaml
 from kts.codec.yaml_dump import to_yaml, to_yaml_pretty
 from kts.gotemplate.gotypes import FuncMap, GoError, GoPanic, gofunc
+from kts.gotemplate.limits import check_tree
 
 _MAP = "map[string]interface {}"
 _LIST = "[]interface {}"
@@ -21,6 +22,7 @@ _LIST = "[]interface {}"
 
 @gofunc("interface {}", result="string")
 def toYaml(v: Any) -> str:
+    check_tree(v)
     try:
         return to_yaml(v)
     except GoError:
@@ -29,6 +31,7 @@ def toYaml(v: Any) -> str:
 
 @gofunc("interface {}", result="string")
 def mustToYaml(v: Any) -> str:
+    check_tree(v)
     try:
         return to_yaml(v)
     except GoError as exc:
@@ -37,6 +40,7 @@ def mustToYaml(v: Any) -> str:
 
 @gofunc("interface {}", result="string")
 def toYamlPretty(v: Any) -> str:
+    check_tree(v)
     try:
         return to_yaml_pretty(v)
     except GoError:
@@ -63,6 +67,7 @@ def fromYamlArray(s: str) -> Any:
 
 @gofunc("interface {}", result="string")
 def toToml(v: Any) -> str:
+    check_tree(v)
     try:
         return gotoml.dumps(v)
     except GoPanic:
@@ -73,6 +78,7 @@ def toToml(v: Any) -> str:
 
 @gofunc("interface {}", result="string")
 def mustToToml(v: Any) -> str:
+    check_tree(v)
     try:
         return gotoml.dumps(v)
     except GoPanic:
@@ -91,6 +97,7 @@ def fromToml(s: str) -> Any:
 
 @gofunc("interface {}", result="string")
 def toJson(v: Any) -> str:
+    check_tree(v)
     try:
         return gojson.marshal(v)
     except GoError:
@@ -99,6 +106,7 @@ def toJson(v: Any) -> str:
 
 @gofunc("interface {}", result="string")
 def mustToJson(v: Any) -> str:
+    check_tree(v)
     try:
         return gojson.marshal(v)
     except GoError as exc:

@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import io
 import os
-import posixpath
 import re
 import stat
-import tarfile
 import unicodedata
-import zlib
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
+from kts.gotemplate.limits import DEFAULT_LIMITS, RenderLimits
+from kts.helm.archive import ArchiveBudget, read_archive
 from kts.helm.chart import APIVERSION_V1, Chart, Dependency, File, Maintainer, Metadata
 from kts.helm.errors import ChartLoadError
 from kts.helm.ignore import IgnoreError, Rules
@@ -26,13 +25,13 @@ _SEMVER = re.compile(
 _ALIAS = re.compile(r"^[a-zA-Z0-9_-]+$")
 
 
-def load(path: str | os.PathLike[str]) -> Chart:
+def load(path: str | os.PathLike[str], limits: RenderLimits = DEFAULT_LIMITS) -> Chart:
     """Load a chart directory or archive; errors name the file and the cause."""
     p = Path(path)
     if not p.exists():
         raise ChartLoadError(f"path {str(path)!r} not found".replace("'", '"'), path=str(path))
     try:
-        chart = load_dir(p) if p.is_dir() else load_archive_file(p)
+        chart = load_dir(p, limits) if p.is_dir() else load_archive_file(p, limits)
     except OSError as exc:
         where = str(exc.filename or path)
         raise ChartLoadError(f"{exc.strerror or exc}: {where}", path=where) from exc
@@ -46,7 +45,7 @@ def _set_source(chart: Chart, source: str) -> None:
         _set_source(dep, f"{source}/charts/{dep.name}")
 
 
-def load_dir(top: Path) -> Chart:
+def load_dir(top: Path, limits: RenderLimits = DEFAULT_LIMITS) -> Chart:
     rules_text = ""
     ignore_file = top / ".helmignore"
     if ignore_file.is_file():
@@ -56,11 +55,12 @@ def load_dir(top: Path) -> Chart:
     except IgnoreError as exc:
         raise ChartLoadError(str(exc), path=str(ignore_file)) from exc
     files: list[File] = []
-    _walk(top, "", rules, files, {os.path.realpath(top)})
-    return _wrap_load(lambda: load_files(files), str(top))
+    _walk(top, "", rules, files, {os.path.realpath(top)}, limits.max_archive_file)
+    return _wrap_load(lambda: load_files(files, limits), str(top))
 
 
-def _walk(base: Path, rel: str, rules: Rules, out: list[File], seen: set[str], here: str = "") -> None:
+def _walk(base: Path, rel: str, rules: Rules, out: list[File], seen: set[str], max_file: int,
+          here: str = "") -> None:
     """Collect files under ``base/rel``; ``seen`` holds the real paths of the directories above
     (``here`` is this directory's), to report symbolic link loops."""
     root = str(base)
@@ -82,7 +82,7 @@ def _walk(base: Path, rel: str, rules: Rules, out: list[File], seen: set[str], h
                 real = os.path.realpath(full) if entry.is_symlink() else os.path.join(here, entry.name)
                 if real in seen:
                     raise ChartLoadError(f"symbolic link loop at {full}", path=full)
-                _walk(base, name, rules, out, seen | {real}, real)
+                _walk(base, name, rules, out, seen | {real}, max_file, real)
             continue
         if rules.ignore(name, False):
             continue
@@ -90,7 +90,10 @@ def _walk(base: Path, rel: str, rules: Rules, out: list[File], seen: set[str], h
             raise ChartLoadError(
                 f"cannot load irregular file {full} as it has file mode type bits set", path=full)
         with open(full, "rb") as fh:
-            data = fh.read()
+            data = fh.read(max_file + 1)  # bounded even if the file grows after the check
+        if len(data) > max_file:
+            raise ChartLoadError(
+                f"chart file {_q(entry.name)} is larger than the maximum file size {max_file}", path=full)
         out.append(File(name, data.removeprefix(_BOM)))
 
 
@@ -105,9 +108,15 @@ def _content_type(head: bytes) -> str:
     return "text/plain; charset=utf-8"
 
 
-def load_archive_file(path: Path) -> Chart:
-    data = path.read_bytes()
-    head = data[:512].ljust(512, b"\0")  # Helm sniffs a zero-filled 512-byte buffer
+def load_archive_file(path: Path, limits: RenderLimits = DEFAULT_LIMITS) -> Chart:
+    with open(path, "rb") as fh:
+        head = fh.read(512).ljust(512, b"\0")  # Helm sniffs a zero-filled 512-byte buffer
+        _check_gzip(path, head)
+        fh.seek(0)
+        return _wrap_load(lambda: load_archive(fh, limits), str(path))
+
+
+def _check_gzip(path: Path, head: bytes) -> None:
     if _content_type(head) != "application/x-gzip":
         if str(path).endswith((".yml", ".yaml")):
             raise ChartLoadError(f"file '{path}' seems to be a YAML file, but expected a gzipped archive",
@@ -115,7 +124,6 @@ def load_archive_file(path: Path) -> Chart:
         raise ChartLoadError(
             f"file '{path}' does not appear to be a gzipped archive; got '{_content_type(head)}'",
             path=str(path))
-    return _wrap_load(lambda: load_archive(data), str(path))
 
 
 def _wrap_load(fn: Any, where: str) -> Chart:
@@ -126,41 +134,17 @@ def _wrap_load(fn: Any, where: str) -> Chart:
         raise
 
 
-def load_archive(data: bytes) -> Chart:
-    """Load the chart in a gzipped tarball (the first path segment is the chart directory)."""
-    try:
-        tar = tarfile.open(fileobj=io.BytesIO(data), mode="r:gz")  # noqa: SIM115 - read below
-        members = tar.getmembers()
-    except (EOFError, tarfile.ReadError) as exc:
-        if isinstance(exc, EOFError) or "unexpected end" in str(exc) or "truncated" in str(exc):
-            raise ChartLoadError("unexpected EOF") from exc
-        raise ChartLoadError(f"error reading chart archive: {exc}") from exc
-    except (tarfile.TarError, OSError, zlib.error) as exc:
-        raise ChartLoadError(f"error reading chart archive: {exc}") from exc
-    files: list[File] = []
-    for m in members:
-        if m.isdir() or m.type in (tarfile.XHDTYPE, tarfile.XGLTYPE) or not (m.isfile() or m.issym()):
-            continue
-        delimiter = "\\" if "\\" in m.name else "/"
-        parts = m.name.split(delimiter)
-        rel = "/".join(parts[1:])
-        if rel.startswith("/"):
-            raise ChartLoadError("chart illegally contains absolute paths")
-        rel = posixpath.normpath(rel) if rel else "."
-        if rel == ".":
-            raise ChartLoadError(f"chart illegally contains content outside the base directory: {_q(m.name)}")
-        if rel.startswith(".."):
-            raise ChartLoadError("chart illegally references parent directory")
-        if re.match(r"^[a-zA-Z]:/", rel):
-            raise ChartLoadError("chart contains illegally named files")
-        if parts[0] == "Chart.yaml":
-            raise ChartLoadError("chart yaml not in base directory")
-        fobj = tar.extractfile(m) if m.isfile() else None
-        content = fobj.read() if fobj is not None else b""
-        files.append(File(rel, content.removeprefix(_BOM)))
-    if not files:
-        raise ChartLoadError("no files in chart archive")
-    return load_files(files)
+def load_archive(data: bytes | IO[bytes], limits: RenderLimits = DEFAULT_LIMITS,
+                 budget: ArchiveBudget | None = None) -> Chart:
+    """Load the chart in a gzipped tarball (the first path segment is the chart directory).
+
+    ``budget`` is shared by the archives nested in one chart, so together they stay within
+    ``limits.max_archive``.
+    """
+    if budget is None:
+        budget = ArchiveBudget(limits.max_archive, limits.max_archive_file)
+    raw = io.BytesIO(data) if isinstance(data, bytes) else data
+    return load_files(read_archive(raw, budget), limits, budget)
 
 
 def _q(s: str) -> str:
@@ -169,8 +153,12 @@ def _q(s: str) -> str:
     return quote(s)
 
 
-def load_files(files: list[File]) -> Chart:
-    """Route files into a Chart (``LoadFiles``), then load subcharts from ``charts/``."""
+def load_files(files: list[File], limits: RenderLimits = DEFAULT_LIMITS,
+               budget: ArchiveBudget | None = None) -> Chart:
+    """Route files into a Chart (``LoadFiles``), then load subcharts from ``charts/``.
+
+    Nested archives draw on ``budget`` (a fresh one when the chart is not an archive).
+    """
     md: Metadata | None = None
     for f in files:
         if f.name == "Chart.yaml":
@@ -225,13 +213,15 @@ def load_files(files: list[File]) -> Chart:
                 if first.name != cname:
                     raise ChartLoadError(
                         f"error unpacking subchart tar in {md.name}: expected {cname}, got {first.name}")
-                sub = load_archive(first.data)
+                if budget is None:
+                    budget = ArchiveBudget(limits.max_archive, limits.max_archive_file)
+                sub = load_archive(first.data, limits, budget)
             else:
                 inner = [File(e.name.split("/", 1)[1], e.data) for e in entries if "/" in e.name]
-                sub = load_files(inner)
+                sub = load_files(inner, limits, budget)
         except ChartLoadError as exc:
             raise ChartLoadError(f"error unpacking subchart {cname} in {md.name}: {exc}",
-                                 path=f"charts/{cname}/" + (exc.path or "")) from exc
+                                 path=f"charts/{cname}" + (f"/{exc.path}" if exc.path else "")) from exc
         chart.add_dependency(sub)
     return chart
 

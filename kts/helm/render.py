@@ -9,6 +9,7 @@ from typing import Any
 
 from kts.gotemplate.errors import RenderError
 from kts.gotemplate.gotypes import GoMap, string_map
+from kts.gotemplate.limits import DEFAULT_LIMITS, RenderLimits, rendering
 from kts.helm import semver
 from kts.helm.chart import Chart
 from kts.helm.coalesce import coalesce_values
@@ -197,8 +198,9 @@ class Renderer:
     concurrent first renders at worst compute it twice.
     """
 
-    def __init__(self, chart: Chart) -> None:
+    def __init__(self, chart: Chart, limits: RenderLimits = DEFAULT_LIMITS) -> None:
         self.chart = chart
+        self.limits = limits
         self._sets: dict[tuple[Any, ...], _TemplateSet] = {}  # by ``_signature``
         self._files_cache: dict[int, Files] = {}
         self._decision_keys = decision_keys(chart)
@@ -289,4 +291,11 @@ class Renderer:
             ready = templates.ready = (compiled, _plan(root, compiled.order))
         compiled, plan = ready
         run = [(name, contexts[index], base) for name, index, base in plan]
-        return root, compiled.execute(run, lookup)
+        with rendering(self.limits):
+            out = compiled.execute(run, lookup)
+        limit = self.limits.max_template_output
+        for name, text in out.items():
+            if len(text) > limit:
+                raise RenderError(f"template: {name}: rendered text exceeds RenderLimits.max_template_output "
+                                  f"({limit} bytes)", template=name)
+        return root, out

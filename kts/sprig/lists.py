@@ -11,6 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 from kts.gotemplate.gotypes import FuncMap, GoError, GoFunc, GoPanic, GoSlice, Signature
+from kts.gotemplate.limits import check_list
 from kts.sprig.defaults import is_empty
 from kts.sprig.reflection import NilSlice, deep_equal, is_list, kind_or_panic, list_items
 
@@ -187,7 +188,10 @@ def concat(*lists: Any) -> list[Any]:
         kind = kind_or_panic(lst)
         if not is_list(lst):
             raise GoPanic(f"Cannot concat type {kind} as list")
-        res += list_items(lst)
+        items = list_items(lst)
+        if len(res) + len(items) > 4096:
+            check_list(len(res) + len(items))
+        res += items
     return res or NilSlice()
 
 

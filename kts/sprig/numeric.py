@@ -14,6 +14,7 @@ from fractions import Fraction
 from typing import Any
 
 from kts.gotemplate.gotypes import FuncMap, GoPanic, GoSlice, Int64, gofunc, wrap_int
+from kts.gotemplate.limits import check_list
 from kts.sprig.conversion import to_float64, to_int64
 
 _DIVIDE_BY_ZERO = "runtime error: integer divide by zero"
@@ -263,10 +264,11 @@ def _until_step(start: int, stop: int, step: int) -> list[int]:
     if stop < start:
         if step >= 0:
             return []
-        return list(range(start, stop, step))
-    if step <= 0:
+    elif step <= 0:
         return []
-    return list(range(start, stop, step))
+    steps = range(start, stop, step)
+    check_list(len(steps))  # before the list exists: ``until 100000000`` must not build it
+    return list(steps)
 
 
 def _ints(items: list[int]) -> GoSlice:

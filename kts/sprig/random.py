@@ -8,6 +8,7 @@ import string
 import uuid
 
 from kts.gotemplate.gotypes import FuncMap, GoPanic, gofunc
+from kts.gotemplate.limits import check_string
 
 _ALPHA = string.ascii_letters
 _NUMERIC = string.digits
@@ -18,6 +19,7 @@ def _random(count: int, alphabet: str) -> str:
     # goutils returns an error for a negative count, which Sprig discards: the result is "".
     if count <= 0:
         return ""
+    check_string(count)
     return "".join(secrets.choice(alphabet) for _ in range(count))
 
 
@@ -45,6 +47,7 @@ def randAscii(count: int) -> str:
 def randBytes(count: int) -> str:
     if count < 0:
         raise GoPanic("runtime error: makeslice: len out of range")
+    check_string(count * 4 // 3)
     return base64.b64encode(secrets.token_bytes(count)).decode("ascii")
 
 

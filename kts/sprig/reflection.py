@@ -23,6 +23,7 @@ from kts.gotemplate.gotypes import (
     gofunc,
     is_nil,
 )
+from kts.gotemplate.limits import check_tree
 
 NIL_DEREF = "runtime error: invalid memory address or nil pointer dereference"
 
@@ -185,6 +186,7 @@ def deepEqual(x: Any, y: Any) -> bool:
 def _copy_checked(value: Any) -> Any:
     if value is None:
         raise GoPanic("reflect: call of reflect.Value.Type on zero Value")
+    check_tree(value)
     return deep_copy(value)
 
 

@@ -15,6 +15,7 @@ from typing import Any
 import re2
 
 from kts.gotemplate.gotypes import FuncMap, GoError, GoFunc, GoPanic, GoSlice, Signature
+from kts.gotemplate.limits import check_string, current_limits
 from kts.sprig.reflection import NilSlice
 
 # RE2's error codes as Go's regexp/syntax words them.
@@ -128,6 +129,7 @@ class Regexp:
         text, where = _valid_utf8(original)
         template = _encode(repl)
         buf = bytearray()
+        limit = current_limits().max_string
         last_end = search = 0
         while search <= len(text):
             spans = self._exec(text, search)
@@ -140,6 +142,8 @@ class Regexp:
                     buf += template
                 else:
                     buf += self._expand(template, original, [(where(a), where(b)) for a, b in spans])
+                if len(buf) > limit:
+                    check_string(len(buf))
             last_end = stop
             width = _rune_width(text, search)
             if search + width > stop:
@@ -154,7 +158,10 @@ class Regexp:
     def _expand(self, template: bytes, text: bytes, spans: list[tuple[int, int]]) -> bytes:
         """Go's ``Regexp.Expand``: ``$name``/``${name}``, longest name, ``$$`` is ``$``."""
         out = bytearray()
+        limit = current_limits().max_string
         while template:
+            if len(out) > limit:
+                check_string(len(out))
             before, sep, after = template.partition(b"$")
             if not sep:
                 break
@@ -327,7 +334,7 @@ _SETS = {"LC": r"\p{Lu}\p{Ll}\p{Lt}", "Ascii": r"\x00-\x7F"}
 
 def _canonical(name: str) -> str:
     """Go's ``canonicalName``: first letter upper, the rest lower, ``_ - space`` dropped."""
-    out = []
+    out: list[str] = []
     for ch in name:
         if ch in "_- ":
             continue

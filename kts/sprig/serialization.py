@@ -10,10 +10,12 @@ from typing import Any
 
 from kts.codec import json as gojson
 from kts.gotemplate.gotypes import FuncMap, GoError, gofunc
+from kts.gotemplate.limits import check_tree
 
 
 @gofunc("interface {}", result="string")
 def toJson(v: Any) -> str:
+    check_tree(v)
     try:
         return gojson.marshal(v)
     except GoError:
@@ -22,11 +24,13 @@ def toJson(v: Any) -> str:
 
 @gofunc("interface {}", result="string", error=True)
 def mustToJson(v: Any) -> str:
+    check_tree(v)
     return gojson.marshal(v)
 
 
 @gofunc("interface {}", result="string")
 def toPrettyJson(v: Any) -> str:
+    check_tree(v)
     try:
         return gojson.marshal(v, indent="  ")
     except GoError:
@@ -35,16 +39,19 @@ def toPrettyJson(v: Any) -> str:
 
 @gofunc("interface {}", result="string", error=True)
 def mustToPrettyJson(v: Any) -> str:
+    check_tree(v)
     return gojson.marshal(v, indent="  ")
 
 
 @gofunc("interface {}", result="string", error=True)
 def mustToRawJson(v: Any) -> str:
+    check_tree(v)
     return gojson.marshal(v, escape_html=False)
 
 
 @gofunc("interface {}", result="string")
 def toRawJson(v: Any) -> str:
+    check_tree(v)
     # Sprig panics on error; text/template reports a panic like a returned error.
     return gojson.marshal(v, escape_html=False)
 

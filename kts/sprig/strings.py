@@ -16,6 +16,7 @@ from typing import Any
 
 from kts.gotemplate.fmt import format_value, sprintf
 from kts.gotemplate.gotypes import FuncMap, GoMap, GoPanic, GoSlice, gofunc, string_map, string_slice
+from kts.gotemplate.limits import check_string
 from kts.gotemplate.strconv import from_go_bytes, go_bytes, go_category, is_escaped_byte
 from kts.gotemplate.strconv import quote as go_quote
 from kts.sprig.strval import strval
@@ -601,6 +602,8 @@ def wrap(width: int, s: str) -> str:
 
 @gofunc("int", "string", "string", result="string")
 def wrapWith(width: int, sep: str, s: str) -> str:
+    if len(sep) > 1:
+        check_string(len(s) + (len(s) // max(width, 1) + 1) * len(sep))
     return _wrap_custom(s, width, sep, True)
 
 
@@ -637,7 +640,10 @@ def hasSuffix(suffix: str, s: str) -> bool:
 def go_replace(s: str, old: str, new: str) -> str:
     """``strings.Replace(s, old, new, -1)``; an empty old inserts around every rune."""
     if old == "":
+        check_string(len(s) + (len(s) + 1) * len(new))
         return _norm(new + new.join(s) + new) if s else new
+    if len(new) > len(old) and len(s) * len(new) // len(old) > 1 << 20:
+        check_string(len(s) + s.count(old) * (len(new) - len(old)))
     return _s(_b(s).replace(_b(old), _b(new)))
 
 
@@ -652,6 +658,7 @@ def repeat(count: int, s: str) -> str:
         raise GoPanic("strings: negative Repeat count")
     if s and count and len(_b(s)) * count >= 1 << 63:
         raise GoPanic("strings: Repeat output length overflow")
+    check_string(len(s) * count)
     return _s(_b(s) * count) if not s.isascii() else s * count
 
 
@@ -659,6 +666,7 @@ def repeat(count: int, s: str) -> str:
 def indent(spaces: int, v: str) -> str:
     if spaces < 0:
         raise GoPanic("strings: negative Repeat count")
+    check_string(spaces + len(v) + (v.count("\n") * spaces if spaces else 0))
     pad = " " * spaces
     return pad + go_replace(v, "\n", "\n" + pad)
 
@@ -720,7 +728,10 @@ def toStrings(v: Any) -> list[str]:
 
 @gofunc("string", "interface {}", result="string")
 def join(sep: str, v: Any) -> str:
-    return _norm(sep.join(strslice(v)))
+    items = strslice(v)
+    if sep and len(items) * len(sep) > 1 << 20:
+        check_string(len(items) * len(sep))
+    return _norm(sep.join(items))
 
 
 @gofunc("interface {}", result="[]string")

@@ -56,6 +56,20 @@ async def snapshot(sp: KubeTemplateSpawner) -> dict[str, tuple[Any, ...]]:
     return out
 
 
+async def attacker_leaves_victim_alone(attacker: KubeTemplateSpawner, victim: KubeTemplateSpawner,
+                                       before: dict[str, tuple[Any, ...]]) -> None:  # fmt: skip
+    """The attacker stops and is deleted; the victim's objects are as they were, its server runs,
+    and its own stop and deletion then remove everything of it."""
+    await attacker.stop()
+    attacker.clear_state()
+    await attacker.delete_forever()
+    assert await snapshot(victim) == before
+    assert await victim.poll() is None
+    await victim.stop()
+    await victim.delete_forever()
+    assert await snapshot(victim) == {}
+
+
 @pytest.mark.parametrize("per_user", [False, True])
 @pytest.mark.parametrize("scheme", ["safe", "escape"])
 async def test_colliding_slugs_cannot_reach_each_other(kube: KubeTarget, scheme: str, per_user: bool) -> None:
@@ -87,15 +101,7 @@ async def test_colliding_slugs_cannot_reach_each_other(kube: KubeTarget, scheme:
         victim_service = await (await victim.cluster()).get("v1", "Service", service, victim.namespace)
         assert victim_service is not None
         assert victim_service["spec"]["selector"][SERVER_ID_LABEL] == victim.identity.server_id
-    await attacker.stop()
-    attacker.clear_state()
-    await attacker.delete_forever()
-    assert await snapshot(victim) == before
-    assert await victim.poll() is None
-
-    await victim.stop()
-    await victim.delete_forever()
-    assert await snapshot(victim) == {}
+    await attacker_leaves_victim_alone(attacker, victim, before)
 
 
 @pytest.mark.parametrize("pvc_name", ["claim-{username}", "claim-{user_server}"])
@@ -114,13 +120,7 @@ async def test_colliding_slugs_with_the_kubespawner_chart(kube: KubeTarget, pvc_
             await attacker.start()
     else:
         await attacker.start()
-        await attacker.stop()
-    attacker.clear_state()
-    await attacker.delete_forever()
-    assert await snapshot(victim) == before
-    assert await victim.poll() is None
-    await victim.stop()
-    await victim.delete_forever()
+    await attacker_leaves_victim_alone(attacker, victim, before)
 
 
 _NAMED_BY_USER = """\

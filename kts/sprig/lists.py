@@ -10,7 +10,7 @@ import math
 from collections.abc import Callable
 from typing import Any
 
-from kts.gotemplate.gotypes import FuncMap, GoError, GoFunc, GoPanic, GoSlice, Signature
+from kts.gotemplate.gotypes import FuncMap, GoError, GoFunc, GoPanic, GoSlice, Signature, go_type_of
 from kts.gotemplate.limits import check_list
 from kts.sprig.defaults import is_empty
 from kts.sprig.reflection import NilSlice, deep_equal, is_list, kind_or_panic, list_items
@@ -103,10 +103,36 @@ def compact(lst: Any) -> list[Any]:
     return [x for x in _items(lst, "Cannot compact on type {kind}") if not is_empty(x)]
 
 
+_NOT_HASHED: Any = object()
+
+
+def _scalar_key(item: Any) -> Any:
+    """A hashable key that is equal exactly when ``reflect.DeepEqual`` says so, for scalars.
+
+    NaN equals nothing (itself included) and containers compare deeply: those get no key.
+    """
+    if item is None:
+        return None
+    if isinstance(item, (str, int, float)) and type(item).__hash__ is not None:
+        if isinstance(item, float) and item != item:
+            return _NOT_HASHED
+        return (go_type_of(item), item)
+    return _NOT_HASHED
+
+
 def uniq(lst: Any) -> list[Any]:
+    """Sprig's ``uniq`` (first occurrences, in order) without its quadratic scan for scalars."""
     out: list[Any] = []
+    seen: set[Any] = set()
+    others: list[Any] = []  # unhashable firsts: compared deeply, as Sprig does
     for item in _items(lst, "Cannot find uniq on type {kind}"):
-        if not _in(out, item):
+        key = _scalar_key(item)
+        if key is _NOT_HASHED:
+            if isinstance(item, float) or not _in(others, item):
+                others.append(item)
+                out.append(item)
+        elif key not in seen:
+            seen.add(key)
             out.append(item)
     return out
 

@@ -63,20 +63,26 @@ class Regexp:
             return None
         return [m.span(i) for i in range(self.num_groups + 1)]
 
-    def _all(self, text: bytes, n: int) -> list[list[tuple[int, int]]]:
-        """Go's ``allMatches``: successive matches; empty ones abutting a match are dropped."""
-        out: list[list[tuple[int, int]]] = []
+    def _all(self, text: bytes, n: int) -> list[Any]:
+        """Go's ``allMatches``: successive matches; empty ones abutting a match are dropped.
+
+        Each match is a tuple of (start, stop) spans, one per group.
+        """
+        out: list[Any] = []
+        search = self.re.search
+        ascii_text = text.isascii()  # then every rune is one byte wide
         pos, prev_end, end = 0, -1, len(text)
         while len(out) < n and pos <= end:
-            spans = self._exec(text, pos)
-            if spans is None:
+            m = search(text, pos)
+            if m is None:
                 break
+            spans = m._spans  # the span of every group, as span(i) returns them
             start, stop = spans[0]
             accept = True
             if stop == pos:
                 if start == prev_end:
                     accept = False
-                width = _rune_width(text, pos)
+                width = (1 if pos < end else 0) if ascii_text else _rune_width(text, pos)
                 pos = pos + width if width else end + 1
             else:
                 pos = stop
@@ -85,11 +91,13 @@ class Regexp:
                 out.append(spans)
         return out
 
-    def _all_original(self, s: str, n: int) -> tuple[bytes, list[list[tuple[int, int]]]]:
+    def _all_original(self, s: str, n: int) -> tuple[bytes, list[Any]]:
         """The subject as bytes and ``_all``'s matches, located in those original bytes."""
         original = _encode(s)
         text, where = _valid_utf8(original)
         matches = self._all(text, len(original) + 1 if n < 0 else n)
+        if where is _identity:
+            return original, matches
         return original, [[(where(a), where(b)) for a, b in m] for m in matches]
 
     def match_string(self, s: str) -> bool:

@@ -7,50 +7,219 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import sys
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, NoReturn
 
 _SUBCOMMANDS = {"emulator": "kts.testing.cli", "demo": "kts.demo"}
+_COMMANDS = (
+    ("template", "render a chart locally, as `helm template` does"),
+    ("emulator", "serve an emulated Kubernetes API (for tests and demos)"),
+    ("demo", "run a local JupyterHub whose servers come from a Helm chart"),
+    ("help", "show help for a command"),
+)
 _RELEASE_NAME_RE = r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"
+_URL_RE = re.compile(r"^(?i:https?|oci)://")
+
+_OFFLINE = "kts renders local charts offline"
+_DOWNLOAD = "download the chart first (helm pull CHART --untar) and render its directory"
+# Flags of `helm template` that need a network, a cluster or a helm binary: refused with a reason.
+_REFUSED: dict[str, tuple[bool, str]] = {
+    # flag: (takes a value, why kts refuses it)
+    "--dependency-update": (False, f"{_OFFLINE}; vendor dependencies into charts/ (helm dependency "
+                                   "build) before rendering"),
+    "--devel": (False, f"{_OFFLINE}; {_DOWNLOAD}"),
+    "--version": (True, f"{_OFFLINE}; {_DOWNLOAD}"),
+    "--verify": (False, f"{_OFFLINE} and does not verify provenance; verify with helm pull --verify"),
+    "--keyring": (True, f"{_OFFLINE} and does not verify provenance; verify with helm pull --verify"),
+    "--repo": (True, f"{_OFFLINE}; {_DOWNLOAD}"),
+    "--username": (True, f"{_OFFLINE}; {_DOWNLOAD}"),
+    "--password": (True, f"{_OFFLINE}; {_DOWNLOAD}"),
+    "--cert-file": (True, f"{_OFFLINE}; {_DOWNLOAD}"),
+    "--key-file": (True, f"{_OFFLINE}; {_DOWNLOAD}"),
+    "--ca-file": (True, f"{_OFFLINE}; {_DOWNLOAD}"),
+    "--insecure-skip-tls-verify": (False, f"{_OFFLINE}; {_DOWNLOAD}"),
+    "--plain-http": (False, f"{_OFFLINE}; {_DOWNLOAD}"),
+    "--pass-credentials": (False, f"{_OFFLINE}; {_DOWNLOAD}"),
+    "--validate": (False, "kts renders without a cluster, so it cannot validate against one "
+                          "(--dry-run=server)"),
+    "--enable-dns": (False, "kts renders without network access: getHostByName always returns \"\""),
+    "--post-renderer": (True, "kts does not run post-renderers; pipe its output to the program instead"),
+    "--post-renderer-args": (True, "kts does not run post-renderers; pipe its output to the program "
+                                   "instead"),
+}
+# Flags of `helm template` that change nothing in its output without a cluster: accepted, ignored.
+_IGNORED: dict[str, bool] = {
+    # flag: takes a value
+    "--create-namespace": False, "--force-replace": False, "--force": False, "--force-conflicts": False,
+    "--server-side": False, "--replace": False, "--timeout": True, "--wait-for-jobs": False,
+    "--description": True, "--disable-openapi-validation": False, "--rollback-on-failure": False,
+    "--atomic": False, "--labels": True, "--take-ownership": False, "--hide-notes": False,
+    "--render-subchart-notes": False, "--kubeconfig": True, "--kube-context": True,
+    "--kube-token": True, "--kube-as-user": True, "--kube-as-group": True, "--kube-apiserver": True,
+    "--kube-ca-file": True, "--kube-tls-server-name": True, "--kube-insecure-skip-tls-verify": False,
+    "--registry-config": True, "--repository-config": True, "--repository-cache": True,
+    "--content-cache": True, "--burst-limit": True, "--qps": True, "--color": True, "--colour": True,
+}
+_IGNORED_SHORT = {"-l": "--labels"}
+# Flags whose value, like pflag's NoOptDefVal, is only taken from `--flag=value`.
+_OPTIONAL_VALUE = {"--dry-run": "unset", "--wait": "watcher"}
+_GO_TRUE = ("1", "t", "T", "TRUE", "true", "True")
+_GO_FALSE = ("0", "f", "F", "FALSE", "false", "False")
 
 
 class CommandError(Exception):
     """A failure reported as ``Error: ...`` with exit status 1."""
 
 
+class _Parser(argparse.ArgumentParser):
+    """Reports usage errors as ``Error: ...`` (exit 1), as Helm's cobra does, not argparse's usage block."""
+
+    def error(self, message: str) -> NoReturn:
+        m = re.match(r"argument (\S+?)(?:/\S+)?: expected one argument", message)
+        if m:
+            raise CommandError(f"flag needs an argument: {m.group(1)}")
+        raise CommandError(message)
+
+
+class _Help(argparse.HelpFormatter):
+    """Wraps help without splitting flag names at their hyphens."""
+
+    def _split_lines(self, text: str, width: int) -> list[str]:
+        import textwrap
+
+        return textwrap.wrap(" ".join(text.split()), width, break_on_hyphens=False)
+
+    def _fill_text(self, text: str, width: int, indent: str) -> str:
+        import textwrap
+
+        return textwrap.fill(" ".join(text.split()), width, initial_indent=indent,
+                             subsequent_indent=indent, break_on_hyphens=False)
+
+
+def _store(takes_value: bool) -> dict[str, Any]:
+    if takes_value:
+        return {"action": "append", "help": argparse.SUPPRESS}
+    return {"action": "store_true", "help": argparse.SUPPRESS}
+
+
 def _template_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="kts template", description="locally render templates")
-    p.add_argument("args", nargs="*", metavar="[NAME] CHART")
-    p.add_argument("-f", "--values", action="append", default=[], dest="value_files")
-    p.add_argument("--set", action="append", default=[], dest="set_values")
-    p.add_argument("--set-string", action="append", default=[])
-    p.add_argument("--set-json", action="append", default=[])
-    p.add_argument("--set-file", action="append", default=[])
-    p.add_argument("--set-literal", action="append", default=[])
-    p.add_argument("-n", "--namespace", default=None)
-    p.add_argument("--name-template", default="")
-    p.add_argument("-g", "--generate-name", action="store_true")
+    p = _Parser(prog="kts template", description="Locally render templates: what `helm template` "
+                "prints, without helm, a network or a cluster.",
+                usage="kts template [NAME] CHART [flags]", allow_abbrev=False, formatter_class=_Help)
+    p.add_argument("args", nargs="*", metavar="[NAME] CHART",
+                   help="release name (default \"release-name\") and a chart directory or .tgz archive")
+    p.add_argument("-f", "--values", action="append", default=[], dest="value_files", metavar="FILE",
+                   help="values from a YAML file, - for stdin (repeatable; later files win)")
+    p.add_argument("--set", action="append", default=[], dest="set_values", metavar="K=V",
+                   help="set values on the command line (key1=val1,key2=val2; repeatable)")
+    p.add_argument("--set-string", action="append", default=[], metavar="K=V",
+                   help="set STRING values on the command line (repeatable)")
+    p.add_argument("--set-json", action="append", default=[], metavar="K=JSON",
+                   help="set JSON values (key=jsonval, or a JSON object; repeatable)")
+    p.add_argument("--set-file", action="append", default=[], metavar="K=PATH",
+                   help="set values from the contents of files (key=path; repeatable)")
+    p.add_argument("--set-literal", action="append", default=[], metavar="K=V",
+                   help="set a literal STRING value, commas and all (repeatable)")
+    p.add_argument("-n", "--namespace", default=None,
+                   help="namespace of the release (default $HELM_NAMESPACE or \"default\")")
+    p.add_argument("--name-template", default="", metavar="TEMPLATE",
+                   help="template used to name the release")
+    p.add_argument("-g", "--generate-name", action="store_true",
+                   help="generate the name (helm template keeps \"release-name\")")
     p.add_argument("--release-name", action="store_true", dest="use_release_name",
                    help="use release name in the output-dir path")
-    p.add_argument("-s", "--show-only", action="append", default=[])
-    p.add_argument("--output-dir", default="")
-    p.add_argument("--kube-version", default="")
-    p.add_argument("-a", "--api-versions", action="append", default=[])
-    p.add_argument("--is-upgrade", action="store_true")
-    p.add_argument("--no-hooks", action="store_true")
-    p.add_argument("--skip-tests", action="store_true")
-    p.add_argument("--include-crds", action="store_true")
-    p.add_argument("--skip-crds", action="store_true")
-    p.add_argument("--skip-schema-validation", action="store_true")
-    p.add_argument("--dry-run", nargs="?", const="client", default="client")
-    p.add_argument("--debug", action="store_true")
+    p.add_argument("-s", "--show-only", action="append", default=[], metavar="TEMPLATE",
+                   help="only show manifests rendered from the given templates (repeatable)")
+    p.add_argument("--output-dir", default="", metavar="DIR",
+                   help="write the rendered templates to files in DIR instead of stdout")
+    p.add_argument("--kube-version", default="", metavar="VERSION",
+                   help="Kubernetes version for .Capabilities.KubeVersion")
+    p.add_argument("-a", "--api-versions", action="append", default=[], metavar="LIST",
+                   help="API versions for .Capabilities.APIVersions (comma-separated; repeatable)")
+    p.add_argument("--is-upgrade", action="store_true",
+                   help="set .Release.IsUpgrade instead of .Release.IsInstall")
+    p.add_argument("--no-hooks", action="store_true", help="leave hooks out of the output")
+    p.add_argument("--skip-tests", action="store_true", help="leave test hooks out of the output")
+    p.add_argument("--include-crds", action="store_true", help="include CRDs (crds/) in the output")
+    p.add_argument("--skip-crds", action="store_true",
+                   help="accepted for Helm compatibility; CRDs appear only with --include-crds")
+    p.add_argument("--skip-schema-validation", action="store_true",
+                   help="do not validate values against values.schema.json")
+    p.add_argument("--dry-run", default="client", metavar="client",
+                   help="only --dry-run=client: kts never contacts a cluster")
+    p.add_argument("--debug", action="store_true",
+                   help="on a YAML error, print what was rendered before the error")
+    helm_only = p.add_argument_group(
+        "helm flags kts refuses, saying why (they need a network, a cluster or a helm binary)",
+        ", ".join(_REFUSED) + ", --dry-run=server")
+    for flag, (takes_value, _why) in _REFUSED.items():
+        helm_only.add_argument(flag, dest="refused_" + flag[2:].replace("-", "_"),
+                               **_store(takes_value))
+    ignored = p.add_argument_group("helm flags with no effect on local rendering (accepted, ignored)",
+                                   ", ".join(_IGNORED))
+    for flag, takes_value in _IGNORED.items():
+        names = [flag, *[s for s, long in _IGNORED_SHORT.items() if long == flag]]
+        ignored.add_argument(*names, dest="ignored_" + flag[2:].replace("-", "_"), **_store(takes_value))
+    ignored.add_argument("--wait", dest="ignored_wait", help=argparse.SUPPRESS)
     return p
+
+
+def _bool_flags(parser: argparse.ArgumentParser) -> set[str]:
+    return {s for a in parser._actions if a.nargs == 0 for s in a.option_strings if s.startswith("--")}
+
+
+def _normalize(argv: list[str], parser: argparse.ArgumentParser) -> list[str]:
+    """Reads flags as pflag does: ``--bool=false``, ``--dry-run`` without a value, unknown flags."""
+    known = {s for a in parser._actions for s in a.option_strings}
+    bools = _bool_flags(parser)
+    out: list[str] = []
+    i = 0
+    while i < len(argv):
+        arg = argv[i]
+        i += 1
+        if arg == "--":
+            out.extend(argv[i - 1:])
+            break
+        if not arg.startswith("-") or arg == "-":
+            out.append(arg)
+            continue
+        name, eq, value = arg.partition("=")
+        if name in _OPTIONAL_VALUE:
+            out.append(f"{name}={value if eq else _OPTIONAL_VALUE[name]}")
+            continue
+        if name.startswith("--"):
+            if name not in known:
+                raise CommandError(f"unknown flag: {name}")
+            if eq and name in bools:
+                if value in _GO_TRUE:
+                    out.append(name)
+                elif value not in _GO_FALSE:
+                    raise CommandError(f'invalid argument "{value}" for "{name}" flag: '
+                                       f'strconv.ParseBool: parsing "{value}": invalid syntax')
+                continue
+        elif arg[:2] not in known and arg != "-h":
+            raise CommandError(f"unknown shorthand flag: '{arg[1]}' in {arg}")
+        if not eq and name in known and name not in bools and len(name) == len(arg) and i < len(argv):
+            # The next word is the flag's value even when it starts with "-", as with pflag.
+            value = argv[i]
+            if name.startswith("--"):
+                out.append(f"{name}={value}")
+            else:
+                out.extend([name + value] if value.startswith("-") else [name, value])
+            i += 1
+            continue
+        out.append(arg)
+    return out
 
 
 def _read(path: str) -> str:
     if path.strip() == "-":
         return sys.stdin.read()
+    if _URL_RE.match(path):
+        raise CommandError(f"cannot read {path}: kts reads values from local files only; download it "
+                           "first")
     try:
         with open(path, "rb") as fh:
             return fh.read().decode("utf-8", "surrogateescape")
@@ -129,9 +298,32 @@ def _template_name(text: str) -> str:
         raise CommandError(str(exc)) from None
 
 
-def run_template(argv: Sequence[str], out: Any) -> None:
-    import re
+def _check_flags(ns: argparse.Namespace) -> None:
+    for flag, (_takes_value, why) in _REFUSED.items():
+        if getattr(ns, "refused_" + flag[2:].replace("-", "_"), None):
+            raise CommandError(f"{flag} is not supported: {why}")
+    mode = ns.dry_run
+    if mode in ("unset", "client") or mode in _GO_TRUE:
+        return
+    if mode == "server":
+        raise CommandError("--dry-run=server is not supported: kts renders without a cluster; "
+                           "use --dry-run=client (the default)")
+    if mode == "none" or mode in _GO_FALSE:
+        raise CommandError(f'invalid dry-run value ("{mode}"). Must be "server" or "client"')
+    raise CommandError(f'invalid dry-run value ("{mode}"). Must be "none", "server", or "client"')
 
+
+def _check_chart_ref(ref: str) -> None:
+    if os.path.exists(ref):
+        return
+    if _URL_RE.match(ref) or "://" in ref:
+        raise CommandError(f'cannot use "{ref}": {_OFFLINE}; {_DOWNLOAD}')
+    if not os.path.isabs(ref) and not ref.startswith(".") and ref.count("/") == 1:
+        raise CommandError(f'path "{ref}" not found (a repository chart? {_OFFLINE}; {_DOWNLOAD})')
+    raise CommandError(f'path "{ref}" not found')
+
+
+def run_template(argv: Sequence[str], out: Any) -> None:
     from kts.gotemplate.errors import RenderError
     from kts.helm import loader
     from kts.helm.api import Chart
@@ -139,7 +331,9 @@ def run_template(argv: Sequence[str], out: Any) -> None:
     from kts.helm.errors import ChartError
     from kts.helm.output import OutputError, ShowOnlyError, TemplateOptions, assemble
 
-    ns = _template_parser().parse_intermixed_args(list(argv))
+    parser = _template_parser()
+    ns = parser.parse_intermixed_args(_normalize(list(argv), parser))
+    _check_flags(ns)
     name, chart_ref = _name_and_chart(ns)
     if not name or len(name) > 53 or not re.match(_RELEASE_NAME_RE, name):
         what = "no name provided" if not name else (
@@ -154,8 +348,7 @@ def run_template(argv: Sequence[str], out: Any) -> None:
             KubeVersion.parse(kube_version)
         except ValueError as exc:
             raise CommandError(f"invalid kube version '{kube_version}': {exc}") from None
-    if not os.path.exists(chart_ref):
-        raise CommandError(f'path "{chart_ref}" not found')
+    _check_chart_ref(chart_ref)
     values = merge_user_values(ns)
     model = loader.load(chart_ref)
     if model.metadata.type not in ("", "application"):
@@ -184,6 +377,9 @@ def run_template(argv: Sequence[str], out: Any) -> None:
         out.write(assemble(processed, rendered, opts))
     except ShowOnlyError as exc:
         raise CommandError(str(exc)) from None
+    except OSError as exc:  # --output-dir: a path under a file, no permission, a full disk
+        op = "mkdir" if isinstance(exc, (FileExistsError, NotADirectoryError)) else "open"
+        raise CommandError(f"{op} {exc.filename}: {(exc.strerror or str(exc)).lower()}") from None
     except OutputError as exc:
         if ns.debug:
             # With --debug Helm prints what it rendered before reporting the error.
@@ -206,28 +402,67 @@ class _Out:
         buffer.flush()
 
 
+def _usage() -> str:
+    width = max(len(name) for name, _ in _COMMANDS)
+    lines = [f"  {name.ljust(width)}  {what}" for name, what in _COMMANDS]
+    return ("kts: Helm charts rendered in pure Python, applied to Kubernetes, spawned for JupyterHub.\n\n"
+            "Usage:\n  kts COMMAND [args]\n\nCommands:\n" + "\n".join(lines) + "\n\n"
+            "Flags:\n  -h, --help     show this help\n  --version      print the kts version\n\n"
+            'Run "kts help COMMAND" or "kts COMMAND --help" for a command\'s flags.\n')
+
+
+def _version() -> str:
+    from kts import __version__
+
+    return f"kts {__version__}\n"
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``kts`` script; returns the exit status."""
     args = list(sys.argv[1:] if argv is None else argv)
+    try:
+        return _main(args)
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        # The reader went away (`kts template ... | head`): stop without a second broken pipe at exit.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 1
+
+
+def _main(args: list[str]) -> int:
+    if args and args[0] == "help":
+        args = [*args[1:2], "--help"] if len(args) > 1 else []
     if args and args[0] in _SUBCOMMANDS:
         import importlib
 
         module = importlib.import_module(_SUBCOMMANDS[args[0]])
         return int(module.main(args[1:]) or 0)
-    if not args or args[0] in ("-h", "--help", "help"):
-        sys.stdout.write("usage: kts {template,emulator,demo} ...\n")
+    if not args or args[0] in ("-h", "--help"):
+        (sys.stdout if args else sys.stderr).write(_usage())
         return 0 if args else 1
+    if args[0] == "--version":
+        sys.stdout.write(_version())
+        return 0
     if args[0] != "template":
-        sys.stderr.write(f'Error: unknown command "{args[0]}" for "kts"\n')
+        if args[0].startswith("-"):
+            sys.stderr.write(f"Error: unknown flag: {args[0].partition('=')[0]}\n")
+        else:
+            sys.stderr.write(f'Error: unknown command "{args[0]}" for "kts"\n')
         return 1
     from kts.gotemplate.errors import RenderError
 
     try:
         run_template(args[1:], _Out())
+    except SystemExit as exc:  # --help
+        return int(exc.code or 0)
     except (CommandError, RenderError) as exc:
         sys.stdout.flush()
         sys.stderr.write(f"Error: {exc}\n")
         return 1
+    except (KeyboardInterrupt, BrokenPipeError):
+        raise
     except Exception as exc:  # a kts defect: reported in one line like any other failure
         sys.stdout.flush()
         sys.stderr.write(f"Error: internal error: {exc!r}\n")

@@ -201,3 +201,112 @@ def test_disabled_subchart_crds_are_left_out(chart_factory, capsys: pytest.Captu
     assert code == 0
     assert "thing.yaml" not in out
     assert out == expected_stream(chart, {"sub": {"enabled": False}})
+
+
+def test_help_and_version(capsys: pytest.CaptureFixture[str]) -> None:
+    import kts
+
+    code, out, _ = run(["--help"], capsys)
+    assert code == 0
+    for command in ("template", "emulator", "demo", "help"):
+        assert any(line.split()[:1] == [command] and len(line.split()) > 1 for line in out.splitlines())
+    assert run(["--version"], capsys) == (0, f"kts {kts.__version__}\n", "")
+    code, out, err = run(["help", "template"], capsys)
+    assert (code, err) == (0, "")
+    assert out.startswith("usage: kts template [NAME] CHART [flags]\n")
+    assert run(["template", "--help"], capsys)[1] == out
+    parser = cli._template_parser()
+    undocumented = [a.option_strings for a in parser._actions
+                    if a.option_strings and not (a.help and a.help.strip())
+                    and not a.dest.startswith(("refused_", "ignored_"))]
+    assert undocumented == []
+    for flag in [*cli._REFUSED, *cli._IGNORED]:
+        assert flag in out  # listed in the help even though kts refuses or ignores it
+
+
+@pytest.mark.parametrize(("argv", "message"), [
+    (["--x"], "unknown flag: --x"),
+    (["--x=1"], "unknown flag: --x"),
+    (["--include"], "unknown flag: --include"),  # not an abbreviation of --include-crds
+    (["--show"], "unknown flag: --show"),
+    (["-z"], "unknown shorthand flag: 'z' in -z"),
+    (["--set"], "flag needs an argument: --set"),
+    (["--include-crds=maybe"], 'invalid argument "maybe" for "--include-crds" flag: '
+                               'strconv.ParseBool: parsing "maybe": invalid syntax'),
+    (["--dry-run=none"], 'invalid dry-run value ("none"). Must be "server" or "client"'),
+    (["--dry-run=x"], 'invalid dry-run value ("x"). Must be "none", "server", or "client"'),
+])
+def test_flag_errors_read_like_helm(argv: list[str], message: str,
+                                    capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(["template", str(fixture("basic")), *argv], capsys) == (1, "", f"Error: {message}\n")
+
+
+def test_unknown_top_level_flag(capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(["--x"], capsys) == (1, "", "Error: unknown flag: --x\n")
+
+
+@pytest.mark.parametrize("argv", [
+    ["--dependency-update"], ["--dry-run=server"], ["--validate"], ["--repo", "https://charts.example"],
+    ["--version", "1.2.3"], ["--devel"], ["--post-renderer", "kustomize"], ["--enable-dns"],
+    ["-f", "https://example.org/values.yaml"], ["--set-file", "a=http://example.org/a.txt"],
+])
+def test_flags_kts_cannot_honour_are_refused(argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(["template", str(fixture("basic")), *argv], capsys)
+    assert (code, out) == (1, "")
+    assert err.startswith("Error: ") and err.count("\n") == 1
+    assert "kts" in err and "Traceback" not in err
+    if argv[0] == "--dependency-update":
+        assert "charts/" in err
+
+
+@pytest.mark.parametrize("ref", ["oci://registry.example/charts/web", "https://example.org/web-1.0.0.tgz",
+                                 "bitnami/nginx"])
+def test_remote_chart_references_are_refused(ref: str, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(["template", ref], capsys)
+    assert (code, out) == (1, "")
+    assert ref in err and "helm pull" in err
+
+
+def test_flags_without_effect_offline_are_accepted(capsys: pytest.CaptureFixture[str]) -> None:
+    chart = fixture("basic")
+    argv = ["template", "--dry-run", str(chart), "--dry-run=client", "--wait", "--timeout", "5m",
+            "-l", "a=b", "--kube-context=ctx", "--create-namespace", "--include-crds=false",
+            "--no-hooks=true", "--set=replicaCount=2", "--atomic"]
+    code, out, err = run(argv, capsys)
+    assert (code, err) == (0, "")
+    assert out == expected_stream(chart, {"replicaCount": 2}, no_hooks=True)
+
+
+def test_flag_values_may_start_with_a_dash(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(["template", str(fixture("basic")), "--name-template", "-x"], capsys)
+    assert (code, err) == (1, 'Error: release name check failed: release name "-x": invalid release name, '
+                              f"must match regex {cli._RELEASE_NAME_RE} and the length must not be longer "
+                              "than 53\n")
+    code, out, _ = run(["template", str(fixture("basic")), "-n", "-ns"], capsys)
+    assert (code, out) == (0, expected_stream(fixture("basic"), {}, namespace="-ns"))
+
+
+def test_output_dir_under_a_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("")
+    code, _, err = run(["template", str(fixture("basic")), "--output-dir", str(blocker / "out")], capsys)
+    assert code == 1
+    assert err.startswith("Error: mkdir ") and err.endswith(": not a directory\n")
+
+
+def test_interrupt_exits_quietly(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    def interrupted(*_args: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(cli, "run_template", interrupted)
+    assert run(["template", str(fixture("basic"))], capsys) == (130, "", "")
+
+
+def test_malformed_schema_is_an_error_not_a_crash(chart_factory, capsys: pytest.CaptureFixture[str]) -> None:
+    chart = chart_factory({"a.yaml": "a: {{ .Values.a }}\n"}, values="a: 1\n",
+                          files={"values.schema.json": '{"type": '})
+    code, out, err = run(["template", str(chart)], capsys)
+    assert (code, out) == (1, "")
+    failure = helm_manifest(chart, {})
+    assert isinstance(failure, HelmFailure)
+    assert err == f"Error: {failure.message}\n"

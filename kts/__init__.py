@@ -7,14 +7,16 @@ from typing import Any
 from kts.gotemplate.errors import InternalError, RenderError
 from kts.gotemplate.limits import RenderLimits
 
-__all__ = ["InternalError", "KubeTemplateSpawner", "RenderError", "RenderLimits", "load_chart",
-           "render_chart"]
+__all__ = ["Chart", "InternalError", "KubeTemplateSpawner", "RenderError", "RenderLimits", "load_chart",
+           "render_chart", "render_objects"]
 __version__ = "0.1.0"
+
+_API = ("Chart", "load_chart", "render_chart", "render_objects")
 
 
 def __getattr__(name: str) -> Any:
     # Heavy parts load on first use: `import kts` stays cheap for the CLI and the hub.
-    if name in ("render_chart", "load_chart"):
+    if name in _API:
         from kts.helm import api
 
         return getattr(api, name)
@@ -23,3 +25,8 @@ def __getattr__(name: str) -> Any:
 
         return KubeTemplateSpawner
     raise AttributeError(f"module 'kts' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    """The public names, including those loaded on first use, for ``dir(kts)`` and completion."""
+    return sorted([*__all__, "__version__"])

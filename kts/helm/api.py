@@ -1,4 +1,5 @@
-"""Public entry points: ``render_chart`` for one-off renders, ``load_chart`` to render many times."""
+"""Public entry points: ``render_chart`` for one-off renders, ``load_chart`` to render many times,
+``render_objects`` for the objects to apply."""
 
 from __future__ import annotations
 
@@ -6,10 +7,12 @@ import os
 from collections.abc import Callable
 from typing import Any
 
+from kts.gotemplate.errors import RenderError
 from kts.gotemplate.limits import DEFAULT_LIMITS, RenderLimits
 from kts.helm import loader
 from kts.helm.chart import Chart as ChartModel
-from kts.helm.errors import ChartError
+from kts.helm.errors import ChartError, chart_message
+from kts.helm.manifests import parse_documents, parse_objects
 from kts.helm.objects import Capabilities
 from kts.helm.render import ReleaseOptions, Renderer, json_values
 
@@ -74,8 +77,39 @@ class Chart:
         """Like ``render``, plus the chart as processed for these values (for CRDs and output)."""
         vals = values if typed_values else json_values(values or {})
         opts = ReleaseOptions(release_name, namespace, revision, is_upgrade)
-        return self._renderer.render_release(vals, opts, self._capabilities(kube_version, api_versions),
-                                             lookup, validate_schema=not skip_schema_validation)
+        try:
+            return self._renderer.render_release(vals, opts, self._capabilities(kube_version, api_versions),
+                                                 lookup, validate_schema=not skip_schema_validation)
+        except RenderError as exc:
+            exc.message = chart_message(exc.message)
+            raise
+
+    def objects(self, values: dict[str, Any] | None = None, *, include_crds: bool = False,
+                no_hooks: bool = False, skip_tests: bool = False, release_name: str = "release-name",
+                namespace: str = "default", revision: int = 1, is_upgrade: bool = False,
+                kube_version: str | None = None, api_versions: list[str] | None = None,
+                lookup: LookupFn | None = None,
+                skip_schema_validation: bool = False) -> list[dict[str, Any]]:
+        """The rendered Kubernetes objects, ready to apply: what ``helm template`` prints, parsed.
+
+        CRDs from ``crds/`` first (with ``include_crds``), then manifests in Helm's install
+        order, then hooks (unless ``no_hooks``; test hooks unless ``skip_tests``). NOTES.txt,
+        partials and empty documents are left out; integral numbers are ints.
+        """
+        processed, rendered = self.render_release(
+            values, release_name=release_name, namespace=namespace, revision=revision,
+            is_upgrade=is_upgrade, kube_version=kube_version, api_versions=api_versions, lookup=lookup,
+            skip_schema_validation=skip_schema_validation)
+        out: list[dict[str, Any]] = []
+        if include_crds:
+            for owner, f in processed.crd_files_recursive():
+                path = f"{owner.full_path()}/{f.name}"
+                out.extend(o.object for o in parse_documents(path, f.data.decode("utf-8", "surrogateescape")))
+        for item in parse_objects(rendered):
+            if item.hook_events and (no_hooks or (skip_tests and "test" in item.hook_events)):
+                continue
+            out.append(item.object)
+        return out
 
 
 def load_chart(path: str | os.PathLike[str], *, limits: RenderLimits | None = None) -> Chart:
@@ -96,3 +130,17 @@ def render_chart(path: str | os.PathLike[str], values: dict[str, Any] | None = N
     return load_chart(path, limits=limits).render(values, release_name=release_name, namespace=namespace,
                                    revision=revision, is_upgrade=is_upgrade, kube_version=kube_version,
                                    api_versions=api_versions, skip_schema_validation=skip_schema_validation)
+
+
+def render_objects(path: str | os.PathLike[str], values: dict[str, Any] | None = None, *,
+                   release_name: str = "release-name", namespace: str = "default", revision: int = 1,
+                   is_upgrade: bool = False, kube_version: str | None = None,
+                   api_versions: list[str] | None = None, include_crds: bool = False,
+                   no_hooks: bool = False, skip_tests: bool = False, limits: RenderLimits | None = None,
+                   skip_schema_validation: bool = False) -> list[dict[str, Any]]:
+    """Render a chart into the objects to apply, in install order (see ``Chart.objects``)."""
+    return load_chart(path, limits=limits).objects(
+        values, release_name=release_name, namespace=namespace, revision=revision,
+        is_upgrade=is_upgrade, kube_version=kube_version, api_versions=api_versions,
+        include_crds=include_crds, no_hooks=no_hooks, skip_tests=skip_tests,
+        skip_schema_validation=skip_schema_validation)

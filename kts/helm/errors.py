@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from kts.gotemplate.errors import RenderError
 
 
@@ -30,3 +32,16 @@ class SchemaError(ChartError):
 
 class ManifestError(RenderError):
     """A rendered manifest is not valid YAML or not a Kubernetes object."""
+
+
+_MARKED = re.compile(r"HELM_ERR_START(.*)HELM_ERR_END", re.S)
+
+
+def chart_message(message: str) -> str:
+    """The text a chart's ``fail`` or ``required`` gave, without the markers Helm wraps it in.
+
+    Helm finds these markers in a template error to word it as ``execution error at (...)``;
+    ``str(err)`` already reads that way, and ``RenderError.message`` should not carry them either.
+    """
+    m = _MARKED.search(message)
+    return m.group(1) if m else message

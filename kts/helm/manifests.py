@@ -223,3 +223,13 @@ def parse_objects(rendered: dict[str, str]) -> list[RenderedObject]:
             continue
         out.append(RenderedObject(m.path, _ints(obj), m.events, m.weight, m.delete_policies))
     return out
+
+
+def parse_documents(path: str, text: str) -> list[RenderedObject]:
+    """The objects of one file in file order: for ``crds/`` files, which Helm neither renders nor sorts."""
+    out: list[RenderedObject] = []
+    for doc in split_manifests(text):
+        obj = _head(path, doc).document
+        if isinstance(obj, dict) and obj:
+            out.append(RenderedObject(path, _ints(obj)))
+    return out

@@ -9,7 +9,7 @@ import pytest
 import kts
 from kts.helm.manifests import parse_objects
 from tests.helm.cases import fixture
-from tests.support.oracle import helm_render
+from tests.support.oracle import HelmFailure, helm_render
 
 
 def test_render_chart_is_exported_from_kts() -> None:
@@ -106,3 +106,55 @@ def test_parse_objects_keeps_integers() -> None:
 def test_invalid_kube_version() -> None:
     with pytest.raises(kts.RenderError, match="invalid kube version 'banana'"):
         kts.render_chart(fixture("basic"), kube_version="banana")
+
+
+def test_public_names() -> None:
+    assert set(kts.__all__) <= set(dir(kts))
+    assert {"Chart", "render_objects", "load_chart", "render_chart", "RenderError"} <= set(kts.__all__)
+    assert all(hasattr(kts, name) for name in kts.__all__)
+    assert isinstance(kts.load_chart(fixture("basic")), kts.Chart)
+
+
+@pytest.mark.parametrize("template", [
+    '{{ fail "a: b: c" }}',
+    '{{ required "need x" .Values.x }}',
+    '{{ include "t" . }}{{ define "t" }}{{ fail "nested" }}{{ end }}',
+    '{{ tpl "{{ fail \\"in tpl\\" }}" . }}',
+])
+def test_error_message_has_no_helm_markers(template: str, chart_factory) -> None:
+    chart = chart_factory({"a.yaml": template})
+    with pytest.raises(kts.RenderError) as info:
+        kts.render_chart(chart)
+    failure = helm_render(chart)
+    assert isinstance(failure, HelmFailure)
+    assert str(info.value) == failure.message
+    assert "HELM_ERR" not in info.value.message
+    assert failure.message.endswith(": " + info.value.message)
+    assert info.value.template == "mychart/templates/a.yaml"
+
+
+def test_objects_are_parsed_in_install_order() -> None:
+    rendered = kts.render_chart(fixture("crds-hooks"))
+    every = [o.object for o in parse_objects(rendered)]
+    assert kts.render_objects(fixture("crds-hooks")) == every
+    chart = kts.load_chart(fixture("crds-hooks"))
+    assert chart.objects() == every
+    assert chart.objects(skip_tests=True) == [o for o in every if o["kind"] != "Pod"]
+    assert [o["kind"] for o in chart.objects(no_hooks=True)] == ["ServiceAccount", "ConfigMap", "Gadget",
+                                                                 "Widget"]
+    with_crds = chart.objects(include_crds=True)
+    assert [(o["kind"], o["metadata"]["name"]) for o in with_crds[:2]] == [
+        ("CustomResourceDefinition", "widgets.example.org"),
+        ("CustomResourceDefinition", "gadgets.example.org")]
+    assert with_crds[2:] == every
+
+
+def test_objects_leave_out_notes_and_empty_documents(chart_factory) -> None:
+    chart = chart_factory({"NOTES.txt": "Thanks for installing {{ .Release.Name }}\n",
+                           "a.yaml": "---\n# only a comment\n---\napiVersion: v1\nkind: ConfigMap\n"
+                                     "metadata:\n  name: c\ndata:\n  count: {{ 3 }}\n---\n",
+                           "_helpers.tpl": "{{ define \"x\" }}kind: Secret{{ end }}",
+                           "empty.yaml": "{{ if false }}kind: Secret{{ end }}"})
+    objects = kts.render_objects(chart, release_name="web")
+    assert objects == [{"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "c"},
+                        "data": {"count": 3}}]

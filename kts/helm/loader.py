@@ -90,11 +90,27 @@ def _walk(base: Path, rel: str, rules: Rules, out: list[File], seen: set[str], m
             raise ChartLoadError(
                 f"cannot load irregular file {full} as it has file mode type bits set", path=full)
         with open(full, "rb") as fh:
-            data = fh.read(max_file + 1)  # bounded even if the file grows after the check
+            data = _read_bounded(fh, max_file)
         if len(data) > max_file:
             raise ChartLoadError(
                 f"chart file {_q(entry.name)} is larger than the maximum file size {max_file}", path=full)
         out.append(File(name, data.removeprefix(_BOM)))
+
+
+def _read_bounded(fh: IO[bytes], limit: int) -> bytes:
+    """At most ``limit + 1`` bytes of ``fh``, even if the file grows while it is read; buffers are
+    sized to the file, not to the limit (a 5 MiB buffer per small template would dominate loading)."""
+    want = min(os.fstat(fh.fileno()).st_size, limit) + 1
+    chunks: list[bytes] = []
+    total = 0
+    while total <= limit:
+        piece = fh.read(min(want, limit + 1 - total))
+        if not piece:
+            break
+        chunks.append(piece)
+        total += len(piece)
+        want = 1 << 16
+    return b"".join(chunks)
 
 
 def _content_type(head: bytes) -> str:

@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 # JupyterHub's own proxy (Node): the pure-Python one buffers the spawn page's event stream.
 PROXY := $(VENV)/node/node_modules/.bin/configurable-http-proxy
 
-.PHONY: demo test lint bench clean browser
+.PHONY: demo test lint bench clean browser dist
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -37,8 +37,13 @@ test: $(STAMP) $(PROXY) browser
 	$(BIN)/ruff check kts tests benchmarks
 	$(BIN)/python -m pytest -q -p no:cacheprovider
 
+# The wheel and sdist, for hub images: dist/jupyterhub_kts-<version>-py3-none-any.whl.
+dist: $(STAMP)
+	rm -rf dist
+	$(BIN)/python -m build --outdir dist .
+
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py
 
 clean:
-	rm -rf $(VENV) build *.egg-info
+	rm -rf $(VENV) build dist *.egg-info

@@ -13,6 +13,11 @@ from collections.abc import Sequence
 from typing import Any, NoReturn
 
 _SUBCOMMANDS = {"emulator": "kts.testing.cli", "demo": "kts.demo"}
+# The extra each subcommand needs, and modules it needs that its own imports do not load.
+_EXTRAS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "emulator": ("kube", ()),
+    "demo": ("demo", ("jupyter_server", "jupyterlab")),
+}
 _COMMANDS = (
     ("template", "render a chart locally, as `helm template` does"),
     ("emulator", "serve an emulated Kubernetes API (for tests and demos)"),
@@ -436,8 +441,21 @@ def _main(args: list[str]) -> int:
         args = [*args[1:2], "--help"] if len(args) > 1 else []
     if args and args[0] in _SUBCOMMANDS:
         import importlib
+        import importlib.util
 
-        module = importlib.import_module(_SUBCOMMANDS[args[0]])
+        extra, needs = _EXTRAS[args[0]]
+        try:
+            for name in needs:
+                if importlib.util.find_spec(name) is None:
+                    raise ModuleNotFoundError(name=name)
+            module = importlib.import_module(_SUBCOMMANDS[args[0]])
+        except ModuleNotFoundError as exc:
+            missing = (exc.name or "kts").partition(".")[0]
+            if missing == "kts":
+                raise
+            sys.stderr.write(f"Error: kts {args[0]} needs {missing}, which is not installed: "
+                             f"pip install 'jupyterhub-kts[{extra}]'\n")
+            return 1
         return int(module.main(args[1:]) or 0)
     if not args or args[0] in ("-h", "--help"):
         (sys.stdout if args else sys.stderr).write(_usage())

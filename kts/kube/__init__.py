@@ -10,24 +10,36 @@ Every failed call raises a ``KubeError`` subclass whose message names the object
 The engine knows nothing of charts: it applies any list of manifests (dicts).
 """
 
-from kts.kube.apply import Force
-from kts.kube.client import KubeClient
-from kts.kube.discovery import Resource, ResourceMap
-from kts.kube.errors import (
-    Conflict,
-    DeleteTimeout,
-    Forbidden,
-    Gone,
-    Invalid,
-    KubeError,
-    NotFound,
-    NotReady,
-    Unavailable,
-    UnknownKind,
-)
-from kts.kube.reflector import EventCache, Reflector
-from kts.kube.refs import ObjectRef
-from kts.kube.transport import RetryPolicy
+# Third-party modules of the [kube] extra.
+_EXTRA_MODULES = {"aiohttp", "kubernetes_asyncio"}
+
+try:
+    from kts.kube.apply import Force
+    from kts.kube.client import KubeClient
+    from kts.kube.discovery import Resource, ResourceMap
+    from kts.kube.errors import (
+        Conflict,
+        DeleteTimeout,
+        Forbidden,
+        Gone,
+        Invalid,
+        KubeError,
+        NotFound,
+        NotReady,
+        Unavailable,
+        UnknownKind,
+    )
+    from kts.kube.reflector import EventCache, Reflector
+    from kts.kube.refs import ObjectRef
+    from kts.kube.transport import RetryPolicy
+except ModuleNotFoundError as exc:
+    missing = (exc.name or "").partition(".")[0]
+    if missing not in _EXTRA_MODULES:
+        raise
+    raise ModuleNotFoundError(
+        f"kts.kube needs {missing}, which is not installed: pip install 'jupyterhub-kts[kube]'",
+        name=missing,
+    ) from exc
 
 __all__ = [
     "Conflict",

@@ -11,8 +11,19 @@ and validation), ``store`` (objects, resourceVersions, history), ``controlplane`
 local processes, services on loopback), ``faults`` (fault injection, request log).
 """
 
-from kts.testing.emulator import Emulator
-from kts.testing.faults import RequestRecord
-from kts.testing.pods import PodFailure
+import importlib.util
+
+# Third-party modules of the [kube] extra: aiohttp serves the API, the pytest plugin's clients use
+# kubernetes_asyncio.
+for _module in ("aiohttp", "kubernetes_asyncio"):
+    if importlib.util.find_spec(_module) is None:
+        raise ModuleNotFoundError(
+            f"kts.testing needs {_module}, which is not installed: pip install 'jupyterhub-kts[kube]'",
+            name=_module,
+        )
+
+from kts.testing.emulator import Emulator  # noqa: E402
+from kts.testing.faults import RequestRecord  # noqa: E402
+from kts.testing.pods import PodFailure  # noqa: E402
 
 __all__ = ["Emulator", "PodFailure", "RequestRecord"]

@@ -443,6 +443,8 @@ def _main(args: list[str]) -> int:
         import importlib
         import importlib.util
 
+        from kts.extras import missing_extra
+
         extra, needs = _EXTRAS[args[0]]
         try:
             for name in needs:
@@ -453,8 +455,7 @@ def _main(args: list[str]) -> int:
             missing = (exc.name or "kts").partition(".")[0]
             if missing == "kts":
                 raise
-            sys.stderr.write(f"Error: kts {args[0]} needs {missing}, which is not installed: "
-                             f"pip install 'jupyterhub-kts[{extra}]'\n")
+            sys.stderr.write(f"Error: {missing_extra(f'kts {args[0]}', missing, extra)}\n")
             return 1
         return int(module.main(args[1:]) or 0)
     if not args or args[0] in ("-h", "--help"):

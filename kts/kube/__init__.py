@@ -10,6 +10,8 @@ Every failed call raises a ``KubeError`` subclass whose message names the object
 The engine knows nothing of charts: it applies any list of manifests (dicts).
 """
 
+from kts.extras import reraise_missing
+
 # Third-party modules of the [kube] extra.
 _EXTRA_MODULES = {"aiohttp", "kubernetes_asyncio"}
 
@@ -33,13 +35,7 @@ try:
     from kts.kube.refs import ObjectRef
     from kts.kube.transport import RetryPolicy
 except ModuleNotFoundError as exc:
-    missing = (exc.name or "").partition(".")[0]
-    if missing not in _EXTRA_MODULES:
-        raise
-    raise ModuleNotFoundError(
-        f"kts.kube needs {missing}, which is not installed: pip install 'jupyterhub-kts[kube]'",
-        name=missing,
-    ) from exc
+    reraise_missing(exc, "kts.kube", "kube", _EXTRA_MODULES)
 
 __all__ = [
     "Conflict",

@@ -13,14 +13,13 @@ local processes, services on loopback), ``faults`` (fault injection, request log
 
 import importlib.util
 
+from kts.extras import missing_extra
+
 # Third-party modules of the [kube] extra: aiohttp serves the API, the pytest plugin's clients use
 # kubernetes_asyncio.
 for _module in ("aiohttp", "kubernetes_asyncio"):
     if importlib.util.find_spec(_module) is None:
-        raise ModuleNotFoundError(
-            f"kts.testing needs {_module}, which is not installed: pip install 'jupyterhub-kts[kube]'",
-            name=_module,
-        )
+        raise missing_extra("kts.testing", _module, "kube")
 
 from kts.testing.emulator import Emulator  # noqa: E402
 from kts.testing.faults import RequestRecord  # noqa: E402

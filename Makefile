@@ -35,6 +35,7 @@ demo: $(STAMP) $(PROXY)
 
 test: $(STAMP) $(PROXY) browser
 	$(BIN)/ruff check kts tests benchmarks
+	$(BIN)/mypy --ignore-missing-imports kts
 	$(BIN)/python -m pytest -q -p no:cacheprovider
 
 # The wheel and sdist, for hub images: dist/jupyterhub_kts-<version>-py3-none-any.whl.

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kts.gotemplate.errors import InternalError, RenderError
 from kts.gotemplate.limits import RenderLimits
+
+if TYPE_CHECKING:
+    from kts.helm.api import Chart, load_chart, render_chart, render_objects
+    from kts.spawner import KubeTemplateSpawner
 
 __all__ = ["Chart", "InternalError", "KubeTemplateSpawner", "RenderError", "RenderLimits", "load_chart",
            "render_chart", "render_objects"]

@@ -45,6 +45,8 @@ class _EventSource(pyyaml.reader.Reader, pyyaml.scanner.Scanner, pyyaml.parser.P
     """PyYAML's reader, scanner and parser, with libyaml's rules where PyYAML departs from them
     (tabs as separators, tabs and ``:`` inside plain scalars)."""
 
+    allow_simple_key: bool
+
     # go-yaml knows ``\\'`` but not ``\\/`` in double-quoted scalars.
     ESCAPE_REPLACEMENTS = {**{k: v for k, v in pyyaml.scanner.Scanner.ESCAPE_REPLACEMENTS.items()
                               if k != "/"}, "'": "'"}
@@ -472,10 +474,10 @@ class Decoder:
             self.active_aliases.add(id(n))
             self.alias_depth += 1
             assert n.alias is not None
-            out = self.decode(n.alias)
+            value = self.decode(n.alias)
             self.alias_depth -= 1
             self.active_aliases.discard(id(n))
-            return out
+            return value
         if n.kind == "scalar":
             return self.scalar(n)
         if n.kind == "seq":

@@ -17,6 +17,7 @@ from kts.gotemplate.gotypes import (
     GoMap,
     GoObject,
     GoPanic,
+    GoSlice,
     Signature,
     Uint8,
     go_type_of,
@@ -144,8 +145,8 @@ def _slice(item: Any, *indexes: Any) -> Any:
     part = data[idx[0]:idx[1]]
     if isinstance(item, str):
         return from_go_bytes(part)
-    if isinstance(item, list) and type(item) is not list:
-        return type(item)(part, item.elem)  # type: ignore[attr-defined]
+    if isinstance(item, GoSlice):
+        return type(item)(part, item.elem)
     return part
 
 

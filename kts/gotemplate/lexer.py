@@ -345,6 +345,7 @@ class Lexer:
                 typ = RIGHT_DELIM
                 in_action = False
             else:
+                assert g is not None
                 typ = _GROUP_TYPES[g]
             if pos > lpos:
                 lline += s.count("\n", lpos, pos)

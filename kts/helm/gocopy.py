@@ -53,7 +53,7 @@ def copy_map(value: dict[str, Any]) -> dict[str, Any]:
 
 def copy_list(value: list[Any]) -> list[Any]:
     """Deep copy of a plain ``[]interface {}``."""
-    out = []
+    out: list[Any] = []
     append = out.append
     atomic = _ATOMIC
     for v in value:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import builtins
 import os
 import weakref
 from types import TracebackType
@@ -187,7 +188,7 @@ class KubeClient:
 
     async def wait_ready(
         self,
-        objects: list[dict[str, Any]],
+        objects: builtins.list[dict[str, Any]],
         *,
         timeout: float,
         on_event: EventCallback | None = None,
@@ -210,7 +211,7 @@ class KubeClient:
         grace_period: int | None = None,
         timeout: float = 60,
         kinds: set[str] | None = None,
-    ) -> list[ObjectRef]:
+    ) -> builtins.list[ObjectRef]:
         """Delete every object carrying ``labels`` (namespaced ones in ``namespace``, and cluster-scoped
         ones), optionally only those whose lifecycle annotation is in ``lifecycles`` (plus unannotated ones
         when ``include_unannotated``); wait until gone. ``kinds`` narrows the scan to known kinds."""
@@ -229,7 +230,7 @@ class KubeClient:
 
     async def find_by_labels(
         self, *, namespace: str, labels: dict[str, str], kinds: set[str] | None = None
-    ) -> list[dict[str, Any]]:
+    ) -> builtins.list[dict[str, Any]]:
         """Every object carrying ``labels`` (namespaced ones in ``namespace``, and cluster-scoped
         ones) of every listable kind, or of ``kinds`` (``Kind`` or ``apiVersion/Kind``)."""
         self._check_loop()

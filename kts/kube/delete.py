@@ -114,10 +114,10 @@ class Deleter:
         uids = {(obj.get("metadata") or {}).get("uid") for _, obj in found}
         found = [(res, obj) for res, obj in found if not _owned_by(obj, uids)]
         sem = asyncio.Semaphore(self.concurrency)
-        pending: dict[Resource, set[str]] = {}
+        pending: dict[Resource, set[str | None]] = {}
 
         async def one(res: Resource, obj: dict[str, Any]) -> None:
-            meta = obj.get("metadata") or {}
+            meta: dict[str, Any] = obj.get("metadata") or {}
             if not meta.get("deletionTimestamp"):
                 async with sem:
                     gone = await self.delete_one(res, obj, propagation, grace_period)
@@ -163,7 +163,7 @@ class Deleter:
         self,
         namespace: str,
         selector: str,
-        pending: dict[Resource, set[str]],
+        pending: dict[Resource, set[str | None]],
         deadline: float,
         timeout: float,
         refs: list[ObjectRef],

@@ -112,7 +112,7 @@ class Transport:
             trust_env=False,
             read_bufsize=2**21,  # large objects in watch events
         )
-        self.base = cfg.host.rstrip("/")
+        self.base = cfg.host.rstrip("/")  # type: ignore[union-attr]  # the getter yields None only after host = None
         self._proxy = cfg.proxy or _env_proxy(self.base)
 
     async def close(self) -> None:

@@ -25,6 +25,8 @@ class PodView(Protocol):
 
     def events_for(self, kind: str, name: str) -> list[dict[str, Any]]: ...
 
+    async def wait_changed(self, timeout: float | None = None) -> bool: ...
+
 
 @dataclass(frozen=True)
 class Connection:

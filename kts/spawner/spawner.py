@@ -572,7 +572,7 @@ class KubeTemplateSpawner(KubeSpawner):  # type: ignore[misc]
             body for body, ref in zip(checked.bodies, checked.refs, strict=True)
             if ref == checked.connection or (ref.kind == "Pod" and ref.api_version == "v1")
         ]  # fmt: skip
-        seen: set[str] = set()
+        seen: set[str | int] = set()
 
         def on_event(event: dict[str, Any]) -> None:
             uid = (event.get("metadata") or {}).get("uid") or id(event)

@@ -1024,9 +1024,9 @@ def parse_in_location(layout: str, value: str, default: Location, local: Locatio
         return GoTime(unix * NS + nsec, Location(zone_name, None, zone_offset, zone_name))
     if zone_name:
         unix = date_to_unix(year, month, day, hour, minute, sec, UTC)
-        offset = local.lookup_name(zone_name, unix)
-        if offset is not None:
-            return GoTime((unix - offset) * NS + nsec, local)
+        named_offset = local.lookup_name(zone_name, unix)
+        if named_offset is not None:
+            return GoTime((unix - named_offset) * NS + nsec, local)
         off = 0
         if len(zone_name) > 3 and zone_name[:3] == "GMT":
             off = int(zone_name[3:]) * 3600

@@ -378,8 +378,9 @@ class ControlPlane:
         ann.setdefault("pv.kubernetes.io/bound-by-controller", "yes")
         rt = self.rt("", "persistentvolumeclaims")
         key = obj_key(rt, pvc["metadata"]["namespace"], pvc["metadata"]["name"])
-        if self.api.store.get(key) is not None:
-            new["metadata"]["resourceVersion"] = self.api.store.get(key)["metadata"]["resourceVersion"]
+        current = self.api.store.get(key)
+        if current is not None:
+            new["metadata"]["resourceVersion"] = current["metadata"]["resourceVersion"]
             self.api.store.put(key, new, "MODIFIED")
 
     def bind_claims_for(self, pod: dict[str, Any]) -> str | None:

@@ -19,12 +19,13 @@ Pod failure modes are described in ``kts.testing.pods``.
 from __future__ import annotations
 
 import asyncio
+import builtins
 import copy
 import random
 import tempfile
 import time
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import yaml
 from aiohttp import web
@@ -106,7 +107,8 @@ class Emulator:
         await self._runner.setup()
         site = web.TCPSite(self._runner, self.host, self.port)
         await site.start()
-        sockets = site._server.sockets if site._server else []  # type: ignore[union-attr]
+        listener = cast("asyncio.Server | None", site._server)
+        sockets = listener.sockets if listener else []
         port = sockets[0].getsockname()[1]
         self.url = f"http://{self.host}:{port}"
         self.server.url = self.url
@@ -325,7 +327,7 @@ class Emulator:
         rt = self._rt(api_version, kind)
         self.api.delete(rt, namespace, name, {"propagationPolicy": propagation_policy})
 
-    def events_for(self, name: str, namespace: str) -> list[dict[str, Any]]:
+    def events_for(self, name: str, namespace: str) -> builtins.list[dict[str, Any]]:
         """Events whose involvedObject has this name, oldest first."""
         return [e for e in self.list("v1", "Event", namespace) if e["involvedObject"]["name"] == name]
 

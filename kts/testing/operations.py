@@ -3,6 +3,7 @@ with metadata bookkeeping (uid, resourceVersion, generation, managedFields) and 
 
 from __future__ import annotations
 
+import builtins
 import copy
 import json
 import random
@@ -314,7 +315,7 @@ class Api:
         return self._insert(rt, key, obj, opts, warnings)
 
     def _new_object(self, rt: ResourceType, body: dict[str, Any]) -> dict[str, Any]:
-        obj = {"apiVersion": rt.api_version, "kind": rt.kind}
+        obj: dict[str, Any] = {"apiVersion": rt.api_version, "kind": rt.kind}
         obj.update(body)
         obj["apiVersion"], obj["kind"] = rt.api_version, rt.kind
         meta = obj["metadata"]
@@ -679,7 +680,7 @@ class Api:
         label_selector: str | None,
         field_selector: str | None,
         options: dict[str, Any],
-    ) -> list[dict[str, Any]]:
+    ) -> builtins.list[dict[str, Any]]:
         victims = self.list(rt, namespace, label_selector, field_selector)
         out = []
         for v in victims:

@@ -72,7 +72,7 @@ async def _real_namespace(kubeconfig: str, name: str, create: bool) -> None:
     try:
         core = client.CoreV1Api(api_client)
         if create:
-            await core.create_namespace({"metadata": {"name": name}})
+            await core.create_namespace({"metadata": {"name": name}})  # type: ignore[arg-type]  # a dict body is sent as is
         else:
             await core.delete_namespace(name, propagation_policy="Background")
     finally:

@@ -16,7 +16,9 @@ _CMP_RE = re.compile(r"^\s*([A-Za-z0-9_./-]+)\s*(==|!=|=)\s*([A-Za-z0-9_.-]*)\s*
 
 def _split_terms(text: str) -> list[str]:
     """Split on commas outside parentheses."""
-    terms, depth, cur = [], 0, []
+    terms: list[str] = []
+    depth = 0
+    cur: list[str] = []
     for ch in text:
         if ch == "(":
             depth += 1
@@ -31,19 +33,46 @@ def _split_terms(text: str) -> list[str]:
     return [t for t in terms if t.strip()]
 
 
-def parse_label_selector(text: str | None) -> Callable[[dict[str, str]], bool]:
+LabelMatcher = Callable[[dict[str, str]], bool]
+
+
+def _label_eq(k: str, v: str) -> LabelMatcher:
+    return lambda lb: k in lb and lb[k] == v
+
+
+def _label_ne(k: str, v: str) -> LabelMatcher:
+    return lambda lb: lb.get(k) != v
+
+
+def _label_in(k: str, vs: set[str]) -> LabelMatcher:
+    return lambda lb: k in lb and lb[k] in vs
+
+
+def _label_notin(k: str, vs: set[str]) -> LabelMatcher:
+    return lambda lb: lb.get(k) not in vs
+
+
+def _label_present(k: str) -> LabelMatcher:
+    return lambda lb: k in lb
+
+
+def _label_absent(k: str) -> LabelMatcher:
+    return lambda lb: k not in lb
+
+
+def parse_label_selector(text: str | None) -> LabelMatcher:
     """Compile a label selector into a predicate over a labels dict; 400 on bad syntax."""
     if not text:
         return lambda labels: True
-    preds: list[Callable[[dict[str, str]], bool]] = []
+    preds: list[LabelMatcher] = []
     for term in _split_terms(text):
         m = _CMP_RE.match(term)
         if m:
             key, op, val = m.groups()
             if op == "!=":
-                preds.append(lambda lb, k=key, v=val: lb.get(k) != v)
+                preds.append(_label_ne(key, val))
             else:
-                preds.append(lambda lb, k=key, v=val: k in lb and lb[k] == v)
+                preds.append(_label_eq(key, val))
             continue
         m = _SET_RE.match(term)
         if not m:
@@ -56,13 +85,13 @@ def parse_label_selector(text: str | None) -> Callable[[dict[str, str]], bool]:
                 raise bad_request(f"unable to parse requirement: {term.strip()}")
             vals = {v.strip() for v in values.split(",") if v.strip()}
             if op == "in":
-                preds.append(lambda lb, k=key, vs=vals: k in lb and lb[k] in vs)
+                preds.append(_label_in(key, vals))
             else:
-                preds.append(lambda lb, k=key, vs=vals: lb.get(k) not in vs)
+                preds.append(_label_notin(key, vals))
         elif neg:
-            preds.append(lambda lb, k=key: k not in lb)
+            preds.append(_label_absent(key))
         else:
-            preds.append(lambda lb, k=key: k in lb)
+            preds.append(_label_present(key))
     return lambda labels: all(p(labels) for p in preds)
 
 
@@ -77,6 +106,14 @@ def _field_value(obj: dict[str, Any], path: str) -> str | None:
     if isinstance(cur, bool):
         return "true" if cur else "false"
     return str(cur)
+
+
+def _field_eq(k: str, v: str) -> Matcher:
+    return lambda o: _field_value(o, k) == v
+
+
+def _field_ne(k: str, v: str) -> Matcher:
+    return lambda o: _field_value(o, k) != v
 
 
 _SUPPORTED_FIELDS_COMMON = ("metadata.name", "metadata.namespace")
@@ -130,7 +167,7 @@ def parse_field_selector(text: str | None, kind: str) -> Matcher:
         if key == "source" and kind == "Event":
             key = "source.component"
         if op == "!=":
-            preds.append(lambda o, k=key, v=val: _field_value(o, k) != v)
+            preds.append(_field_ne(key, val))
         else:
-            preds.append(lambda o, k=key, v=val: _field_value(o, k) == v)
+            preds.append(_field_eq(key, val))
     return lambda obj: all(p(obj) for p in preds)

@@ -85,7 +85,7 @@ def _schema_unknown(schema: dict[str, Any] | None, value: Any, path: str) -> lis
 def unknown_fields(rt: ResourceType, body: dict[str, Any]) -> list[str]:
     """Dotted paths of fields the kind does not declare (top level and metadata for built-ins,
     the whole structural schema for custom resources)."""
-    out = []
+    out: list[str] = []
     meta = body.get("metadata")
     if isinstance(meta, dict):
         out.extend(f"metadata.{k}" for k in meta if k not in _META_FIELDS)
@@ -102,7 +102,7 @@ def unknown_fields(rt: ResourceType, body: dict[str, Any]) -> list[str]:
 
 def unknown_typed_paths(rt: ResourceType, body: dict[str, Any]) -> list[str]:
     """structured-merge-diff paths of undeclared fields in a built-in kind (what SSA reports)."""
-    out = []
+    out: list[str] = []
     meta = body.get("metadata")
     if isinstance(meta, dict):
         out.extend(f".metadata.{k}" for k in meta if k not in _META_FIELDS)

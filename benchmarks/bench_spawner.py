@@ -24,7 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from jupyterhub.objects import Hub
 
-from kts.spawner import KubeTemplateSpawner
+from kts.spawner import KubeTemplateSpawner, charts
 from kts.spawner.cluster import close_shared
 from kts.spawner.contract import ObjectRef
 from kts.spawner.ownership import Identity
@@ -61,7 +61,7 @@ def start_emulator(workdir: Path) -> tuple[subprocess.Popen[bytes], Path]:
 def spawner(kubeconfig: Path, user: str, **config: Any) -> KubeTemplateSpawner:
     return make_spawner(
         user, kubeconfig=str(kubeconfig), namespace="default", start_timeout=600, delete_timeout=600,
-        values={"storage": {"enabled": False}}, **config,
+        chart=str(charts.example_chart_path()), values={"storage": {"enabled": False}}, **config,
     )  # fmt: skip
 
 

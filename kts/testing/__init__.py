@@ -6,7 +6,8 @@ simulated control plane; the pytest fixtures ``kube_env`` and ``kube_emulator`` 
 
 Modules: ``server`` (HTTP routes, watch streams), ``operations`` (CRUD/patch/delete semantics),
 ``managedfields``/``fieldsets`` (server-side apply), ``validation``/``rules``/``schemas`` (defaults
-and validation), ``store`` (objects, resourceVersions, history), ``controlplane``/``pods``/
+and validation), ``kubeschema``/``openapi`` (Kubernetes' published schemas, /openapi/v2 and v3),
+``protobuf`` (protobuf request bodies), ``authz`` (self-subject reviews), ``store`` (objects, resourceVersions, history), ``controlplane``/``pods``/
 ``workloads``/``events`` (scheduler, kubelet, controllers, GC), ``processes``/``proxy`` (pods as
 local processes, services on loopback), ``faults`` (fault injection, request log).
 """
@@ -16,8 +17,8 @@ import importlib.util
 from kts.extras import missing_extra
 
 # Third-party modules of the [kube] extra: aiohttp serves the API, the pytest plugin's clients use
-# kubernetes_asyncio.
-for _module in ("aiohttp", "kubernetes_asyncio"):
+# kubernetes_asyncio, kubernetes_validate ships Kubernetes' own schemas.
+for _module in ("aiohttp", "kubernetes_asyncio", "kubernetes_validate"):
     if importlib.util.find_spec(_module) is None:
         raise missing_extra("kts.testing", _module, "kube")
 

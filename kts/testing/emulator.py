@@ -12,7 +12,8 @@
 Options: ``pod_ready_delay`` (scheduled -> Running+Ready), ``pod_terminate_delay`` (graceful
 deletion), ``run_pods`` (run pods as local processes on loopback pod IPs, and serve Services on
 loopback cluster/load-balancer IPs that forward to ready pods), ``history_limit`` (watch history
-before 410 Expired), ``bookmark_interval``, ``crd_establish_delay``.
+before 410 Expired), ``bookmark_interval``, ``crd_establish_delay``, ``kube_version`` (the
+release whose published schemas are served and enforced, default ``DEFAULT_KUBE_VERSION``).
 Pod failure modes are described in ``kts.testing.pods``.
 """
 
@@ -32,6 +33,7 @@ from aiohttp import web
 
 from kts.testing.controlplane import ControlPlane, ControlPlaneConfig
 from kts.testing.faults import Faults, LatencyRule, RequestRecord
+from kts.testing.kubeschema import DEFAULT_KUBE_VERSION, normalize_version, schemas_for
 from kts.testing.operations import Api, WriteOptions
 from kts.testing.pods import PodFailure
 from kts.testing.processes import ProcessRunner
@@ -59,13 +61,16 @@ class Emulator:
         bookmark_interval: float = 1.0,
         crd_establish_delay: float = 0.0,
         node_allocatable: dict[str, str] | None = None,
+        kube_version: str = DEFAULT_KUBE_VERSION,
     ) -> None:
         self.host = host
+        # The Kubernetes release served: its published schemas validate objects and feed /openapi.
+        self.kube_version = normalize_version(kube_version)
         # One node's capacity; scheduling fails with "Insufficient ..." beyond it, like a real cluster.
         self.node_allocatable = {**DEFAULT_NODE_ALLOCATABLE, **(node_allocatable or {})}
         self.port = port
         self.store = Store(history_limit=history_limit)
-        self.registry = Registry()
+        self.registry = Registry(schemas_for(self.kube_version))
         self.api = Api(self.store, self.registry)
         self.faults = Faults()
         self.server = Server(self.store, self.registry, self.api, self.faults, bookmark_interval)

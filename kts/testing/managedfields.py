@@ -146,11 +146,11 @@ def merge_apply(
         ),
         None,
     )
-    if new_set:
-        if mine_entry is not None and mine_old == new_set:
-            out_entries.insert(0, mine_entry)
-        else:
-            out_entries.insert(0, apply_entry(rt, opts, new_set))
+    # structured-merge-diff keeps an applier's entry even when it applies no field
+    if mine_entry is not None and mine_old == new_set:
+        out_entries.insert(0, mine_entry)
+    else:
+        out_entries.insert(0, apply_entry(rt, opts, new_set))
     if scope == "status":
         new = {k: copy.deepcopy(v) for k, v in old.items() if k != "status"}
         if "status" in merged:

@@ -561,9 +561,9 @@ class Api:
             validation.check_name(rt, name)
             intent = fs.tracked_content(body, opts.subresource, rt.status_subresource)
             obj = self._new_object(rt, copy.deepcopy(body))
+            # an applier owns what it applied, even nothing: its entry is kept with an empty set
             paths = fs.field_set(intent, rt.merge_rules)
-            if paths:
-                obj["metadata"]["managedFields"] = [mf.apply_entry(rt, opts, paths)]
+            obj["metadata"]["managedFields"] = [mf.apply_entry(rt, opts, paths)]
             return self._insert(rt, key, obj, opts, warnings)
         if meta.get("resourceVersion") and meta["resourceVersion"] != old["metadata"]["resourceVersion"]:
             raise modified_conflict(rt.group, rt.plural, name)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from kts.testing.kubeschema import DEFAULT_KUBE_VERSION, KubeSchemas, schemas_for
+
 ALL_VERBS = ("create", "delete", "deletecollection", "get", "list", "patch", "update", "watch")
 NO_COLLECTION_DELETE = ("create", "delete", "get", "list", "patch", "update", "watch")
 
@@ -186,6 +188,17 @@ BUILTIN: tuple[ResourceType, ...] = (
     ),
 )
 
+REVIEWS: tuple[ResourceType, ...] = tuple(
+    ResourceType(
+        "authorization.k8s.io", "v1", kind, plural, False, (), ("create",), status_subresource=False,
+        top_level=("spec", "status"),
+    )
+    for kind, plural in (
+        ("SelfSubjectAccessReview", "selfsubjectaccessreviews"),
+        ("SelfSubjectRulesReview", "selfsubjectrulesreviews"),
+    )
+)
+
 PREFERRED_GROUP_ORDER = (
     "apps",
     "batch",
@@ -194,14 +207,16 @@ PREFERRED_GROUP_ORDER = (
     "storage.k8s.io",
     "policy",
     "apiextensions.k8s.io",
+    "authorization.k8s.io",
 )
 
 
 class Registry:
     """Maps URL segments and kinds to resource types; custom resources come and go with their CRDs."""
 
-    def __init__(self) -> None:
-        self._types: list[ResourceType] = list(BUILTIN)
+    def __init__(self, schemas: KubeSchemas | None = None) -> None:
+        self.schemas = schemas or schemas_for(DEFAULT_KUBE_VERSION)
+        self._types: list[ResourceType] = [*BUILTIN, *REVIEWS]
         self._crd_of: dict[tuple[str, str, str], str] = {}
 
     def all(self) -> list[ResourceType]:

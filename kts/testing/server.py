@@ -12,11 +12,13 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+import yaml
 from aiohttp import web
 
-from kts.testing import discovery
+from kts.testing import authz, discovery, protobuf
 from kts.testing.errors import ApiError, bad_request, invalid, status_body
 from kts.testing.faults import Faults, RequestRecord
+from kts.testing.openapi import OpenAPI
 from kts.testing.operations import Api, WriteOptions
 from kts.testing.resources import Registry, ResourceType
 from kts.testing.store import Store, Watcher
@@ -31,6 +33,14 @@ def query_bool(value: str | None) -> bool | None:
     if value is None:
         return None
     return value.lower() not in _BOOL_FALSE
+
+
+def accepts_json(accept: str) -> bool:
+    """Whether an Accept header admits a JSON answer (no header admits anything)."""
+    if not accept.strip():
+        return True
+    types = [part.split(";")[0].strip().lower() for part in accept.split(",")]
+    return any(t in ("application/json", "application/*", "*/*") for t in types)
 
 
 class Server:
@@ -50,6 +60,7 @@ class Server:
         self.app = web.Application(middlewares=[self._middleware], client_max_size=64 * 1024 * 1024)
         self.app.router.add_route("*", "/{tail:.*}", self._dispatch)
         self._streams: set[web.StreamResponse] = set()
+        self.openapi = OpenAPI(registry)
         self.pod_logs: Callable[[dict[str, Any]], str] | None = None
 
     # -- plumbing ----------------------------------------------------------------------------
@@ -103,7 +114,7 @@ class Server:
         if parts[0] in ("healthz", "livez", "readyz"):
             return web.Response(text="ok")
         if parts == ["version"]:
-            return self._json(discovery.VERSION_INFO)
+            return self._json(discovery.version_info(self.registry.schemas.version))
         accept = request.headers.get("Accept", "")
         if parts[0] == "api":
             if len(parts) == 1:
@@ -131,9 +142,26 @@ class Server:
                     raise ApiError(404, "NotFound", "the server could not find the requested resource")
                 return self._json(doc)
             return await self._resource(request, parts[1], parts[2], parts[3:])
-        if parts[0] in ("openapi",):
-            return self._json({"paths": {}})
+        if parts[0] == "openapi":
+            return self._openapi(parts[1:], request.headers.get("Accept", ""))
         raise ApiError(404, "NotFound", "the server could not find the requested resource")
+
+    def _openapi(self, parts: list[str], accept: str) -> web.Response:
+        """OpenAPI documents in JSON; a client that accepts only protobuf gets 406, as from the
+        real server's OpenAPI handler for a format it cannot produce."""
+        if not accepts_json(accept):
+            return web.Response(status=406)
+        if parts == ["v2"]:
+            body: bytes | None = self.openapi.v2_document()
+        elif parts == ["v3"]:
+            body = json.dumps(self.openapi.v3_index()).encode()
+        elif len(parts) > 1 and parts[0] == "v3":
+            body = self.openapi.v3_document("/".join(parts[1:]))
+        else:
+            body = None
+        if body is None:
+            raise ApiError(404, "NotFound", "the server could not find the requested resource")
+        return web.Response(body=body, content_type="application/json")
 
     @staticmethod
     def _aggregated(doc: dict[str, Any], version: str) -> web.Response:
@@ -178,6 +206,12 @@ class Server:
             raise ApiError(404, "NotFound", "the server could not find the requested resource")
         sub = "status" if sub == "finalize" else sub
         method = request.method
+        if rt.group == authz.GROUP and rt.plural in authz.PLURALS:
+            if method != "POST" or name is not None:
+                raise ApiError(
+                    405, "MethodNotAllowed", "the server does not allow this method on the requested resource"
+                )
+            return self._json(authz.review(rt.plural, await self._body(request)), 201)
         q = request.query
         ns = namespace or ""
         if name is None:
@@ -293,7 +327,24 @@ class Server:
         )
 
     async def _body(self, request: web.Request) -> Any:
+        """A create or update body in any encoding the real server reads: JSON, YAML or (for the
+        kinds kubectl's typed commands send) protobuf."""
         raw = await request.read()
+        media = request.headers.get("Content-Type", "").split(";")[0].strip().lower()
+        if media == protobuf.MEDIA_TYPE:
+            return protobuf.decode(raw)
+        if media == "application/yaml":
+            try:
+                return yaml.safe_load(raw.decode() if raw else "null")
+            except (yaml.YAMLError, UnicodeDecodeError) as e:
+                raise bad_request(f"couldn't get version/kind; yaml parse error: {e}") from None
+        if media not in ("", "application/json", "*/*"):
+            raise ApiError(
+                415,
+                "UnsupportedMediaType",
+                f'the body of the request was in an unknown format - accepted media types include: '
+                f"application/json, application/yaml, {protobuf.MEDIA_TYPE}",
+            )
         try:
             return json.loads(raw or b"null")
         except ValueError as e:

@@ -7,7 +7,8 @@ simulated control plane; the pytest fixtures ``kube_env`` and ``kube_emulator`` 
 Modules: ``server`` (HTTP routes, watch streams), ``operations`` (CRUD/patch/delete semantics),
 ``managedfields``/``fieldsets`` (server-side apply), ``validation``/``rules``/``schemas`` (defaults
 and validation), ``kubeschema``/``openapi`` (Kubernetes' published schemas, /openapi/v2 and v3),
-``protobuf`` (protobuf request bodies), ``authz`` (self-subject reviews), ``store`` (objects, resourceVersions, history), ``controlplane``/``pods``/
+``protobuf`` (protobuf request bodies), ``authz`` (self-subject reviews), ``tables`` (Table
+responses), ``store`` (objects, resourceVersions, history), ``controlplane``/``pods``/
 ``workloads``/``events`` (scheduler, kubelet, controllers, GC), ``processes``/``proxy`` (pods as
 local processes, services on loopback), ``faults`` (fault injection, request log).
 """

@@ -25,6 +25,8 @@ class ResourceType:
     top_level: tuple[str, ...] = ("spec", "status")
     builtin: bool = True
     schema: dict | None = field(default=None, compare=False, hash=False)
+    # a CRD version's additionalPrinterColumns (server-side printing of custom resources)
+    printer_columns: tuple[dict, ...] = field(default=(), compare=False, hash=False)
 
     @property
     def api_version(self) -> str:
@@ -286,6 +288,7 @@ def custom_types_from_crd(crd: dict) -> list[ResourceType]:
                 top_level=(),
                 builtin=False,
                 schema=schema,
+                printer_columns=tuple(v.get("additionalPrinterColumns") or ()),
             )
         )
     return out

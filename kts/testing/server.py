@@ -15,7 +15,7 @@ from typing import Any
 import yaml
 from aiohttp import web
 
-from kts.testing import authz, discovery, protobuf
+from kts.testing import authz, discovery, protobuf, tables
 from kts.testing.errors import ApiError, bad_request, invalid, status_body
 from kts.testing.faults import Faults, RequestRecord
 from kts.testing.openapi import OpenAPI
@@ -218,7 +218,7 @@ class Server:
             if method == "GET":
                 if query_bool(q.get("watch")):
                     return await self._watch(request, rt, namespace)
-                return self._list(rt, namespace, q)
+                return self._list(rt, namespace, q, tables.wants_table(request.headers.get("Accept", "")))
             if method == "POST" and (not rt.namespaced or namespace is not None):
                 res = self.api.create(rt, ns, await self._body(request), self._write_opts(request))
                 return self._json(res.obj, res.code, res.warnings)
@@ -236,7 +236,11 @@ class Server:
                 405, "MethodNotAllowed", "the server does not allow this method on the requested resource"
             )
         if method == "GET":
-            return self._json(self.api.get(rt, ns, name))
+            obj = self.api.get(rt, ns, name)
+            if tables.wants_table(request.headers.get("Accept", "")):
+                meta = {"resourceVersion": obj["metadata"].get("resourceVersion", "")}
+                return self._json(tables.table(rt, [obj], meta, q.get("includeObject", "Metadata")))
+            return self._json(obj)
         if method == "PUT":
             res = self.api.replace(rt, ns, name, await self._body(request), self._write_opts(request, sub))
             return self._json(res.obj, res.code, res.warnings)
@@ -402,7 +406,7 @@ class Server:
             "items": items,
         }
 
-    def _list(self, rt: ResourceType, namespace: str | None, q: Any) -> web.Response:
+    def _list(self, rt: ResourceType, namespace: str | None, q: Any, as_table: bool = False) -> web.Response:
         items = self.api.list(rt, namespace, q.get("labelSelector"), q.get("fieldSelector"))
         meta: dict[str, Any] = {"resourceVersion": str(self.store.rv)}
         limit = int(q.get("limit") or 0)
@@ -419,6 +423,8 @@ class Server:
             meta["continue"] = base64.urlsafe_b64encode(json.dumps(token).encode()).decode()
             meta["remainingItemCount"] = len(items) - limit
             items = items[:limit]
+        if as_table:
+            return self._json(tables.table(rt, items, meta, q.get("includeObject", "Metadata")))
         return self._json(self._list_doc(rt, items, meta))
 
     async def _watch(
@@ -440,8 +446,18 @@ class Server:
         self._streams.add(resp)
         seen: set[tuple[str, str]] = set()
         last_rv = self.store.rv
+        as_table = tables.wants_table(request.headers.get("Accept", ""))
+        include = q.get("includeObject", "Metadata")
+        sent_columns = False
 
         async def send(event_type: str, obj: dict[str, Any]) -> None:
+            nonlocal sent_columns
+            if as_table and event_type != "BOOKMARK" and obj.get("kind") != "Status":
+                meta = {"resourceVersion": obj["metadata"].get("resourceVersion", "")}
+                obj = tables.table(rt, [obj], meta, include)
+                if sent_columns:  # column definitions come with the first event only
+                    obj["columnDefinitions"] = []
+                sent_columns = True
             await resp.write(json.dumps({"type": event_type, "object": obj}).encode() + b"\n")
 
         def view(obj: dict[str, Any]) -> dict[str, Any]:

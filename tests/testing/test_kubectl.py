@@ -150,3 +150,208 @@ async def test_auth_can_i(kubectl: Kubectl) -> None:
     assert run.out.strip() == "yes"
     listing = await kubectl.ok("auth", "can-i", "--list")
     assert "*.*" in listing.out
+
+
+# -- tables ---------------------------------------------------------------------------------------
+
+
+def _table(text: str) -> list[list[str]]:
+    """kubectl's column output split on runs of 2+ spaces."""
+    import re
+
+    return [re.split(r"\s{2,}", line.strip()) for line in text.strip().splitlines()]
+
+
+def _deployment(name: str, image: str = "nginx:1.27", replicas: int = 1) -> dict[str, Any]:
+    return {
+        "apiVersion": "apps/v1",
+        "kind": "Deployment",
+        "metadata": {"name": name, "labels": {"app": name}},
+        "spec": {
+            "replicas": replicas,
+            "selector": {"matchLabels": {"app": name}},
+            "template": {
+                "metadata": {"labels": {"app": name}},
+                "spec": {"containers": [{"name": "web", "image": image}]},
+            },
+        },
+    }
+
+
+async def test_get_prints_the_server_side_columns(kubectl: Kubectl, kube_emulator: Emulator) -> None:
+    await kubectl.ok("create", "configmap", "cfg", "--from-literal=a=1", "--from-literal=b=2")
+    rows = _table((await kubectl.ok("get", "configmap", "cfg")).out)
+    live = kube_emulator.get("v1", "ConfigMap", "cfg", "default")
+    assert live is not None
+    assert rows[0] == ["NAME", "DATA", "AGE"]
+    assert rows[1][:2] == ["cfg", str(len(live["data"]))]
+    # a Table was asked for and given
+    get = kube_emulator.requests(method="GET")[-1]
+    assert get.path == "/api/v1/namespaces/default/configmaps/cfg"
+    rows = _table((await kubectl.ok("get", "namespaces")).out)
+    assert rows[0] == ["NAME", "STATUS", "AGE"]
+    assert {r[0]: r[1] for r in rows[1:]}["default"] == "Active"
+
+
+async def test_get_pods_wide_and_deployments(kubectl: Kubectl, kube_emulator: Emulator) -> None:
+    await kubectl.ok("apply", "--server-side", "-f", "-", stdin=_manifest(_deployment("web", replicas=2)))
+    await kubectl.ok("rollout", "status", "deployment/web", "--timeout=30s")
+    rows = _table((await kubectl.ok("get", "deployments")).out)
+    assert rows == [["NAME", "READY", "UP-TO-DATE", "AVAILABLE", "AGE"], ["web", "2/2", "2", "2", rows[1][4]]]
+    rows = _table((await kubectl.ok("get", "pods", "-o", "wide", "-l", "app=web")).out)
+    assert rows[0] == [
+        "NAME",
+        "READY",
+        "STATUS",
+        "RESTARTS",
+        "AGE",
+        "IP",
+        "NODE",
+        "NOMINATED NODE",
+        "READINESS GATES",
+    ]
+    pods = {p["metadata"]["name"]: p for p in kube_emulator.list("v1", "Pod", "default")}
+    assert sorted(r[0] for r in rows[1:]) == sorted(pods)
+    for row in rows[1:]:
+        pod = pods[row[0]]
+        assert row[1:4] == ["1/1", pod["status"]["phase"], "0"]
+        assert row[5:7] == [pod["status"]["podIP"], pod["spec"]["nodeName"]]
+    # -o json still lists the objects themselves
+    listed = (await kubectl.ok("get", "pods", "-o", "json")).json()
+    assert listed["kind"] == "List" and {i["metadata"]["name"] for i in listed["items"]} == set(pods)
+
+
+_WIDGETS = {
+    "apiVersion": "apiextensions.k8s.io/v1",
+    "kind": "CustomResourceDefinition",
+    "metadata": {"name": "widgets.example.com"},
+    "spec": {
+        "group": "example.com",
+        "names": {"kind": "Widget", "plural": "widgets", "singular": "widget", "listKind": "WidgetList"},
+        "scope": "Namespaced",
+        "versions": [
+            {
+                "name": "v1",
+                "served": True,
+                "storage": True,
+                "schema": {
+                    "openAPIV3Schema": {
+                        "type": "object",
+                        "properties": {
+                            "spec": {
+                                "type": "object",
+                                "properties": {
+                                    "replicas": {"type": "integer", "minimum": 0},
+                                    "color": {"type": "string", "default": "blue"},
+                                    "sizes": {"type": "array", "items": {"type": "string"}},
+                                },
+                            },
+                        },
+                    }
+                },
+                "additionalPrinterColumns": [
+                    {"name": "Replicas", "type": "integer", "jsonPath": ".spec.replicas"},
+                    {"name": "Color", "type": "string", "jsonPath": ".spec.color", "priority": 1},
+                    {"name": "Age", "type": "date", "jsonPath": ".metadata.creationTimestamp"},
+                ],
+            }
+        ],
+    },
+}
+
+
+def _widget(name: str, **spec: Any) -> dict[str, Any]:
+    return {"apiVersion": "example.com/v1", "kind": "Widget", "metadata": {"name": name}, "spec": spec}
+
+
+async def test_custom_resources_print_their_crd_columns(kubectl: Kubectl) -> None:
+    await kubectl.ok("apply", "--server-side", "-f", "-", stdin=_manifest(_WIDGETS))
+    await kubectl.ok("wait", "--for=condition=Established", "crd/widgets.example.com", "--timeout=30s")
+    await kubectl.ok(
+        "apply", "--server-side", "-f", "-", stdin=_manifest(_widget("w1", replicas=3, color="red"))
+    )
+    columns = [c["name"].upper() for c in _WIDGETS["spec"]["versions"][0]["additionalPrinterColumns"]]
+    rows = _table((await kubectl.ok("get", "widgets")).out)
+    assert rows[0] == ["NAME", *(c for c in columns if c != "COLOR")]
+    assert rows[1][:2] == ["w1", "3"]
+    rows = _table((await kubectl.ok("get", "widgets", "-o", "wide")).out)
+    assert rows[0] == ["NAME", *columns]
+    assert rows[1][:3] == ["w1", "3", "red"]
+
+
+async def test_get_watch_prints_rows_as_objects_change(kubectl: Kubectl, kube_emulator: Emulator) -> None:
+    assert kube_emulator.kubeconfig_path is not None
+    proc = await asyncio.create_subprocess_exec(
+        "kubectl",
+        f"--kubeconfig={kube_emulator.kubeconfig_path}",
+        f"--cache-dir={kubectl.cache}",
+        "get",
+        "configmaps",
+        "-w",
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    try:
+        assert proc.stdout is not None
+        header = await asyncio.wait_for(proc.stdout.readline(), 20)
+        assert header.split() == [b"NAME", b"DATA", b"AGE"]
+        await kubectl.ok("create", "configmap", "late", "--from-literal=a=1")
+        seen = b""
+        while b"late" not in seen:
+            seen = await asyncio.wait_for(proc.stdout.readline(), 20)
+        assert seen.split()[:2] == [b"late", b"1"]
+    finally:
+        proc.kill()
+        await proc.wait()
+
+
+# -- behaviour kubectl relies on --------------------------------------------------------------------
+
+
+async def test_apply_conflicts_and_force_conflicts(kubectl: Kubectl, kube_emulator: Emulator) -> None:
+    await kubectl.ok("apply", "--server-side", "-f", "-", stdin=_manifest(_configmap("shared", a="1")))
+    run = await kubectl(
+        "apply",
+        "--server-side",
+        "--field-manager=other",
+        "-f",
+        "-",
+        stdin=_manifest(_configmap("shared", a="2")),
+    )
+    assert run.code != 0
+    assert 'conflict with "kubectl"' in run.err and ".data.a" in run.err
+    await kubectl.ok(
+        "apply",
+        "--server-side",
+        "--field-manager=other",
+        "--force-conflicts",
+        "-f",
+        "-",
+        stdin=_manifest(_configmap("shared", a="2")),
+    )
+    live = kube_emulator.get("v1", "ConfigMap", "shared", "default")
+    assert live is not None and live["data"] == {"a": "2"}
+    owners = {e["manager"]: e["fieldsV1"] for e in live["metadata"]["managedFields"]}
+    assert "f:a" in owners["other"]["f:data"] and "f:data" not in owners.get("kubectl", {})
+
+
+async def test_diff_server_side(kubectl: Kubectl) -> None:
+    await kubectl.ok("apply", "--server-side", "-f", "-", stdin=_manifest(_configmap("d", a="1")))
+    same = await kubectl("diff", "--server-side", "-f", "-", stdin=_manifest(_configmap("d", a="1")))
+    assert same.code == 0 and same.out == ""
+    changed = await kubectl("diff", "--server-side", "-f", "-", stdin=_manifest(_configmap("d", a="2")))
+    assert changed.code == 1, changed.err
+    assert '-  a: "1"' in changed.out and '+  a: "2"' in changed.out
+
+
+async def test_wait_delete_by_label_and_events(kubectl: Kubectl, kube_emulator: Emulator) -> None:
+    await kubectl.ok("apply", "--server-side", "-f", "-", stdin=_manifest(_deployment("api")))
+    await kubectl.ok("wait", "--for=condition=Available", "deployment/api", "--timeout=30s")
+    await kubectl.ok("wait", "--for=condition=Ready", "pod", "-l", "app=api", "--timeout=30s")
+    events = (await kubectl.ok("get", "events", "-o", "json")).json()["items"]
+    assert any(e["involvedObject"]["kind"] == "Pod" and e["reason"] == "Scheduled" for e in events)
+    rows = _table((await kubectl.ok("get", "events")).out)
+    assert rows[0] == ["LAST SEEN", "TYPE", "REASON", "OBJECT", "MESSAGE"]
+    await kubectl.ok("delete", "deployment", "-l", "app=api", "--wait=true", "--timeout=30s")
+    assert kube_emulator.get("apps/v1", "Deployment", "api", "default") is None
+    await kubectl.ok("wait", "--for=delete", "pod", "-l", "app=api", "--timeout=30s")

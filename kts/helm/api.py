@@ -4,19 +4,17 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
 from typing import Any
 
 from kts.gotemplate.errors import RenderError
 from kts.gotemplate.limits import DEFAULT_LIMITS, RenderLimits
 from kts.helm import loader
-from kts.helm.chart import Chart as ChartModel
+from kts.helm.chart import ChartModel
 from kts.helm.errors import ChartError, chart_message
+from kts.helm.funcs import LookupFn
 from kts.helm.manifests import parse_documents, parse_objects
 from kts.helm.objects import Capabilities
 from kts.helm.render import ReleaseOptions, Renderer, json_values
-
-LookupFn = Callable[[str, str, str, str], dict[str, Any]]
 
 
 class Chart:

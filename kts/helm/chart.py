@@ -91,16 +91,20 @@ class File:
 
 
 @dataclass
-class Chart:
-    """A loaded chart. Rendering works on processed copies (``clone_tree``, ``render.Renderer``)."""
+class ChartModel:
+    """A chart as its files describe it, subcharts included: what Helm's Go calls ``chart.Chart``.
+
+    ``kts.helm.Chart`` wraps one to render it; rendering works on processed copies
+    (``clone_tree``, ``render.Renderer``).
+    """
 
     metadata: Metadata
     values: dict[str, Any] = field(default_factory=dict)
     schema: bytes | None = None
     templates: list[File] = field(default_factory=list)
     files: list[File] = field(default_factory=list)
-    dependencies: list[Chart] = field(default_factory=list)
-    parent: Chart | None = None
+    dependencies: list[ChartModel] = field(default_factory=list)
+    parent: ChartModel | None = None
     source: str = ""
 
     @property
@@ -120,12 +124,12 @@ class Chart:
             return self.name
         return f"{self.parent.full_path()}/charts/{self.name}"
 
-    def add_dependency(self, *charts: Chart) -> None:
+    def add_dependency(self, *charts: ChartModel) -> None:
         for c in charts:
             c.parent = self
             self.dependencies.append(c)
 
-    def set_dependencies(self, *charts: Chart) -> None:
+    def set_dependencies(self, *charts: ChartModel) -> None:
         self.dependencies = []
         self.add_dependency(*charts)
 
@@ -134,13 +138,13 @@ class Chart:
         return [f for f in self.files if f.name.startswith("crds/")
                 and f.name.rsplit(".", 1)[-1] in ("yaml", "yml", "json") and "." in f.name]
 
-    def crd_files_recursive(self) -> list[tuple[Chart, File]]:
+    def crd_files_recursive(self) -> list[tuple[ChartModel, File]]:
         out = [(self, f) for f in self.crd_files()]
         for dep in self.dependencies:
             out.extend(dep.crd_files_recursive())
         return out
 
-    def clone_tree(self) -> Chart:
+    def clone_tree(self) -> ChartModel:
         """A copy whose metadata, values and dependency lists may be changed freely.
 
         Templates and files are shared: rendering never mutates them.

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from kts.helm.chart import Chart
+from kts.helm.chart import ChartModel
 from kts.helm.errors import ValuesError
 from kts.helm.gocopy import copy_values
 
@@ -21,24 +21,24 @@ def _prefix(a: str, b: str) -> str:
     return b if not a else f"{a}.{b}"
 
 
-def coalesce_values(chart: Chart, vals: dict[str, Any] | None) -> dict[str, Any]:
+def coalesce_values(chart: ChartModel, vals: dict[str, Any] | None) -> dict[str, Any]:
     """``CoalesceValues``: user values win, nulls delete chart defaults."""
     dest = copy_values(vals) if vals else {}
     return _coalesce(chart, dest, "", merge=False)
 
 
-def merge_values(chart: Chart, vals: dict[str, Any] | None) -> dict[str, Any]:
+def merge_values(chart: ChartModel, vals: dict[str, Any] | None) -> dict[str, Any]:
     """``MergeValues``: like coalescing, but nulls are kept."""
     dest = copy_values(vals) if vals else {}
     return _coalesce(chart, dest, "", merge=True)
 
 
-def _coalesce(chart: Chart, dest: dict[str, Any], prefix: str, merge: bool) -> dict[str, Any]:
+def _coalesce(chart: ChartModel, dest: dict[str, Any], prefix: str, merge: bool) -> dict[str, Any]:
     _coalesce_own(chart, dest, prefix, merge)
     return _coalesce_deps(chart, dest, prefix, merge)
 
 
-def _coalesce_deps(chart: Chart, dest: dict[str, Any], prefix: str, merge: bool) -> dict[str, Any]:
+def _coalesce_deps(chart: ChartModel, dest: dict[str, Any], prefix: str, merge: bool) -> dict[str, Any]:
     for sub in chart.dependencies:
         name = sub.name
         if name not in dest:
@@ -100,7 +100,7 @@ def _clean_nils(m: dict[str, Any]) -> None:
             _clean_nils(val)
 
 
-def _coalesce_own(chart: Chart, v: dict[str, Any], prefix: str, merge: bool) -> None:
+def _coalesce_own(chart: ChartModel, v: dict[str, Any], prefix: str, merge: bool) -> None:
     sub_prefix = _prefix(prefix, chart.name)
     defaults = copy_values(chart.values)
     sub_names = {d.name for d in chart.dependencies}

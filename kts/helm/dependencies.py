@@ -7,7 +7,7 @@ import logging
 from typing import Any
 
 from kts.helm import semver
-from kts.helm.chart import Chart, Dependency
+from kts.helm.chart import ChartModel, Dependency
 from kts.helm.coalesce import coalesce_tables, coalesce_values, merge_tables, merge_values
 from kts.helm.errors import ChartLoadError, ValuesError
 from kts.helm.gocopy import copy_values
@@ -20,7 +20,7 @@ class DependencyError(ValuesError):
     """Dependency processing failed (``helm install`` prefixes "chart dependencies processing failed")."""
 
 
-def check_dependencies(chart: Chart) -> None:
+def check_dependencies(chart: ChartModel) -> None:
     """``action.CheckDependencies``: every Chart.yaml dependency must be in ``charts/``."""
     loaded = {d.name for d in chart.dependencies}
     missing = [d.name for d in chart.metadata.dependencies if d.name not in loaded]
@@ -31,7 +31,7 @@ def check_dependencies(chart: Chart) -> None:
             f"in charts/ directory: {', '.join(missing)}", path=f"{chart.source or chart.name}/Chart.yaml")
 
 
-def process_dependencies(chart: Chart, values: dict[str, Any]) -> None:
+def process_dependencies(chart: ChartModel, values: dict[str, Any]) -> None:
     """Mutates ``chart`` (a per-render clone): drops disabled subcharts, applies import-values."""
     try:
         _process_enabled(chart, values, "")
@@ -40,7 +40,7 @@ def process_dependencies(chart: Chart, values: dict[str, Any]) -> None:
         raise DependencyError(str(exc), path=exc.path) from exc
 
 
-def _alias_chart(charts: list[Chart], dep: Dependency) -> Chart | None:
+def _alias_chart(charts: list[ChartModel], dep: Dependency) -> ChartModel | None:
     for c in charts:
         if c.name != dep.name or not semver.check(dep.version, c.metadata.version):
             continue
@@ -92,10 +92,10 @@ def _process_conditions(reqs: list[Dependency], cvals: dict[str, Any], cpath: st
                 break
 
 
-def _process_enabled(c: Chart, v: dict[str, Any], path: str) -> None:
+def _process_enabled(c: ChartModel, v: dict[str, Any], path: str) -> None:
     if not c.metadata.dependencies:
         return
-    chart_deps: list[Chart] = []
+    chart_deps: list[ChartModel] = []
     for existing in c.dependencies:
         if not any(existing.name == req.name and semver.check(req.version, existing.metadata.version)
                    for req in c.metadata.dependencies):
@@ -140,7 +140,7 @@ def _go_sprint(v: Any) -> str:
     return str(v)
 
 
-def _process_import_values(c: Chart) -> None:
+def _process_import_values(c: ChartModel) -> None:
     for d in c.dependencies:
         _process_import_values(d)
     if not c.metadata.dependencies:
@@ -172,7 +172,7 @@ def _process_import_values(c: Chart) -> None:
     c.values = merge_tables(copy_values(cvals), b) or {}
 
 
-def decision_keys(chart: Chart) -> frozenset[str]:
+def decision_keys(chart: ChartModel) -> frozenset[str]:
     """Top-level value keys that can change what dependency processing does.
 
     Processing reads ``tags`` (when a dependency has tags) and condition paths (a nested
@@ -186,7 +186,7 @@ def decision_keys(chart: Chart) -> frozenset[str]:
     return frozenset(keys)
 
 
-def _add_decision_keys(chart: Chart, keys: set[str]) -> None:
+def _add_decision_keys(chart: ChartModel, keys: set[str]) -> None:
     # Module-level rather than a nested recursive closure, which would form a reference loop.
     for req in chart.metadata.dependencies:
         keys.add(req.name)

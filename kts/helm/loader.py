@@ -12,7 +12,7 @@ from typing import IO, Any
 
 from kts.gotemplate.limits import DEFAULT_LIMITS, RenderLimits
 from kts.helm.archive import ArchiveBudget, read_archive
-from kts.helm.chart import APIVERSION_V1, Chart, Dependency, File, Maintainer, Metadata
+from kts.helm.chart import APIVERSION_V1, ChartModel, Dependency, File, Maintainer, Metadata
 from kts.helm.errors import ChartLoadError
 from kts.helm.ignore import IgnoreError, Rules
 from kts.helm.yamlio import YAMLError, load_document, load_values
@@ -25,7 +25,7 @@ _SEMVER = re.compile(
 _ALIAS = re.compile(r"^[a-zA-Z0-9_-]+$")
 
 
-def load(path: str | os.PathLike[str], limits: RenderLimits = DEFAULT_LIMITS) -> Chart:
+def load(path: str | os.PathLike[str], limits: RenderLimits = DEFAULT_LIMITS) -> ChartModel:
     """Load a chart directory or archive; errors name the file and the cause."""
     p = Path(path)
     if not p.exists():
@@ -39,13 +39,13 @@ def load(path: str | os.PathLike[str], limits: RenderLimits = DEFAULT_LIMITS) ->
     return chart
 
 
-def _set_source(chart: Chart, source: str) -> None:
+def _set_source(chart: ChartModel, source: str) -> None:
     chart.source = source
     for dep in chart.dependencies:
         _set_source(dep, f"{source}/charts/{dep.name}")
 
 
-def load_dir(top: Path, limits: RenderLimits = DEFAULT_LIMITS) -> Chart:
+def load_dir(top: Path, limits: RenderLimits = DEFAULT_LIMITS) -> ChartModel:
     rules_text = ""
     ignore_file = top / ".helmignore"
     if ignore_file.is_file():
@@ -124,7 +124,7 @@ def _content_type(head: bytes) -> str:
     return "text/plain; charset=utf-8"
 
 
-def load_archive_file(path: Path, limits: RenderLimits = DEFAULT_LIMITS) -> Chart:
+def load_archive_file(path: Path, limits: RenderLimits = DEFAULT_LIMITS) -> ChartModel:
     with open(path, "rb") as fh:
         head = fh.read(512).ljust(512, b"\0")  # Helm sniffs a zero-filled 512-byte buffer
         _check_gzip(path, head)
@@ -142,7 +142,7 @@ def _check_gzip(path: Path, head: bytes) -> None:
             path=str(path))
 
 
-def _wrap_load(fn: Any, where: str) -> Chart:
+def _wrap_load(fn: Any, where: str) -> ChartModel:
     try:
         return fn()
     except ChartLoadError as exc:
@@ -151,7 +151,7 @@ def _wrap_load(fn: Any, where: str) -> Chart:
 
 
 def load_archive(data: bytes | IO[bytes], limits: RenderLimits = DEFAULT_LIMITS,
-                 budget: ArchiveBudget | None = None) -> Chart:
+                 budget: ArchiveBudget | None = None) -> ChartModel:
     """Load the chart in a gzipped tarball (the first path segment is the chart directory).
 
     ``budget`` is shared by the archives nested in one chart, so together they stay within
@@ -170,8 +170,8 @@ def _q(s: str) -> str:
 
 
 def load_files(files: list[File], limits: RenderLimits = DEFAULT_LIMITS,
-               budget: ArchiveBudget | None = None) -> Chart:
-    """Route files into a Chart (``LoadFiles``), then load subcharts from ``charts/``.
+               budget: ArchiveBudget | None = None) -> ChartModel:
+    """Route files into a ChartModel (``LoadFiles``), then load subcharts from ``charts/``.
 
     Nested archives draw on ``budget`` (a fresh one when the chart is not an archive).
     """
@@ -181,7 +181,7 @@ def load_files(files: list[File], limits: RenderLimits = DEFAULT_LIMITS,
             md = _parse_metadata(f, Metadata())
             if not md.api_version:
                 md.api_version = APIVERSION_V1
-    chart = Chart(metadata=md or Metadata())
+    chart = ChartModel(metadata=md or Metadata())
     sub_files: dict[str, list[File]] = {}
     for f in files:
         name = f.name

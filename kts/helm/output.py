@@ -6,7 +6,7 @@ import os
 import re
 from dataclasses import dataclass, field
 
-from kts.helm.chart import Chart
+from kts.helm.chart import ChartModel
 from kts.helm.errors import ManifestError
 from kts.helm.ignore import glob_to_regex
 from kts.helm.manifests import frame, notes_dropped, sort_manifests, split_manifests
@@ -43,7 +43,7 @@ def _write(out_dir: str, name: str, data: str, append: bool, log: list[str]) -> 
     log.append(f"wrote {path}\n")
 
 
-def assemble(chart: Chart, rendered: dict[str, str], opts: TemplateOptions) -> str:
+def assemble(chart: ChartModel, rendered: dict[str, str], opts: TemplateOptions) -> str:
     """What ``helm template`` prints for a rendered chart (``renderResources`` + template.go)."""
     files = notes_dropped(rendered)
     try:

@@ -11,7 +11,7 @@ from kts.gotemplate.errors import RenderError
 from kts.gotemplate.gotypes import GoMap, string_map
 from kts.gotemplate.limits import DEFAULT_LIMITS, RenderLimits, rendering
 from kts.helm import semver
-from kts.helm.chart import Chart
+from kts.helm.chart import ChartModel
 from kts.helm.coalesce import coalesce_values
 from kts.helm.dependencies import decision_keys, process_dependencies, values_key
 from kts.helm.engine import CompiledTemplates, may_mutate
@@ -39,7 +39,7 @@ def release_map(opts: ReleaseOptions) -> dict[str, Any]:
             "IsInstall": not opts.is_upgrade, "Revision": opts.revision, "Service": "Helm"}
 
 
-def _files_of(chart: Chart, cache: dict[int, Files]) -> Files:
+def _files_of(chart: ChartModel, cache: dict[int, Files]) -> Files:
     # Templates cannot change an engine.files map (no function takes one), so it is shared.
     key = id(chart.files)
     files = cache.get(key)
@@ -57,7 +57,7 @@ class NilStringMap(GoMap):
         super().__init__(elem="string")
 
 
-def _metadata_map(chart: Chart, is_root: bool) -> dict[str, Any]:
+def _metadata_map(chart: ChartModel, is_root: bool) -> dict[str, Any]:
     md = chart.metadata.as_go_map(is_root)
     if md["Annotations"] is None:
         md["Annotations"] = NilStringMap()
@@ -66,15 +66,15 @@ def _metadata_map(chart: Chart, is_root: bool) -> dict[str, Any]:
     return md
 
 
-MetadataFn = Callable[[Chart], dict[str, Any]]
+MetadataFn = Callable[[ChartModel], dict[str, Any]]
 
 
-def _fresh_metadata(chart: Chart) -> dict[str, Any]:
+def _fresh_metadata(chart: ChartModel) -> dict[str, Any]:
     return _metadata_map(chart, chart.parent is None)
 
 
-def collect(chart: Chart, parent: dict[str, Any], out: list[dict[str, Any]], files_cache: dict[int, Files],
-            metadata: MetadataFn = _fresh_metadata) -> dict[str, Any]:
+def collect(chart: ChartModel, parent: dict[str, Any], out: list[dict[str, Any]],
+            files_cache: dict[int, Files], metadata: MetadataFn = _fresh_metadata) -> dict[str, Any]:
     """``recAllTpls``: one shared context per chart; subcharts see their slice of the values.
 
     Contexts are appended to ``out`` in ``chart_list`` order. ``metadata`` gives each chart's
@@ -101,7 +101,7 @@ def collect(chart: Chart, parent: dict[str, Any], out: list[dict[str, Any]], fil
     return nxt
 
 
-def chart_list(chart: Chart) -> list[Chart]:
+def chart_list(chart: ChartModel) -> list[ChartModel]:
     """The chart and its subcharts, parents first, in the order ``collect`` visits them."""
     out = [chart]
     for child in chart.dependencies:
@@ -109,13 +109,13 @@ def chart_list(chart: Chart) -> list[Chart]:
     return out
 
 
-def _runnable(chart: Chart) -> list[str]:
+def _runnable(chart: ChartModel) -> list[str]:
     """Template names of one chart that execute (a library chart only contributes partials)."""
     return [t.name for t in chart.templates
             if not (chart.is_library and not t.name.rsplit("/", 1)[-1].startswith("_"))]
 
 
-def _plan(root: Chart, order: list[str]) -> list[tuple[str, int, str]]:
+def _plan(root: ChartModel, order: list[str]) -> list[tuple[str, int, str]]:
     """(template, index of its chart's context, base path) for every template to execute, in order."""
     where: dict[str, tuple[int, str]] = {}
     for index, chart in enumerate(chart_list(root)):
@@ -125,7 +125,7 @@ def _plan(root: Chart, order: list[str]) -> list[tuple[str, int, str]]:
     return [(name, *where[name]) for name in order if not name.rsplit("/", 1)[-1].startswith("_")]
 
 
-def _sources(chart: Chart, out: dict[str, str]) -> None:
+def _sources(chart: ChartModel, out: dict[str, str]) -> None:
     prefix = chart.full_path()
     for t in chart.templates:
         if chart.is_library and not t.name.rsplit("/", 1)[-1].startswith("_"):
@@ -135,7 +135,7 @@ def _sources(chart: Chart, out: dict[str, str]) -> None:
         _sources(dep, out)
 
 
-def _signature(chart: Chart) -> tuple[Any, ...]:
+def _signature(chart: ChartModel) -> tuple[Any, ...]:
     """Which charts (under which names) take part: the parsed set depends only on this."""
     return (chart.name, id(chart.templates), tuple(_signature(d) for d in chart.dependencies))
 
@@ -166,14 +166,14 @@ class _TemplateSet:
 class _Prepared:
     """A chart processed for one outcome of dependency processing, with what renders reuse."""
 
-    root: Chart
+    root: ChartModel
     templates: _TemplateSet
     base: dict[str, Any] | None = None  # the coalesced defaults (no user values)
     special: frozenset[str] = frozenset()  # top-level keys that coalesce beyond a plain copy
     has_schema: bool = False
     metadata: dict[int, dict[str, Any]] = field(default_factory=dict)  # .Chart maps, by id(chart)
 
-    def metadata_of(self, chart: Chart) -> dict[str, Any]:
+    def metadata_of(self, chart: ChartModel) -> dict[str, Any]:
         """The chart's ``.Chart`` map; a copy per render unless no template can change it."""
         md = self.metadata.get(id(chart))
         if md is None:
@@ -184,7 +184,7 @@ class _Prepared:
 _PREPARED_MAX = 32
 
 
-def _any_schema(chart: Chart) -> bool:
+def _any_schema(chart: ChartModel) -> bool:
     return chart.schema is not None or any(_any_schema(d) for d in chart.dependencies)
 
 
@@ -198,7 +198,7 @@ class Renderer:
     concurrent first renders at worst compute it twice.
     """
 
-    def __init__(self, chart: Chart, limits: RenderLimits = DEFAULT_LIMITS) -> None:
+    def __init__(self, chart: ChartModel, limits: RenderLimits = DEFAULT_LIMITS) -> None:
         self.chart = chart
         self.limits = limits
         self._sets: dict[tuple[Any, ...], _TemplateSet] = {}  # by ``_signature``
@@ -255,7 +255,8 @@ class Renderer:
         out.update(copy_map(base))
         return out
 
-    def prepare(self, user_values: dict[str, Any] | None, kube: Capabilities) -> tuple[Chart, dict[str, Any]]:
+    def prepare(self, user_values: dict[str, Any] | None,
+                kube: Capabilities) -> tuple[ChartModel, dict[str, Any]]:
         """Dependencies processed and values coalesced and validated (``ToRenderValues``).
 
         Both results may share trees with later renders: read them, do not change them.
@@ -263,7 +264,7 @@ class Renderer:
         return self._prepare(user_values, kube)[0:2]  # type: ignore[return-value]
 
     def _prepare(self, user_values: dict[str, Any] | None, kube: Capabilities,
-                 validate_schema: bool = True) -> tuple[Chart, dict[str, Any], _Prepared]:
+                 validate_schema: bool = True) -> tuple[ChartModel, dict[str, Any], _Prepared]:
         vals = user_values or {}
         self._check_kube_version(kube)
         prepared = self._processed(vals)
@@ -278,7 +279,7 @@ class Renderer:
 
     def render_release(self, user_values: dict[str, Any] | None, opts: ReleaseOptions, caps: Capabilities,
                        lookup: LookupFn | None = None,
-                       validate_schema: bool = True) -> tuple[Chart, dict[str, str]]:
+                       validate_schema: bool = True) -> tuple[ChartModel, dict[str, str]]:
         """The chart as processed for these values (disabled subcharts removed) and its render."""
         root, coalesced, prepared = self._prepare(user_values, caps, validate_schema)
         top = {"Release": release_map(opts), "Capabilities": caps, "Values": Values(coalesced)}

@@ -10,7 +10,7 @@ from __future__ import annotations
 import functools
 from typing import Any
 
-from kts.helm.chart import Chart
+from kts.helm.chart import ChartModel
 from kts.helm.errors import SchemaError
 from kts.helm.schemaeval import Evaluator, compile_refs
 from kts.helm.schemaval import (
@@ -99,7 +99,7 @@ def _plain(v: Any) -> Any:
     return Invalid(_go_type(v))
 
 
-def _validate_tree(chart: Chart, values: dict[str, Any]) -> str:
+def _validate_tree(chart: ChartModel, values: dict[str, Any]) -> str:
     out = ""
     if chart.schema is not None:
         problems = validate_single(values, chart.schema)
@@ -116,7 +116,7 @@ def _validate_tree(chart: Chart, values: dict[str, Any]) -> str:
     return out
 
 
-def validate(chart: Chart, values: dict[str, Any]) -> None:
+def validate(chart: ChartModel, values: dict[str, Any]) -> None:
     """``ValidateAgainstSchema`` for the chart and every enabled subchart."""
     problems = _validate_tree(chart, values)
     if problems:

@@ -1,8 +1,9 @@
-"""The Pod and PVC KubeSpawner would create for a server, as plain data for the chart.
+"""The objects KubeSpawner would create for a server, as plain data for the chart.
 
-KubeSpawner builds them (``get_pod_manifest``, ``get_pvc_manifest``, ``modify_pod_hook``), so every
-``c.KubeSpawner.*`` setting means what it means there; the ``kubespawner`` chart only adds the
-contract's labels and annotations and moves the API token into a Secret.
+KubeSpawner builds them (``get_pod_manifest``, ``get_pvc_manifest``, ``modify_pod_hook``, and with
+``internal_ssl`` or ``services_enabled`` its ``get_secret_manifest`` and ``get_service_manifest``),
+so every ``c.KubeSpawner.*`` setting means what it means there; the ``kubespawner`` chart only adds
+the contract's labels and annotations and moves the API token into a Secret.
 """
 
 from __future__ import annotations
@@ -48,6 +49,44 @@ def token_env_names(pod: dict[str, Any], token: str | None) -> list[str]:
     return []
 
 
+def _without_owner(manifest: Any) -> dict[str, Any]:
+    """A serialised Secret or Service without the owner reference to the Pod: KubeSpawner creates
+    them once the Pod has a uid, kts applies all objects together and deletes them by lifecycle."""
+    body: dict[str, Any] = serialize(manifest)
+    body.get("metadata", {}).pop("ownerReferences", None)
+    body.setdefault("apiVersion", "v1")  # KubeSpawner's Service leaves it to the typed client
+    return body
+
+
+def notebook_port(pod: dict[str, Any]) -> int | None:
+    """The port named ``notebook-port``, which KubeSpawner's Service and URL use."""
+    for container in (pod.get("spec") or {}).get("containers") or []:
+        for port in container.get("ports") or []:
+            if port.get("name") == "notebook-port":
+                return int(port["containerPort"])
+    return None
+
+
+def ssl_secret(spawner: KubeSpawner) -> dict[str, Any] | None:
+    """KubeSpawner's Secret of the server's internal TLS files (``ssl.key``, ``ssl.crt``,
+    ``notebooks-ca_trust.crt``), which its Pod mounts at ``secret_mount_path``."""
+    if not (spawner.internal_ssl and spawner.cert_paths):
+        return None
+    return _without_owner(spawner.get_secret_manifest(None))
+
+
+def service(spawner: KubeSpawner, pod: dict[str, Any]) -> dict[str, Any] | None:
+    """KubeSpawner's Service named after the Pod (``internal_ssl`` or ``services_enabled``): the
+    hub then connects to ``dns_name``, a name the server's certificate holds."""
+    if not (spawner.internal_ssl or spawner.services_enabled):
+        return None
+    port = notebook_port(pod)
+    if port is None:
+        name = (pod.get("metadata") or {}).get("name")
+        raise ValueError(f"Pod {name} has no port named notebook-port for its Service")
+    return _without_owner(spawner.get_service_manifest(None, port))
+
+
 async def kubespawner_values(
     spawner: KubeSpawner, *, connection_key: str, lifecycle_key: str
 ) -> dict[str, Any]:
@@ -65,6 +104,8 @@ async def kubespawner_values(
         "pvc_lifecycle": pvc_lifecycle(spawner) if ensure else "",
         "secret_name": spawner.secret_name,
         "secret_env": token_env_names(pod, spawner.api_token),
+        "ssl_secret": ssl_secret(spawner),
+        "service": service(spawner, pod),
         "connection_annotation": connection_key,
         "lifecycle_annotation": lifecycle_key,
     }

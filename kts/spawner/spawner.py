@@ -8,6 +8,7 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 from jupyterhub.spawner import Spawner
+from jupyterhub.utils import maybe_future
 from kubespawner import KubeSpawner
 from traitlets import Bool, Callable, Dict, Enum, Float, Integer, List, Unicode, Union, default
 
@@ -444,6 +445,9 @@ class KubeTemplateSpawner(KubeSpawner):  # type: ignore[misc]
                 f"Rendered {len(checked.refs)} objects: "
                 + ", ".join(r.describe() for r in checked.refs), 20,
             )  # fmt: skip
+            planned = self._planned_host(checked.connection)
+            if planned is not None:
+                self._require_tls_name(planned, checked.connection)
             adoptable = await self._check_ownership(cluster, checked)
             kinds = sorted({f"{r.api_version}/{r.kind}" for r in checked.refs} | set(self._state.kinds))
             await self._remove_leftovers(cluster, kinds)
@@ -460,9 +464,10 @@ class KubeTemplateSpawner(KubeSpawner):  # type: ignore[misc]
                 checked.bodies, namespace=self.namespace, field_manager=self._manager,
                 force=lambda body: _key(body) in adoptable,
             )  # fmt: skip
+            await self._after_pod_created(checked, applied)
             progress.add(f"Waiting for {checked.connection.describe()}", 50)
             live = await self._wait_connection(cluster, checked, applied)
-            url = await self._url_of(cluster, live)
+            url = await self._url_of(cluster, live, checked.connection)
             progress.add(f"{checked.connection.describe()} is ready", 95)
             return url
         except BaseException as e:
@@ -595,23 +600,84 @@ class KubeTemplateSpawner(KubeSpawner):  # type: ignore[misc]
             raise SpawnFailed(f"{conn.describe()} disappeared while starting", reason="not-ready")
         return fetched
 
-    async def _url_of(self, cluster: Cluster, obj: dict[str, Any]) -> str:
-        """The server's URL: the Pod's IP, or the Service's name (or cluster IP, or backing pod)."""
+    def _planned_host(self, ref: ObjectRef) -> str | None:
+        """The host the hub will connect to, when the rendered connection object decides it: a
+        Pod's DNS name (``dns_name_template``, with ``internal_ssl`` or ``services_enabled``, as
+        KubeSpawner connects through the Service named after its Pod) or ``pod_connect_ip``; a
+        Service's ``service_host``. None when only the running object tells (its IP)."""
+        namespace = ref.namespace or self.namespace
+        if ref.kind == "Pod":
+            if self.get_pod_url:
+                return None
+            if self.pod_connect_ip:
+                # KubeSpawner expands each domain level on its own (an empty servername leaves none)
+                return ".".join(
+                    self._expand_user_properties(s) if "{" in s else s for s in self.pod_connect_ip.split(".")
+                )
+            if self.internal_ssl or self.services_enabled:
+                return str(self.dns_name_template.format(namespace=namespace, name=ref.name))
+            return None
+        if self.service_connect == "dns" and "{cluster_ip}" not in self.service_host:
+            return self.service_host.format(name=ref.name, namespace=namespace, cluster_ip="")
+        return None
+
+    def _require_tls_name(self, host: str, ref: ObjectRef) -> None:
+        """With internal_ssl, refuse a server whose certificate does not name ``host``: the hub's
+        TLS check would fail once it runs."""
+        certfile = (self.cert_paths or {}).get("certfile") if self.internal_ssl else None
+        if not certfile:
+            return
+        from kts.spawner import tls
+
+        if not tls.names_host(certfile, host):
+            raise SpawnFailed(
+                f"internal_ssl: the hub connects to {ref.describe()} as {host}, which the server's "
+                f"certificate does not name (it names {tls.describe_names(certfile)}): "
+                "add it to c.KubeSpawner.ssl_alt_names",
+                reason="tls",
+            )
+
+    async def _after_pod_created(self, checked: CheckedObjects, applied: list[dict[str, Any]]) -> None:
+        """KubeSpawner's ``after_pod_created_hook(spawner, pod)``, called with the applied Pod (the
+        connection Pod, else the first): a failure fails the spawn and rolls it back."""
+        if not self.after_pod_created_hook:
+            return
+        pods = [o for o in applied or [] if isinstance(o, dict) and o.get("kind") == "Pod"]
+        if not pods:
+            return
+        conn = checked.connection
+        pod = next((p for p in pods if (p.get("metadata") or {}).get("name") == conn.name), pods[0])
+        try:
+            await maybe_future(self.after_pod_created_hook(self, pod))
+        except Exception as e:
+            raise SpawnFailed(
+                f"after_pod_created_hook failed: {type(e).__name__}: {e}", reason="hook"
+            ) from e
+
+    async def _url_of(self, cluster: Cluster, obj: dict[str, Any], ref: ObjectRef) -> str:
+        """The server's URL: KubeSpawner's for a Pod (``get_pod_url``, ``pod_connect_ip``, its DNS
+        name with ``internal_ssl`` or ``services_enabled``, else its IP); a Service's name (or
+        cluster IP, or backing pod)."""
         proto = "https" if self.internal_ssl else "http"
         meta, spec, status = obj.get("metadata") or {}, obj.get("spec") or {}, obj.get("status") or {}
+        if obj.get("kind") == "Pod" and self.get_pod_url:
+            return str(self.get_pod_url(self, obj))
+        planned = self._planned_host(ref)
         if obj.get("kind") == "Pod":
-            host = status.get("podIP")
+            host = planned or status.get("podIP")
             if not host:
                 raise SpawnFailed(f"Pod {meta.get('name')} is ready but has no IP", reason="not-ready")
             port = _container_port(spec) or self.port
         elif self.service_connect == "endpoints":
             host, port = await self._service_backend(cluster, obj)
         else:
-            host = self.service_host.format(
+            host = planned or self.service_host.format(
                 name=meta.get("name", ""), namespace=meta.get("namespace", self.namespace),
                 cluster_ip=spec.get("clusterIP", ""),
             )  # fmt: skip
             port = _service_port(spec) or self.port
+        if planned is None:
+            self._require_tls_name(host, ref)
         if ":" in host:
             host = f"[{host}]"
         return f"{proto}://{host}:{port}"

@@ -129,11 +129,12 @@ async def test_internal_ssl_files_become_variables(tmp_path) -> None:
     from kts.spawner import charts
 
     paths = {}
-    for key, text in (("keyfile", "KEY"), ("certfile", "CERT"), ("cafile", "CA")):
+    for key, text in (("keyfile", "KEY"), ("certfile", "CERT"), ("cafile", "CA"), ("hub-ca", "HUB-CA")):
         (tmp_path / key).write_text(text)
         paths[key] = str(tmp_path / key)
     sp = make_spawner()
     sp.internal_ssl = True
+    sp.internal_trust_bundles = {"hub-ca": paths.pop("hub-ca")}
     sp.cert_paths = paths
     v = await sp.chart_values()
     assert v["internal_ssl"] == {
@@ -153,6 +154,11 @@ async def test_internal_ssl_files_become_variables(tmp_path) -> None:
     assert by_kind["Secret"]["stringData"]["ssl.crt"] == "CERT"
     mounts = by_kind["Pod"]["spec"]["containers"][0]["volumeMounts"]
     assert {"name": "internal-ssl", "mountPath": "/etc/jupyterhub/ssl", "readOnly": True} in mounts
+    # The hub reaches the Pod by the DNS name of a Service named after it, which the certificate holds.
+    service = by_kind["Service"]
+    assert service["metadata"]["name"] == by_kind["Pod"]["metadata"]["name"] == sp.pod_name
+    assert "kubetemplatespawner/connection" not in service["metadata"]["annotations"]
+    assert by_kind["Pod"]["metadata"]["annotations"]["kubetemplatespawner/connection"] == "true"
 
 
 def test_running_servers_from_the_hub_database() -> None:

@@ -1,9 +1,10 @@
 """Field sets for server-side apply: which leaves of an object a manager owns, FieldsV1 encoding,
 merging an applied intent into the live object and removing fields a manager gave up.
 
-A path is a tuple of elements ``("f", name)`` (a struct field or map key) or ``("k", json)``
+A path is a tuple of elements ``("f", name)`` (a struct field or map key), ``("k", json)``
 (an associative-list item identified by its key fields, ``json`` being the sorted compact JSON of
-those fields). A path ending in ``("k", ...)`` marks the item's presence.
+those fields) or ``("v", json)`` (a member of a set list). A path ending in ``("k", ...)`` marks
+the item's presence. Which lists are keyed or sets comes from the kind's :class:`Rules`.
 """
 
 from __future__ import annotations
@@ -12,11 +13,10 @@ import copy
 import json
 from typing import Any
 
+from kts.testing.listrules import KEY_DEFAULTS, Rules
+
 Elem = tuple[str, str]
 Path = tuple[Elem, ...]
-
-_CONTAINER_LISTS = {"containers", "initContainers", "ephemeralContainers"}
-_BY_NAME = _CONTAINER_LISTS | {"env", "volumes", "imagePullSecrets", "resourceClaims"}
 
 # Fields that identify or describe the object rather than express intent; never owned.
 _META_UNTRACKED = {
@@ -34,57 +34,40 @@ _META_UNTRACKED = {
 }
 
 
-Rules = bool | dict  # built-in merge keys, a CRD openAPIV3Schema, or all lists atomic
-
-
-def _schema_at(schema: dict[str, Any], path: Path, field: str) -> dict[str, Any] | None:
-    node: Any = schema
-    for kind, name in (*path, ("f", field)):
-        if not isinstance(node, dict):
-            return None
-        if kind == "k":
-            node = node.get("items")
-        else:
-            props = node.get("properties") or {}
-            node = props.get(name, node.get("additionalProperties") if name not in props else None)
-    return node if isinstance(node, dict) else None
-
-
-def list_keys(path: Path, field: str, builtin: Rules) -> tuple[str, ...] | None:
-    """Merge keys of the list at ``path + field``; None for an atomic list.
-
-    Custom resources have atomic lists unless their schema marks one
-    ``x-kubernetes-list-type: map`` (keys from ``x-kubernetes-list-map-keys``), as on a real server."""
-    names = [e[1] for e in path if e[0] == "f"]
-    if field == "ownerReferences" and names == ["metadata"]:
-        return ("uid",)
-    if isinstance(builtin, dict):
-        node = _schema_at(builtin, path, field)
-        if node and node.get("x-kubernetes-list-type") == "map" and node.get("x-kubernetes-list-map-keys"):
-            return tuple(node["x-kubernetes-list-map-keys"])
-        return None
-    if not builtin:
-        return None
-    if field in _BY_NAME:
-        return ("name",)
-    if field == "volumeMounts":
-        return ("mountPath",)
-    if field == "volumeDevices":
-        return ("devicePath",)
-    if field == "conditions":
-        return ("type",)
-    if field == "hostAliases":
-        return ("ip",)
-    if field == "ports":
-        in_container = any(n in _CONTAINER_LISTS for n in names) or any(e[0] == "k" for e in path)
-        return ("containerPort",) if in_container else ("port",)
-    return None
+def list_keys(path: Path, field: str, rules: Rules) -> tuple[str, ...] | None:
+    """Keys of the associative list at ``path + field``; None when the list is not keyed."""
+    kind = rules.list_kind(path, field)
+    return kind.keys if kind.kind == "map" and kind.keys else None
 
 
 def item_key(item: Any, keys: tuple[str, ...]) -> str | None:
-    if not isinstance(item, dict) or any(k not in item for k in keys):
+    """An associative-list item's identity, key fields the schema defaults filled in."""
+    if not isinstance(item, dict):
         return None
-    return json.dumps({k: item[k] for k in keys}, sort_keys=True, separators=(",", ":"))
+    values = {}
+    for k in keys:
+        if k in item:
+            values[k] = item[k]
+        elif k in KEY_DEFAULTS:
+            values[k] = KEY_DEFAULTS[k]
+        else:
+            return None
+    return json.dumps(values, sort_keys=True, separators=(",", ":"))
+
+
+def _matches(item: Any, want: dict[str, Any]) -> bool:
+    if not isinstance(item, dict):
+        return False
+    return all(item.get(k, KEY_DEFAULTS.get(k, _MISSING)) == v for k, v in want.items())
+
+
+def _is_set(value: Any, path: Path, field: str, rules: Rules) -> bool:
+    return (
+        isinstance(value, list)
+        and rules.list_kind(path, field).kind == "set"
+        and all(not isinstance(i, (dict, list)) for i in value)
+        and len({json.dumps(i) for i in value}) == len(value)
+    )
 
 
 def strip_nulls(value: Any) -> Any:
@@ -117,25 +100,28 @@ def tracked_content(obj: dict[str, Any], scope: str, status_subresource: bool) -
     return out
 
 
-def field_set(obj: Any, builtin: Rules, path: Path = ()) -> set[Path]:
-    """Every owned path of an object: leaves, atomic lists, empty maps and keyed-item markers."""
+def field_set(obj: Any, rules: Rules, path: Path = ()) -> set[Path]:
+    """Every owned path of an object: leaves, atomic lists and maps, empty maps, keyed-item
+    markers and set members."""
     out: set[Path] = set()
     if not isinstance(obj, dict):
         return out
     for k, v in obj.items():
         p = (*path, ("f", k))
-        if isinstance(v, dict) and v:
-            out |= field_set(v, builtin, p)
+        if isinstance(v, dict) and v and not rules.atomic_map(path, k):
+            out |= field_set(v, rules, p)
         elif (
             isinstance(v, list)
             and v
-            and (keys := list_keys(path, k, builtin)) is not None
+            and (keys := list_keys(path, k, rules)) is not None
             and all(item_key(i, keys) is not None for i in v)
         ):
             for item in v:
                 ip = (*p, ("k", item_key(item, keys) or ""))
                 out.add(ip)
-                out |= field_set(item, builtin, ip)
+                out |= field_set(item, rules, ip)
+        elif v and _is_set(v, path, k, rules):
+            out |= {(*p, ("v", json.dumps(i))) for i in v}
         else:
             out.add(p)
     return out
@@ -152,12 +138,16 @@ def get_at(obj: Any, path: Path) -> Any:
             if not isinstance(cur, dict) or name not in cur:
                 return _MISSING
             cur = cur[name]
+        elif kind == "v":
+            if not isinstance(cur, list) or json.loads(name) not in cur:
+                return _MISSING
+            cur = json.loads(name)
         else:
             if not isinstance(cur, list):
                 return _MISSING
             want = json.loads(name)
             for item in cur:
-                if isinstance(item, dict) and all(item.get(k, _MISSING) == v for k, v in want.items()):
+                if _matches(item, want):
                     cur = item
                     break
             else:
@@ -179,34 +169,35 @@ def remove_at(obj: Any, path: Path) -> None:
         parent.pop(name, None)
     elif kind == "k" and isinstance(parent, list):
         want = json.loads(name)
-        parent[:] = [
-            i
-            for i in parent
-            if not (isinstance(i, dict) and all(i.get(k, _MISSING) == v for k, v in want.items()))
-        ]
+        parent[:] = [i for i in parent if not _matches(i, want)]
+    elif kind == "v" and isinstance(parent, list):
+        value = json.loads(name)
+        parent[:] = [i for i in parent if i != value]
     if len(path) > 1 and path[-2][0] == "f" and parent in ({}, []) and path[:-1] != (("f", "metadata"),):
         remove_at(obj, path[:-1])
 
 
-def merge(live: Any, applied: Any, builtin: Rules, path: Path = ()) -> Any:
-    """Merge an applied intent into the live value: maps recursively, keyed lists by key,
-    everything else replaced."""
+def merge(live: Any, applied: Any, rules: Rules, path: Path = ()) -> Any:
+    """Merge an applied intent into the live value: maps recursively, keyed lists by key, sets
+    by union, everything else (atomic lists and maps) replaced."""
     if isinstance(live, dict) and isinstance(applied, dict):
         out = dict(live)
         for k, v in applied.items():
             p = (*path, ("f", k))
-            if k in live:
-                if isinstance(v, list) and isinstance(live[k], list):
-                    out[k] = _merge_list(live[k], v, list_keys(path, k, builtin), builtin, p)
-                else:
-                    out[k] = merge(live[k], v, builtin, p)
-            else:
+            if k not in live or rules.atomic_map(path, k):
                 out[k] = copy.deepcopy(v)
+            elif isinstance(v, list) and isinstance(live[k], list):
+                if _is_set(v, path, k, rules) and _is_set(live[k], path, k, rules):
+                    out[k] = list(live[k]) + [i for i in v if i not in live[k]]
+                else:
+                    out[k] = _merge_list(live[k], v, list_keys(path, k, rules), rules, p)
+            else:
+                out[k] = merge(live[k], v, rules, p)
         return out
     return copy.deepcopy(applied)
 
 
-def _merge_list(live: list, applied: list, keys: tuple[str, ...] | None, builtin: Rules, path: Path) -> list:
+def _merge_list(live: list, applied: list, keys: tuple[str, ...] | None, rules: Rules, path: Path) -> list:
     if keys is None or any(item_key(i, keys) is None for i in live + applied):
         return copy.deepcopy(applied)
     out = list(live)
@@ -215,7 +206,7 @@ def _merge_list(live: list, applied: list, keys: tuple[str, ...] | None, builtin
         key = item_key(item, keys)
         if key in index:
             n = index[key]
-            out[n] = merge(out[n], item, builtin, (*path, ("k", key or "")))
+            out[n] = merge(out[n], item, rules, (*path, ("k", key or "")))
         else:
             index[key] = len(out)
             out.append(copy.deepcopy(item))
@@ -228,6 +219,8 @@ def path_text(path: Path) -> str:
     for kind, name in path:
         if kind == "f":
             parts.append("." + name)
+        elif kind == "v":
+            parts.append(f"[={name}]")
         else:
             key = json.loads(name)
             parts.append("[" + ",".join(f"{k}={json.dumps(v)}" for k, v in key.items()) + "]")
@@ -256,7 +249,7 @@ def from_fieldsv1(trie: dict[str, Any] | None, prefix: Path = ()) -> set[Path]:
             out.add(prefix)
             continue
         kind, _, name = key.partition(":")
-        if kind not in ("f", "k"):
+        if kind not in ("f", "k", "v"):
             continue
         p = (*prefix, (kind, name))
         if child:

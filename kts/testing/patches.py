@@ -6,7 +6,8 @@ import copy
 from typing import Any
 
 from kts.testing.errors import ApiError, bad_request
-from kts.testing.fieldsets import Path, Rules, item_key, list_keys
+from kts.testing.fieldsets import Path, item_key
+from kts.testing.listrules import Rules
 
 
 def json_merge_patch(target: Any, patch: Any) -> Any:
@@ -21,9 +22,10 @@ def json_merge_patch(target: Any, patch: Any) -> Any:
     return out
 
 
-def strategic_merge_patch(target: Any, patch: Any, builtin: Rules, path: Path = ()) -> Any:
-    """Maps merge, null deletes, keyed lists (containers, env, ports, ...) merge by key and honour
-    ``$patch: delete`` items; other lists are replaced."""
+def strategic_merge_patch(target: Any, patch: Any, rules: Rules, path: Path = ()) -> Any:
+    """Maps merge, null deletes, lists with a patch merge key (containers, env, ports, ...) merge
+    by it and honour ``$patch: delete`` items, scalar lists with the merge strategy take the union;
+    other lists are replaced."""
     if not isinstance(patch, dict):
         return copy.deepcopy(patch)
     if patch.get("$patch") == "replace":
@@ -37,18 +39,21 @@ def strategic_merge_patch(target: Any, patch: Any, builtin: Rules, path: Path = 
             out.pop(k, None)
         elif (
             isinstance(v, list)
-            and (keys := list_keys(path, k, builtin)) is not None
+            and (keys := rules.patch_merge(path, k)) is not None
             and isinstance(out.get(k), list)
         ):
-            out[k] = _merge_keyed(out[k], v, keys, builtin, p)
+            if keys:
+                out[k] = _merge_keyed(out[k], v, keys, rules, p)
+            else:
+                out[k] = list(out[k]) + [copy.deepcopy(i) for i in v if i not in out[k]]
         elif isinstance(v, dict):
-            out[k] = strategic_merge_patch(out.get(k), v, builtin, p)
+            out[k] = strategic_merge_patch(out.get(k), v, rules, p)
         else:
             out[k] = copy.deepcopy(v)
     return out
 
 
-def _merge_keyed(live: list, patch: list, keys: tuple[str, ...], builtin: Rules, path: Path) -> list:
+def _merge_keyed(live: list, patch: list, keys: tuple[str, ...], rules: Rules, path: Path) -> list:
     out = [copy.deepcopy(i) for i in live]
     for item in patch:
         key = item_key(item, keys)
@@ -61,7 +66,7 @@ def _merge_keyed(live: list, patch: list, keys: tuple[str, ...], builtin: Rules,
         elif idx is None:
             out.append(copy.deepcopy(item))
         else:
-            out[idx] = strategic_merge_patch(out[idx], item, builtin, (*path, ("k", key)))
+            out[idx] = strategic_merge_patch(out[idx], item, rules, (*path, ("k", key)))
     return out
 
 

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from kts.testing.kubeschema import DEFAULT_KUBE_VERSION, KubeSchemas, schemas_for
+from kts.testing.listrules import NO_SCHEMA, Rules, SchemaRules
 
 ALL_VERBS = ("create", "delete", "deletecollection", "get", "list", "patch", "update", "watch")
 NO_COLLECTION_DELETE = ("create", "delete", "get", "list", "patch", "update", "watch")
@@ -32,13 +33,8 @@ class ResourceType:
     def api_version(self) -> str:
         return f"{self.group}/{self.version}" if self.group else self.version
 
-    @property
-    def merge_rules(self) -> bool | dict:
-        """How lists merge: True for built-in merge keys, a CRD's schema (list-type markers), or
-        False (every list atomic)."""
-        if self.builtin:
-            return True
-        return self.schema or False
+    # how lists and maps merge (server-side apply, strategic merge patch); the registry sets it
+    merge_rules: Rules = field(default=NO_SCHEMA, compare=False, hash=False)
 
     @property
     def singular(self) -> str:
@@ -218,8 +214,17 @@ class Registry:
 
     def __init__(self, schemas: KubeSchemas | None = None) -> None:
         self.schemas = schemas or schemas_for(DEFAULT_KUBE_VERSION)
-        self._types: list[ResourceType] = [*BUILTIN, *REVIEWS]
+        self._types: list[ResourceType] = [self._with_rules(rt) for rt in (*BUILTIN, *REVIEWS)]
         self._crd_of: dict[tuple[str, str, str], str] = {}
+
+    def _with_rules(self, rt: ResourceType) -> ResourceType:
+        if rt.builtin:
+            definition = self.schemas.kind_definition(rt.group, rt.version, rt.kind)
+            rules: Rules = SchemaRules(self.schemas, definition, None) if definition else NO_SCHEMA
+        else:
+            schema = rt.schema or {"x-kubernetes-preserve-unknown-fields": True}
+            rules = SchemaRules(self.schemas, None, schema)
+        return replace(rt, merge_rules=rules)
 
     def all(self) -> list[ResourceType]:
         return list(self._types)
@@ -253,6 +258,7 @@ class Registry:
     def set_custom(self, crd_name: str, types: list[ResourceType]) -> None:
         """Replace the custom resource types served for one CRD."""
         self.remove_custom(crd_name)
+        types = [self._with_rules(t) for t in types]
         self._types.extend(types)
         self._crd_of.update({(t.group, t.version, t.plural): crd_name for t in types})
 

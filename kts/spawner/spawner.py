@@ -32,6 +32,7 @@ from kts.spawner.errors import OwnershipError, SpawnFailed
 from kts.spawner.kubeobjects import kubespawner_values
 from kts.spawner.orphans import OrphanSweeper
 from kts.spawner.ownership import SERVER_ID_LABEL, USER_ID_LABEL, Identity, is_server_level, judge, stamp
+from kts.spawner.profiles import Overlay, overlay
 from kts.spawner.progress import ProgressLog
 from kts.spawner.state import STATE_KEY, ServerState
 from kts.spawner.values import (
@@ -237,6 +238,7 @@ class KubeTemplateSpawner(KubeSpawner):  # type: ignore[misc]
         if working_dir:
             self.working_dir = self._expand_user_properties(working_dir)
         self._state = ServerState()
+        self._overlay = Overlay()
         self._progress = ProgressLog()
         self._progress.close()
         self._starting = False
@@ -248,6 +250,16 @@ class KubeTemplateSpawner(KubeSpawner):  # type: ignore[misc]
         """KubeSpawner's per-start names (``clear_state`` renews them, as KubeSpawner does)."""
         self.pod_name = self._expand_user_properties(self.pod_name_template)
         self.dns_name = self.dns_name_template.format(namespace=self.namespace, name=self.pod_name)
+
+    async def load_user_options(self) -> None:
+        """KubeSpawner's: validate the user's profile choices and apply ``kubespawner_override``;
+        the chosen profile's ``values:`` and ``chart:`` overlays are taken on the way."""
+        self._overlay = Overlay()
+        await super().load_user_options()
+
+    def _load_profile(self, slug: str | None, profile_list: list[dict[str, Any]]) -> None:
+        self._overlay = overlay(self._get_profile(slug, profile_list), self.user_options or {})
+        super()._load_profile(slug, profile_list)
 
     async def _start_reflector(self, *args: Any, **kwargs: Any) -> Any:
         raise RuntimeError("KubeTemplateSpawner does not run KubeSpawner's reflectors")
@@ -368,7 +380,7 @@ class KubeTemplateSpawner(KubeSpawner):  # type: ignore[misc]
         configured = (
             await asyncio.to_thread(load_values_files, list(self.values_files)) if self.values_files else {}
         )
-        configured = merge(configured, self.values)
+        configured = merge(merge(configured, self.values), self._overlay.values)
         builtins = builtin_values(self, instance=self.instance, namespace=self.namespace,
                                   names=self.server_names, identity=self.identity)  # fmt: skip
         builtins["slugs"] = {
@@ -398,7 +410,7 @@ class KubeTemplateSpawner(KubeSpawner):  # type: ignore[misc]
     async def render(self, cluster: Cluster | None) -> CheckedObjects:
         """Render the chart in a worker thread and check the result against the contract."""
         values = await self.chart_values()
-        chart = await asyncio.to_thread(charts.load, self.chart)
+        chart = await asyncio.to_thread(charts.load, self._overlay.chart or self.chart)
         names = self.server_names
         release = release_name(self.instance, names.user_server)
         kube_version, api_versions = self.kube_version, self.api_versions

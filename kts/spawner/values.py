@@ -1,6 +1,7 @@
 """Chart values for one server: JupyterHub's variables, merged over the configured values.
 
-Precedence, lowest first: the chart's values.yaml, ``values_files``, ``values``, the built-in
+Precedence, lowest first: the chart's values.yaml, ``values_files``, ``values``, the chosen
+profile's ``values:`` and then its chosen options' (``kts.spawner.profiles``), the built-in
 template variables, ``extra_vars``. Maps merge key by key, as Helm merges ``-f`` files.
 """
 

@@ -99,6 +99,9 @@ class KubeSchemas:
         name = ref_name(node)
         return self.defs.get(name, {}) if name else node
 
+    def resolve_definition(self, name: str) -> dict[str, Any]:
+        return self.defs.get(name, {})
+
     def node_at(self, definition: str, path: tuple[str, ...]) -> dict[str, Any] | None:
         """The schema of the field at ``path`` (map keys and list items as ``"*"``)."""
         node: dict[str, Any] | None = self.defs.get(definition)

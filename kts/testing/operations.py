@@ -171,6 +171,11 @@ class Api:
             raise bad_request(f"the kind in the data ({kind}) does not match the expected kind ({rt.kind})")
 
     def _unknown_fields(self, rt: ResourceType, body: dict[str, Any], opts: WriteOptions) -> tuple[str, ...]:
+        """A decoded body's undeclared fields: refused (Strict), dropped with warnings (Warn) or
+        dropped silently (Ignore); a value of the wrong type is refused first, as the decoder does."""
+        error = validation.decode_error(rt, body)
+        if error is not None:
+            raise error
         unknown = validation.unknown_fields(rt, body)
         if not unknown:
             return ()
@@ -528,16 +533,16 @@ class Api:
         else:
             meta.pop("namespace", None)
         meta["name"] = name
+        errors = validation.typed_errors(rt, body)
+        if errors:
+            # structured-merge-diff's conversion error, which the real server answers with a 500
+            text = errors[0] if len(errors) == 1 else "errors:\n  " + "\n  ".join(errors)
+            message = f"failed to create typed patch object ({rt.gvk_text()}): {text}"
+            raise ApiError(500, "InternalError", message)
         unknown = validation.unknown_fields(rt, body)
         if unknown:
             if rt.builtin:
-                errors = [
-                    f"{p}: field not declared in schema" for p in validation.unknown_typed_paths(rt, body)
-                ]
-                text = errors[0] if len(errors) == 1 else "errors:\n  " + "\n  ".join(errors)
-                raise ApiError(
-                    500, "InternalError", f"failed to create typed patch object ({rt.gvk_text()}): {text}"
-                )
+                raise AssertionError("a built-in kind's undeclared fields are typed errors")
             if opts.validation == "Strict":
                 raise bad_request(
                     "strict decoding error: " + ", ".join(f'unknown field "{u}"' for u in unknown)

@@ -7,8 +7,10 @@ import base64
 import re
 from typing import TYPE_CHECKING, Any
 
-from kts.testing import rules, schemas
-from kts.testing.errors import ApiError, invalid
+from kts.testing import rules, typecheck
+from kts.testing.errors import ApiError, bad_request, invalid
+from kts.testing.kubeschema import OBJECT_META
+from kts.testing.listrules import SchemaRules
 
 if TYPE_CHECKING:
     from kts.testing.operations import Api
@@ -32,7 +34,6 @@ _SERVICE_MSG = (
     "regex used for validation is '[a-z]([-a-z0-9]*[a-z0-9])?')"
 )
 
-_META_FIELDS = set(schemas.OBJECT_META_FIELDS)
 
 
 def check_name(rt: ResourceType, name: str) -> None:
@@ -82,34 +83,55 @@ def _schema_unknown(schema: dict[str, Any] | None, value: Any, path: str) -> lis
     return []
 
 
+def builtin_findings(rt: ResourceType, body: dict[str, Any]) -> typecheck.Findings | None:
+    """The decoders' findings for a built-in kind's body (None for a kind without a definition)."""
+    if not rt.builtin:
+        return None
+    schemas = rt.merge_rules.schemas if isinstance(rt.merge_rules, SchemaRules) else None
+    definition = rt.merge_rules.definition if isinstance(rt.merge_rules, SchemaRules) else None
+    if schemas is None or definition is None:
+        return None
+    return typecheck.check(schemas, definition, body)
+
+
+def decode_error(rt: ResourceType, body: dict[str, Any]) -> ApiError | None:
+    """400 for a value of the wrong type, worded as the Go JSON decoder words it."""
+    found = builtin_findings(rt, body)
+    if found is None or found.decode_error is None:
+        return None
+    return bad_request(
+        f'{rt.kind} in version "{rt.version}" cannot be handled as a {rt.kind}: {found.decode_error}'
+    )
+
+
+def _meta_unknown(rt: ResourceType, meta: dict[str, Any]) -> list[str]:
+    schemas = rt.merge_rules.schemas if isinstance(rt.merge_rules, SchemaRules) else None
+    if schemas is None:
+        return []
+    return [f"metadata.{u}" for u in _schema_unknown(schemas.resolve_definition(OBJECT_META), meta, "")]
+
+
 def unknown_fields(rt: ResourceType, body: dict[str, Any]) -> list[str]:
-    """Dotted paths of fields the kind does not declare (top level and metadata for built-ins,
-    the whole structural schema for custom resources)."""
+    """Dotted paths of fields the kind does not declare: Kubernetes' published definition for a
+    built-in kind, the structural schema (and ObjectMeta) for a custom resource."""
+    found = builtin_findings(rt, body)
+    if found is not None:
+        return [path for path, _ in found.unknown]
     out: list[str] = []
     meta = body.get("metadata")
     if isinstance(meta, dict):
-        out.extend(f"metadata.{k}" for k in meta if k not in _META_FIELDS)
-    if rt.builtin:
-        allowed = {"apiVersion", "kind", "metadata", *rt.top_level}
-        out.extend(k for k in body if k not in allowed)
-        out.extend(path for path, _ in schemas.unknown_nested(rt.kind, body))
-        return out
+        out.extend(_meta_unknown(rt, meta))
     if rt.schema:
         rest = {k: v for k, v in body.items() if k not in ("apiVersion", "kind", "metadata")}
         out.extend(_schema_unknown(rt.schema, rest, ""))
     return out
 
 
-def unknown_typed_paths(rt: ResourceType, body: dict[str, Any]) -> list[str]:
-    """structured-merge-diff paths of undeclared fields in a built-in kind (what SSA reports)."""
-    out: list[str] = []
-    meta = body.get("metadata")
-    if isinstance(meta, dict):
-        out.extend(f".metadata.{k}" for k in meta if k not in _META_FIELDS)
-    allowed = {"apiVersion", "kind", "metadata", *rt.top_level}
-    out.extend(f".{k}" for k in body if k not in allowed)
-    out.extend(smd for _, smd in schemas.unknown_nested(rt.kind, body))
-    return out
+def typed_errors(rt: ResourceType, body: dict[str, Any]) -> list[str]:
+    """structured-merge-diff's errors converting a built-in kind's apply body to a typed value:
+    undeclared fields and values of the wrong type."""
+    found = builtin_findings(rt, body)
+    return found.typed_errors if found is not None else []
 
 
 def drop_fields(body: dict[str, Any], paths: list[str]) -> None:
@@ -291,28 +313,6 @@ def validate(rt: ResourceType, obj: dict[str, Any], api: Api, old: dict[str, Any
     name = obj["metadata"]["name"]
     if rt.builtin and rt.kind == "Secret":
         rules.check_secret_data(obj)
-    if rt.kind in ("ConfigMap", "Secret") and rt.builtin:
-        for field in ("data", "binaryData") if rt.kind == "ConfigMap" else ("data",):
-            data = obj.get(field)
-            if data is None:
-                continue
-            if not isinstance(data, dict):
-                raise ApiError(
-                    400,
-                    "BadRequest",
-                    f'{rt.kind} in version "v1" cannot be handled as a {rt.kind}: '
-                    f"json: cannot unmarshal {_json_type(data)} into Go struct field {rt.kind}.{field} "
-                    "of type map[string]string",
-                )
-            for v in data.values():
-                if not isinstance(v, str):
-                    raise ApiError(
-                        400,
-                        "BadRequest",
-                        f'{rt.kind} in version "v1" cannot be handled as a '
-                        f"{rt.kind}: json: cannot unmarshal {_json_type(v)} into Go struct field "
-                        f"{rt.kind}.{field} of type string",
-                    )
     spec = obj.get("spec")
     if not rt.builtin:
         pass
@@ -360,18 +360,6 @@ def validate(rt: ResourceType, obj: dict[str, Any], api: Api, old: dict[str, Any
                 ],
             )
     rules.raise_if(rt, name, rules.field_causes(rt, obj) + (rules.update_causes(rt, old, obj) if old else []))
-
-
-def _json_type(v: Any) -> str:
-    if isinstance(v, bool):
-        return "bool"
-    if isinstance(v, (int, float)):
-        return "number"
-    if isinstance(v, list):
-        return "array"
-    if isinstance(v, dict):
-        return "object"
-    return "string"
 
 
 def on_create(rt: ResourceType, obj: dict[str, Any], api: Api) -> None:

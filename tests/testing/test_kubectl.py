@@ -98,6 +98,23 @@ async def test_a_namespace_created_by_apply_has_its_applier_recorded(
     assert [(e["manager"], e["operation"], e["fieldsV1"]) for e in entries] == [("kubectl", "Apply", {})]
 
 
+async def test_the_server_refuses_what_the_schema_does_not_declare(kubectl: Kubectl) -> None:
+    bad = _configmap("c2", a="1")
+    bad["spec"] = {"replicas": 1}
+    run = await kubectl("apply", "--server-side", "-f", "-", stdin=_manifest(bad))
+    assert run.code != 0 and ".spec: field not declared in schema" in run.err
+    run = await kubectl("create", "-f", "-", stdin=_manifest(bad))
+    assert run.code != 0 and 'strict decoding error: unknown field "spec"' in run.err
+    pod = {
+        "apiVersion": "v1",
+        "kind": "Pod",
+        "metadata": {"name": "p"},
+        "spec": {"containers": [{"name": "app", "image": "busybox", "resources": "oops"}]},
+    }
+    run = await kubectl("create", "-f", "-", stdin=_manifest(pod))
+    assert run.code != 0 and "cannot unmarshal string into Go struct field" in run.err
+
+
 @pytest.mark.parametrize(
     "args",
     [

@@ -50,7 +50,7 @@ async def test_deployment_rollout_status(kube_emulator: Emulator, http: Http, ns
 async def test_deployment_progress_deadline(kube_emulator: Emulator, http: Http, ns: str) -> None:
     kube_emulator.fail_pods("image-pull", image="bad:tag")
     d = deployment("web", image="bad:tag")
-    d["spec"]["progressDeadlineSeconds"] = 0.2
+    d["spec"]["progressDeadlineSeconds"] = 1  # an int32, as on a real server
     await http.post(DEP, d)
     await kube_emulator.wait_for(
         lambda: (

@@ -15,6 +15,7 @@ from traitlets import Bool, Callable, Dict, Enum, Float, Integer, List, Unicode,
 from kts.kube.errors import DeleteTimeout, KubeError, NotReady, Unavailable, UnknownKind
 from kts.names import SlugScheme, server_names
 from kts.spawner import charts, reaper
+from kts.spawner import namespaces as user_namespaces
 from kts.spawner.cluster import Cluster, Connection, shared_cluster
 from kts.spawner.contract import (
     INSTANCE_LABEL,
@@ -460,7 +461,15 @@ class KubeTemplateSpawner(KubeSpawner):  # type: ignore[misc]
             planned = self._planned_host(checked.connection)
             if planned is not None:
                 self._require_tls_name(planned, checked.connection)
+            user_namespace = None
+            if self.enable_user_namespaces:
+                user_namespace = await user_namespaces.plan(
+                    self, self.identity, cluster, adopt_unidentified=self.adopt_unidentified
+                )
             adoptable = await self._check_ownership(cluster, checked)
+            if user_namespace is not None:
+                manager = f"{self.field_manager}-{self.identity.user_id}"
+                await user_namespaces.ensure(cluster, user_namespace, field_manager=manager)
             kinds = sorted({f"{r.api_version}/{r.kind}" for r in checked.refs} | set(self._state.kinds))
             await self._remove_leftovers(cluster, kinds)
             namespaces = {r.namespace for r in checked.refs if r.namespace} | set(self._state.namespaces)

@@ -575,3 +575,23 @@ async def test_a_server_kubespawner_started_carries_over(kubespawner_env: KubeTa
         await again.stop(now=True)
         again.clear_state()
         await again.delete_forever()
+
+
+async def test_after_pod_created_hook_gets_the_created_pod(kube: KubeTarget) -> None:
+    seen: list[dict[str, Any]] = []
+    case = Case("hooked", {"after_pod_created_hook": lambda spawner, pod: seen.append(pod)})
+    created = await kts_objects(kube, case)
+    assert [p["metadata"]["uid"] for p in seen] == [created.pod["metadata"]["uid"]]
+
+
+async def test_a_failing_after_pod_created_hook_fails_the_spawn_and_leaves_nothing(kube: KubeTarget) -> None:
+    def fail(spawner: Any, pod: dict[str, Any]) -> None:
+        raise RuntimeError(f"no quota for {pod['metadata']['name']}")
+
+    sp = spawner_for(kube, Case("hook-fails", {"after_pod_created_hook": fail}), KubeTemplateSpawner)
+    expected = "after_pod_created_hook failed: RuntimeError: no quota for jupyter-alice"
+    with pytest.raises(SpawnFailed, match=expected):
+        await sp.start()
+    async with await KubeClient.connect(kubeconfig=kube.kubeconfig) as client:
+        for kind in ("Pod", "Secret"):
+            assert await client.list("v1", kind, kube.namespace) == [], kind

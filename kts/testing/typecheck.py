@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from kts.testing.kubeschema import INT_OR_STRING, QUANTITY, KubeSchemas, ref_name, types_of
+from kts.testing.kubeschema import INT_OR_STRING, OBJECT_META, QUANTITY, KubeSchemas, ref_name, types_of
 from kts.testing.listrules import KEY_DEFAULTS
 
 _QUANTITY = re.compile(r"^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$")
@@ -138,6 +138,10 @@ class _Walker:
                 if isinstance(value, (dict, list)):
                     self.found.typed_errors.append(f"{typed}: expected scalar, got {_go_repr(value)}")
             return
+        if node.get("x-kubernetes-int-or-string"):
+            if isinstance(value, bool) or not isinstance(value, (int, str)):
+                self.found.typed_errors.append(f"{typed}: expected scalar, got {_go_repr(value)}")
+            return
         if name == QUANTITY:
             text = value if isinstance(value, str) else json.dumps(value)
             if isinstance(value, bool) or not _QUANTITY.match(text.strip()):
@@ -225,16 +229,34 @@ def _item_ref(item: Any, index: int, keys: tuple[str, ...]) -> str:
     return f"[{index}]"
 
 
-def check(schemas: KubeSchemas, definition: str, body: dict[str, Any]) -> Findings:
+def check(
+    schemas: KubeSchemas,
+    definition: str | None,
+    body: dict[str, Any],
+    crd_schema: dict[str, Any] | None = None,
+) -> Findings:
     """What the decoders find in ``body``, an object of the kind ``definition`` describes
-    (``apiVersion`` and ``kind`` included)."""
+    (``apiVersion`` and ``kind`` included), or of a custom resource whose CRD version has the
+    structural schema ``crd_schema`` (its metadata is an ObjectMeta whatever the schema says)."""
     walker = _Walker(schemas)
-    root = schemas.defs[definition]
-    struct = _go_type_name(definition).split(".")[-1]
-    props = root.get("properties") or {}
+    if definition is not None:
+        root = schemas.defs[definition]
+        struct = _go_type_name(definition).split(".")[-1]
+    else:
+        root = crd_schema or {}
+        struct = str(body.get("kind", ""))
+        if root.get("x-kubernetes-preserve-unknown-fields") and not root.get("properties"):
+            return walker.found
+    props = dict(root.get("properties") or {})
+    if definition is None:
+        props.update(
+            apiVersion={"type": "string"},
+            kind={"type": "string"},
+            metadata={"$ref": "#/$defs/" + OBJECT_META},
+        )
     for k, v in body.items():
         if k in props:
             walker.walk(props[k], v, struct, [k], k, f".{k}")
-        else:
+        elif not root.get("x-kubernetes-preserve-unknown-fields"):
             walker.found.undeclared(k, f".{k}")
     return walker.found

@@ -7,7 +7,7 @@ import base64
 import re
 from typing import TYPE_CHECKING, Any
 
-from kts.testing import rules, typecheck
+from kts.testing import crdschema, rules, typecheck
 from kts.testing.errors import ApiError, bad_request, invalid
 from kts.testing.kubeschema import OBJECT_META
 from kts.testing.listrules import SchemaRules
@@ -85,17 +85,26 @@ def _schema_unknown(schema: dict[str, Any] | None, value: Any, path: str) -> lis
 
 def builtin_findings(rt: ResourceType, body: dict[str, Any]) -> typecheck.Findings | None:
     """The decoders' findings for a built-in kind's body (None for a kind without a definition)."""
-    if not rt.builtin:
+    rules = rt.merge_rules
+    if not rt.builtin or not isinstance(rules, SchemaRules) or rules.definition is None:
         return None
-    schemas = rt.merge_rules.schemas if isinstance(rt.merge_rules, SchemaRules) else None
-    definition = rt.merge_rules.definition if isinstance(rt.merge_rules, SchemaRules) else None
-    if schemas is None or definition is None:
+    return typecheck.check(rules.schemas, rules.definition, body)
+
+
+def typed_findings(rt: ResourceType, body: dict[str, Any]) -> typecheck.Findings | None:
+    """structured-merge-diff's view of a body: the built-in definition, or a custom resource's
+    structural schema."""
+    if rt.builtin:
+        return builtin_findings(rt, body)
+    rules = rt.merge_rules
+    if not rt.schema or not isinstance(rules, SchemaRules):
         return None
-    return typecheck.check(schemas, definition, body)
+    return typecheck.check(rules.schemas, None, body, rt.schema)
 
 
 def decode_error(rt: ResourceType, body: dict[str, Any]) -> ApiError | None:
-    """400 for a value of the wrong type, worded as the Go JSON decoder words it."""
+    """400 for a value of the wrong type, worded as the Go JSON decoder words it (custom
+    resources decode into unstructured objects: their types are checked by validation)."""
     found = builtin_findings(rt, body)
     if found is None or found.decode_error is None:
         return None
@@ -130,7 +139,7 @@ def unknown_fields(rt: ResourceType, body: dict[str, Any]) -> list[str]:
 def typed_errors(rt: ResourceType, body: dict[str, Any]) -> list[str]:
     """structured-merge-diff's errors converting a built-in kind's apply body to a typed value:
     undeclared fields and values of the wrong type."""
-    found = builtin_findings(rt, body)
+    found = typed_findings(rt, body)
     return found.typed_errors if found is not None else []
 
 
@@ -193,9 +202,18 @@ def _qos_class(spec: dict[str, Any]) -> str:
     return "Guaranteed" if guaranteed else "Burstable"
 
 
+def _custom_content(obj: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in obj.items() if k not in ("apiVersion", "kind", "metadata")}
+
+
 def apply_defaults(rt: ResourceType, obj: dict[str, Any]) -> None:
-    """Fill what the real defaulters fill (only missing values, so it is safe on every write)."""
+    """Fill what the real defaulters fill (only missing values, so it is safe on every write);
+    custom resources get their structural schema's defaults."""
     if not rt.builtin:
+        if rt.schema:
+            content = _custom_content(obj)
+            crdschema.apply_defaults(rt.schema, content)
+            obj.update(content)
         return
     kind = rt.kind
     spec = obj.get("spec")
@@ -315,7 +333,8 @@ def validate(rt: ResourceType, obj: dict[str, Any], api: Api, old: dict[str, Any
         rules.check_secret_data(obj)
     spec = obj.get("spec")
     if not rt.builtin:
-        pass
+        if rt.schema:
+            rules.raise_if(rt, name, crdschema.validate(rt.schema, _custom_content(obj)))
     elif rt.kind == "Pod":
         _check_containers(rt, name, spec, "spec")
     elif rt.kind in ("Deployment", "StatefulSet", "ReplicaSet", "DaemonSet"):

@@ -291,9 +291,14 @@ async def test_custom_resources_print_their_crd_columns(kubectl: Kubectl) -> Non
     rows = _table((await kubectl.ok("get", "widgets")).out)
     assert rows[0] == ["NAME", *(c for c in columns if c != "COLOR")]
     assert rows[1][:2] == ["w1", "3"]
+    await kubectl.ok("apply", "--server-side", "-f", "-", stdin=_manifest(_widget("w2", replicas=1)))
     rows = _table((await kubectl.ok("get", "widgets", "-o", "wide")).out)
     assert rows[0] == ["NAME", *columns]
-    assert rows[1][:3] == ["w1", "3", "red"]
+    default = _WIDGETS["spec"]["versions"][0]["schema"]["openAPIV3Schema"]["properties"]["spec"]["properties"]
+    assert [r[:3] for r in rows[1:]] == [["w1", "3", "red"], ["w2", "1", default["color"]["default"]]]
+    bad = await kubectl("create", "-f", "-", stdin=_manifest(_widget("w3", replicas="many")))
+    assert bad.code != 0
+    assert 'spec.replicas in body must be of type integer: "string"' in bad.err
 
 
 async def test_get_watch_prints_rows_as_objects_change(kubectl: Kubectl, kube_emulator: Emulator) -> None:

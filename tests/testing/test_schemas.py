@@ -120,3 +120,116 @@ async def test_the_served_version_is_chosen_per_emulator(
 def test_an_unknown_version_is_refused() -> None:
     with pytest.raises(ValueError, match=r"no Kubernetes 1\.99 schemas"):
         Emulator(kube_version="1.99")
+
+
+# -- custom resources -----------------------------------------------------------------------------
+
+CRDS = "/apis/apiextensions.k8s.io/v1/customresourcedefinitions"
+WIDGETS = "/apis/example.com/v1/namespaces/t/widgets"
+WIDGET_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "properties": {
+        "spec": {
+            "type": "object",
+            "required": ["size"],
+            "properties": {
+                "size": {"type": "integer", "minimum": 1, "maximum": 10},
+                "color": {"type": "string", "enum": ["red", "blue"], "default": "blue"},
+                "port": {"x-kubernetes-int-or-string": True},
+                "limits": {
+                    "type": "object",
+                    "default": {},
+                    "properties": {"cpu": {"type": "string", "default": "1"}},
+                },
+                "tags": {"type": "array", "maxItems": 2, "items": {"type": "string", "pattern": "^[a-z]+$"}},
+            },
+        }
+    },
+}
+
+
+async def _widgets(kube_emulator: Emulator, http: Http) -> None:
+    crd = {
+        "apiVersion": "apiextensions.k8s.io/v1",
+        "kind": "CustomResourceDefinition",
+        "metadata": {"name": "widgets.example.com"},
+        "spec": {
+            "group": "example.com",
+            "scope": "Namespaced",
+            "names": {"kind": "Widget", "plural": "widgets", "singular": "widget", "listKind": "WidgetList"},
+            "versions": [
+                {"name": "v1", "served": True, "storage": True, "schema": {"openAPIV3Schema": WIDGET_SCHEMA}}
+            ],
+        },
+    }
+    status, _ = await http.post(CRDS, crd)
+    assert status == 201
+    await kube_emulator.wait_for(lambda: kube_emulator.registry.lookup("example.com", "v1", "widgets"))
+
+
+def widget(name: str, **spec: Any) -> dict[str, Any]:
+    return {"apiVersion": "example.com/v1", "kind": "Widget", "metadata": {"name": name}, "spec": spec}
+
+
+async def test_custom_resources_get_structural_defaults(kube_emulator: Emulator, http: Http, ns: str) -> None:
+    await _widgets(kube_emulator, http)
+    status, obj = await http.post(WIDGETS, widget("w", size=2))
+    assert status == 201
+    spec = WIDGET_SCHEMA["properties"]["spec"]["properties"]
+    assert obj["spec"]["color"] == spec["color"]["default"]
+    # a defaulted object is itself defaulted inside
+    assert obj["spec"]["limits"] == {"cpu": spec["limits"]["properties"]["cpu"]["default"]}
+    status, obj = await http.apply(f"{WIDGETS}/a", widget("a", size=3, color="red"))
+    assert status == 201 and obj["spec"]["color"] == "red"
+
+
+async def test_custom_resources_are_validated_against_their_schema(
+    kube_emulator: Emulator, http: Http, ns: str
+) -> None:
+    await _widgets(kube_emulator, http)
+    status, err = await http.post(WIDGETS, widget("w", size="two"))
+    assert (status, err["reason"]) == (422, "Invalid")
+    assert err["message"] == (
+        'Widget.example.com "w" is invalid: spec.size: Invalid value: "string": '
+        'spec.size in body must be of type integer: "string"'
+    )
+    assert err["details"]["causes"] == [
+        {
+            "reason": "FieldValueTypeInvalid",
+            "message": 'Invalid value: "string": spec.size in body must be of type integer: "string"',
+            "field": "spec.size",
+        }
+    ]
+    cases = [
+        ({"size": 11}, "spec.size", "should be less than or equal to 10"),
+        (
+            {"size": 1, "color": "green"},
+            "spec.color",
+            'Unsupported value: "green": supported values: "red", "blue"',
+        ),
+        ({"color": "red"}, "spec.size", "Required value"),
+        ({"size": 1, "tags": ["a", "b", "c"]}, "spec.tags", "Too many: 3: must have at most 2 items"),
+        ({"size": 1, "tags": ["A"]}, "spec.tags[0]", "should match '^[a-z]+$'"),
+        ({"size": 1, "port": True}, "spec.port", "must be of type integer or string"),
+    ]
+    for spec, field, text in cases:
+        status, err = await http.post(WIDGETS, widget("w", **spec))
+        assert status == 422, (spec, err)
+        assert [c["field"] for c in err["details"]["causes"]] == [field]
+        assert text in err["details"]["causes"][0]["message"]
+    status, _ = await http.post(WIDGETS, widget("w", size=1, port="http", tags=["a"]))
+    assert status == 201
+
+
+async def test_apply_of_a_custom_resource_with_a_wrong_type(
+    kube_emulator: Emulator, http: Http, ns: str
+) -> None:
+    await _widgets(kube_emulator, http)
+    status, err = await http.apply(f"{WIDGETS}/w", widget("w", size="two"))
+    assert status == 500
+    assert err["message"] == (
+        "failed to create typed patch object (example.com/v1, Kind=Widget): "
+        ".spec.size: expected numeric (int or float), got &{two}"
+    )
+    status, err = await http.apply(f"{WIDGETS}/w", widget("w", size=20))
+    assert status == 422 and "should be less than or equal to 10" in err["message"]

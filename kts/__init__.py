@@ -4,26 +4,33 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from kts.gotemplate.errors import InternalError, RenderError
-from kts.gotemplate.limits import RenderLimits
-
 if TYPE_CHECKING:
-    from kts.helm.api import Chart, load_chart, render_chart, render_objects
+    from kts.helm import (
+        Chart,
+        InternalError,
+        RenderError,
+        RenderLimits,
+        load_chart,
+        render_chart,
+        render_objects,
+    )
     from kts.spawner import KubeTemplateSpawner
 
 __all__ = ["Chart", "InternalError", "KubeTemplateSpawner", "RenderError", "RenderLimits", "load_chart",
            "render_chart", "render_objects"]
 __version__ = "0.1.0"
 
-_API = ("Chart", "load_chart", "render_chart", "render_objects")
+# Names of kts.helm's public face, re-exported here.
+_HELM = ("Chart", "InternalError", "RenderError", "RenderLimits", "load_chart", "render_chart",
+         "render_objects")
 
 
 def __getattr__(name: str) -> Any:
     # Heavy parts load on first use: `import kts` stays cheap for the CLI and the hub.
-    if name in _API:
-        from kts.helm import api
+    if name in _HELM:
+        import kts.helm
 
-        return getattr(api, name)
+        return getattr(kts.helm, name)
     if name == "KubeTemplateSpawner":
         from kts.spawner import KubeTemplateSpawner
 

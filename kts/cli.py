@@ -109,12 +109,8 @@ def _store(takes_value: bool) -> dict[str, Any]:
     return {"action": "store_true", "help": argparse.SUPPRESS}
 
 
-def _template_parser() -> argparse.ArgumentParser:
-    p = _Parser(prog="kts template", description="Locally render templates: what `helm template` "
-                "prints, without helm, a network or a cluster.",
-                usage="kts template [NAME] CHART [flags]", allow_abbrev=False, formatter_class=_Help)
-    p.add_argument("args", nargs="*", metavar="[NAME] CHART",
-                   help="release name (default \"release-name\") and a chart directory or .tgz archive")
+def _add_value_flags(p: argparse.ArgumentParser) -> None:
+    """Helm's values flags (``addValueOptionsFlags``), for ``template``."""
     p.add_argument("-f", "--values", action="append", default=[], dest="value_files", metavar="FILE",
                    help="values from a YAML file, - for stdin (repeatable; later files win)")
     p.add_argument("--set", action="append", default=[], dest="set_values", metavar="K=V",
@@ -127,6 +123,15 @@ def _template_parser() -> argparse.ArgumentParser:
                    help="set values from the contents of files (key=path; repeatable)")
     p.add_argument("--set-literal", action="append", default=[], metavar="K=V",
                    help="set a literal STRING value, commas and all (repeatable)")
+
+
+def _template_parser() -> argparse.ArgumentParser:
+    p = _Parser(prog="kts template", description="Locally render templates: what `helm template` "
+                "prints, without helm, a network or a cluster.",
+                usage="kts template [NAME] CHART [flags]", allow_abbrev=False, formatter_class=_Help)
+    p.add_argument("args", nargs="*", metavar="[NAME] CHART",
+                   help="release name (default \"release-name\") and a chart directory or .tgz archive")
+    _add_value_flags(p)
     p.add_argument("-n", "--namespace", default=None,
                    help="namespace of the release (default $HELM_NAMESPACE or \"default\")")
     p.add_argument("--name-template", default="", metavar="TEMPLATE",
@@ -220,57 +225,23 @@ def _normalize(argv: list[str], parser: argparse.ArgumentParser) -> list[str]:
 
 
 def _read(path: str) -> str:
+    """A ``-f``/``--set-file`` path: ``-`` is stdin; URLs are refused (kts reads local files only)."""
+    from kts.helm import ValuesError, read_local_file
+
     if path.strip() == "-":
         return sys.stdin.read()
     if _URL_RE.match(path):
-        raise CommandError(f"cannot read {path}: kts reads values from local files only; download it "
-                           "first")
-    try:
-        with open(path, "rb") as fh:
-            return fh.read().decode("utf-8", "surrogateescape")
-    except OSError as exc:
-        raise CommandError(f"open {path}: {(exc.strerror or str(exc)).lower()}") from None
+        raise ValuesError(f"cannot read {path}: kts reads values from local files only; download it first")
+    return read_local_file(path)
 
 
 def merge_user_values(ns: argparse.Namespace) -> dict[str, Any]:
     """``values.Options.MergeValues``: files, --set-json, --set, --set-string, --set-file, --set-literal."""
-    import json
+    from kts.helm import ValueOptions
 
-    from kts.helm import strvals
-    from kts.helm.yamlio import YAMLError, load_values, merge_maps
-
-    base: dict[str, Any] = {}
-    for path in ns.value_files:
-        try:
-            current = load_values(_read(path), multi_doc=True)
-        except YAMLError as exc:
-            raise CommandError(f"failed to parse {path}: {exc}") from None
-        base = merge_maps(base, current)
-    for value in ns.set_json:
-        trimmed = value.strip()
-        try:
-            if trimmed.startswith("{"):
-                loaded = json.loads(trimmed)
-                if not isinstance(loaded, dict):
-                    raise ValueError
-                base = merge_maps(base, strvals._json_typed(loaded))
-            else:
-                strvals.parse_set_json(value, base)
-        except (ValueError, strvals.StrvalsError):
-            if trimmed.startswith("{"):
-                raise CommandError(f"failed parsing --set-json data JSON: {value}") from None
-            raise CommandError(f"failed parsing --set-json data {value}") from None
-    steps = [(ns.set_values, "--set", lambda v: strvals.parse_set(v, base)),
-             (ns.set_string, "--set-string", lambda v: strvals.parse_set_string(v, base)),
-             (ns.set_file, "--set-file", lambda v: strvals.parse_set_file(v, base, _read)),
-             (ns.set_literal, "--set-literal", lambda v: strvals.parse_set_literal(v, base))]
-    for values, flag, parse in steps:
-        for value in values:
-            try:
-                parse(value)
-            except (strvals.StrvalsError, CommandError) as exc:
-                raise CommandError(f"failed parsing {flag} data: {exc}") from None
-    return base
+    return ValueOptions(value_files=ns.value_files, json_values=ns.set_json, values=ns.set_values,
+                        string_values=ns.set_string, file_values=ns.set_file,
+                        literal_values=ns.set_literal).merge(read=_read)
 
 
 def _name_and_chart(ns: argparse.Namespace) -> tuple[str, str]:
@@ -292,13 +263,10 @@ def _name_and_chart(ns: argparse.Namespace) -> tuple[str, str]:
 
 
 def _template_name(text: str) -> str:
-    from kts.gotemplate import TemplateSet
-    from kts.sprig import sprig_funcs
+    from kts.helm import render_name_template
 
-    ts = TemplateSet(sprig_funcs(), missingkey="zero")
     try:
-        ts.parse("name-template", text)
-        return ts.execute("name-template", None)
+        return render_name_template(text)
     except Exception as exc:
         raise CommandError(str(exc)) from None
 
@@ -328,13 +296,25 @@ def _check_chart_ref(ref: str) -> None:
     raise CommandError(f'path "{ref}" not found')
 
 
+def _check_kube_version(text: str) -> None:
+    from kts.helm import KubeVersion
+
+    try:
+        KubeVersion.parse(text)
+    except ValueError as exc:
+        raise CommandError(f"invalid kube version '{text}': {exc}") from None
+
+
 def run_template(argv: Sequence[str], out: Any) -> None:
-    from kts.gotemplate.errors import RenderError
-    from kts.helm import loader
-    from kts.helm.api import Chart
-    from kts.helm.dependencies import DependencyError, check_dependencies
-    from kts.helm.errors import ChartError
-    from kts.helm.output import OutputError, ShowOnlyError, TemplateOptions, assemble
+    from kts.helm import (
+        ChartError,
+        DependencyError,
+        OutputError,
+        RenderError,
+        ShowOnlyError,
+        TemplateOptions,
+        load_chart,
+    )
 
     parser = _template_parser()
     ns = parser.parse_intermixed_args(_normalize(list(argv), parser))
@@ -347,50 +327,39 @@ def run_template(argv: Sequence[str], out: Any) -> None:
         raise CommandError(f'release name check failed: release name "{name}": {what}')
     kube_version = ns.kube_version or None
     if kube_version:
-        from kts.helm.objects import KubeVersion
-
-        try:
-            KubeVersion.parse(kube_version)
-        except ValueError as exc:
-            raise CommandError(f"invalid kube version '{kube_version}': {exc}") from None
+        _check_kube_version(kube_version)
     _check_chart_ref(chart_ref)
     values = merge_user_values(ns)
-    model = loader.load(chart_ref)
-    if model.metadata.type not in ("", "application"):
-        raise CommandError(f"{model.metadata.type} charts are not installable")
-    if model.metadata.dependencies:
-        check_dependencies(model)
+    chart = load_chart(chart_ref)
+    chart.check_installable()
     api_versions = [v for item in ns.api_versions for v in item.split(",") if v]
-    chart = Chart(model)
     namespace = ns.namespace or os.environ.get("HELM_NAMESPACE") or "default"
+    opts = TemplateOptions(include_crds=ns.include_crds, no_hooks=ns.no_hooks, skip_tests=ns.skip_tests,
+                           show_only=ns.show_only, output_dir=ns.output_dir,
+                           use_release_name=ns.use_release_name)
     try:
-        processed, rendered = chart.render_release(
-            values, release_name=name, namespace=namespace, is_upgrade=ns.is_upgrade,
+        out.write(chart.template(
+            values, options=opts, release_name=name, namespace=namespace, is_upgrade=ns.is_upgrade,
             kube_version=kube_version, api_versions=api_versions, typed_values=True,
-            skip_schema_validation=ns.skip_schema_validation)
+            skip_schema_validation=ns.skip_schema_validation))
     except DependencyError as exc:
         raise CommandError(f"chart dependencies processing failed: {exc}") from None
     except ChartError:
         raise
-    except RenderError as exc:
-        suffix = "" if ns.debug else "\n\nUse --debug flag to render out invalid YAML"
-        raise CommandError(f"{exc}{suffix}") from None
-    opts = TemplateOptions(include_crds=ns.include_crds, no_hooks=ns.no_hooks, skip_tests=ns.skip_tests,
-                           show_only=ns.show_only, output_dir=ns.output_dir,
-                           use_release_name=ns.use_release_name, release_name=name)
-    try:
-        out.write(assemble(processed, rendered, opts))
     except ShowOnlyError as exc:
         raise CommandError(str(exc)) from None
-    except OSError as exc:  # --output-dir: a path under a file, no permission, a full disk
-        op = "mkdir" if isinstance(exc, (FileExistsError, NotADirectoryError)) else "open"
-        raise CommandError(f"{op} {exc.filename}: {(exc.strerror or str(exc)).lower()}") from None
     except OutputError as exc:
         if ns.debug:
             # With --debug Helm prints what it rendered before reporting the error.
             out.write(exc.partial.strip(" \t\n\r\v\f") + "\n")
             raise CommandError(str(exc)) from None
         raise CommandError(f"{exc}\n\nUse --debug flag to render out invalid YAML") from None
+    except RenderError as exc:
+        suffix = "" if ns.debug else "\n\nUse --debug flag to render out invalid YAML"
+        raise CommandError(f"{exc}{suffix}") from None
+    except OSError as exc:  # --output-dir: a path under a file, no permission, a full disk
+        op = "mkdir" if isinstance(exc, (FileExistsError, NotADirectoryError)) else "open"
+        raise CommandError(f"{op} {exc.filename}: {(exc.strerror or str(exc)).lower()}") from None
 
 
 class _Out:
@@ -470,7 +439,7 @@ def _main(args: list[str]) -> int:
         else:
             sys.stderr.write(f'Error: unknown command "{args[0]}" for "kts"\n')
         return 1
-    from kts.gotemplate.errors import RenderError
+    from kts.helm import RenderError
 
     try:
         run_template(args[1:], _Out())

@@ -1,8 +1,9 @@
 """Public entry points: ``render_chart`` for one-off renders, ``load_chart`` to render many times,
-``render_objects`` for the objects to apply."""
+``render_objects`` for the objects to apply, ``Chart.template`` for what ``helm template`` prints."""
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from typing import Any
 
@@ -10,10 +11,12 @@ from kts.gotemplate.errors import RenderError
 from kts.gotemplate.limits import DEFAULT_LIMITS, RenderLimits
 from kts.helm import loader
 from kts.helm.chart import ChartModel
+from kts.helm.dependencies import check_dependencies
 from kts.helm.errors import ChartError, chart_message
 from kts.helm.funcs import LookupFn
 from kts.helm.manifests import parse_documents, parse_objects
 from kts.helm.objects import Capabilities
+from kts.helm.output import TemplateOptions, assemble
 from kts.helm.render import ReleaseOptions, Renderer, json_values
 
 
@@ -38,6 +41,15 @@ class Chart:
     def values(self) -> dict[str, Any]:
         """The chart's default values (``values.yaml``)."""
         return self.model.values
+
+    def check_installable(self) -> None:
+        """What ``helm install``/``template`` check before rendering: an application chart whose
+        Chart.yaml dependencies are all in ``charts/``. Raises ``ChartError``."""
+        kind = self.model.metadata.type
+        if kind not in ("", "application"):
+            raise ChartError(f"{kind} charts are not installable")
+        if self.model.metadata.dependencies:
+            check_dependencies(self.model)
 
     def _capabilities(self, kube_version: str | None, api_versions: Any) -> Capabilities:
         key = (kube_version, tuple(api_versions or ()))
@@ -81,6 +93,23 @@ class Chart:
         except RenderError as exc:
             exc.message = chart_message(exc.message)
             raise
+
+    def template(self, values: dict[str, Any] | None = None, *, options: TemplateOptions | None = None,
+                 release_name: str = "release-name", namespace: str = "default", revision: int = 1,
+                 is_upgrade: bool = False, kube_version: str | None = None,
+                 api_versions: list[str] | None = None, lookup: LookupFn | None = None,
+                 typed_values: bool = False, skip_schema_validation: bool = False) -> str:
+        """What ``helm template`` prints (or, with ``options.output_dir``, writes and logs).
+
+        Rendering fails with ``RenderError``; assembling the output with ``OutputError``
+        (``partial`` holds what ``--debug`` shows) or ``ShowOnlyError``; writing with ``OSError``.
+        """
+        processed, rendered = self.render_release(
+            values, release_name=release_name, namespace=namespace, revision=revision,
+            is_upgrade=is_upgrade, kube_version=kube_version, api_versions=api_versions, lookup=lookup,
+            typed_values=typed_values, skip_schema_validation=skip_schema_validation)
+        opts = dataclasses.replace(options or TemplateOptions(), release_name=release_name)
+        return assemble(processed, rendered, opts)
 
     def objects(self, values: dict[str, Any] | None = None, *, include_crds: bool = False,
                 no_hooks: bool = False, skip_tests: bool = False, release_name: str = "release-name",
@@ -142,3 +171,13 @@ def render_objects(path: str | os.PathLike[str], values: dict[str, Any] | None =
         is_upgrade=is_upgrade, kube_version=kube_version, api_versions=api_versions,
         include_crds=include_crds, no_hooks=no_hooks, skip_tests=skip_tests,
         skip_schema_validation=skip_schema_validation)
+
+
+def render_name_template(text: str) -> str:
+    """``--name-template``: a release name rendered from Go template text with Sprig's functions."""
+    from kts.gotemplate import TemplateSet
+    from kts.sprig import sprig_funcs
+
+    ts = TemplateSet(sprig_funcs(), missingkey="zero")
+    ts.parse("name-template", text)
+    return ts.execute("name-template", None)

@@ -1,4 +1,5 @@
-"""The ``kts`` command: ``kts template`` prints what ``helm template`` prints.
+"""The ``kts`` command: ``kts template`` prints what ``helm template`` prints, ``kts lint`` what
+``helm lint`` reports.
 
 ``kts emulator ...`` and ``kts demo ...`` hand over to their own packages.
 """
@@ -20,6 +21,7 @@ _EXTRAS: dict[str, tuple[str, tuple[str, ...]]] = {
 }
 _COMMANDS = (
     ("template", "render a chart locally, as `helm template` does"),
+    ("lint", "examine a chart for possible issues, as `helm lint` does"),
     ("emulator", "serve an emulated Kubernetes API (for tests and demos)"),
     ("demo", "run a local JupyterHub whose servers come from a Helm chart"),
     ("help", "show help for a command"),
@@ -110,7 +112,7 @@ def _store(takes_value: bool) -> dict[str, Any]:
 
 
 def _add_value_flags(p: argparse.ArgumentParser) -> None:
-    """Helm's values flags (``addValueOptionsFlags``), for ``template``."""
+    """Helm's values flags (``addValueOptionsFlags``), shared by ``template`` and ``lint``."""
     p.add_argument("-f", "--values", action="append", default=[], dest="value_files", metavar="FILE",
                    help="values from a YAML file, - for stdin (repeatable; later files win)")
     p.add_argument("--set", action="append", default=[], dest="set_values", metavar="K=V",
@@ -362,6 +364,87 @@ def run_template(argv: Sequence[str], out: Any) -> None:
         raise CommandError(f"{op} {exc.filename}: {(exc.strerror or str(exc)).lower()}") from None
 
 
+def _lint_parser() -> argparse.ArgumentParser:
+    p = _Parser(prog="kts lint", description="Examine charts for possible issues, as `helm lint` does: "
+                "[ERROR] for what will fail to install, [WARNING] for what breaks convention.",
+                usage="kts lint PATH [flags]", allow_abbrev=False, formatter_class=_Help)
+    p.add_argument("paths", nargs="*", metavar="PATH", help="chart directories or .tgz archives")
+    p.add_argument("--strict", action="store_true", help="fail on lint warnings")
+    p.add_argument("--with-subcharts", action="store_true", help="lint dependent charts")
+    p.add_argument("--quiet", action="store_true", help="print only warnings and errors")
+    p.add_argument("--skip-schema-validation", action="store_true",
+                   help="if set, disables JSON schema validation")
+    p.add_argument("--kube-version", default="", metavar="VERSION",
+                   help="Kubernetes version used for capabilities and deprecation checks")
+    _add_value_flags(p)
+    p.add_argument("-n", "--namespace", default=None,
+                   help="namespace of the release (default $HELM_NAMESPACE or \"default\")")
+    p.add_argument("--debug", action="store_true", help="accepted for Helm compatibility")
+    return p
+
+
+def _with_subcharts(paths: list[str]) -> list[str]:
+    """Each chart under ``PATH/charts`` (directories with a Chart.yaml, archives), in walk order."""
+    found = list(paths)
+    for path in paths:
+        top = os.path.normpath(os.path.join(path, "charts"))
+        for root, dirs, files in os.walk(top):
+            dirs.sort()
+            for name in sorted(files):
+                full = os.path.join(root, name)
+                if name == "Chart.yaml":
+                    found.append(root)
+                elif full.endswith((".tgz", ".tar.gz")):
+                    found.append(full)
+    return found
+
+
+def _log_value(text: str) -> str:
+    """A value as Go's slog text handler prints it: quoted when it holds spaces, quotes or ``=``."""
+    from kts.gotemplate.strconv import quote
+
+    plain = text and all(c.isprintable() and not c.isspace() and c not in '"=' for c in text)
+    return text if plain else quote(text)
+
+
+def run_lint(argv: Sequence[str], out: Any, err: Any) -> int:
+    """``helm lint``: findings on ``out``, the engine's log on ``err``; 1 when a chart failed."""
+    from kts.helm import lint_chart
+
+    parser = _lint_parser()
+    ns = parser.parse_intermixed_args(_normalize(list(argv), parser))
+    if not ns.paths:
+        raise CommandError('"kts lint" requires at least 1 argument')
+    if ns.kube_version:
+        _check_kube_version(ns.kube_version)
+    paths = _with_subcharts(ns.paths) if ns.with_subcharts else list(ns.paths)
+    namespace = ns.namespace or os.environ.get("HELM_NAMESPACE") or "default"
+    values = merge_user_values(ns)
+    report: list[str] = []
+    failed = flagged = 0
+    for path in paths:
+        result = lint_chart(path, values, namespace=namespace, kube_version=ns.kube_version or None,
+                            strict=ns.strict, skip_schema_validation=ns.skip_schema_validation)
+        for level, message, text in result.log:
+            err.write(f"level={level} msg={_log_value(message)} message={_log_value(text)}\n")
+        flagged += result.has_warnings_or_errors
+        if ns.quiet and not result.has_warnings_or_errors:
+            continue
+        report.append(f"==> Linting {path}\n")
+        if not result.messages:
+            report.extend(f"Error {e}\n" for e in result.errors)
+        report.extend(f"{m}\n" for m in result.messages if not ns.quiet or m.severity > 1)
+        failed += result.failed
+        report.append("\n")
+    out.write("".join(report))
+    summary = f"{len(paths)} chart(s) linted, {failed} chart(s) failed"
+    if failed:
+        raise CommandError(summary)
+    if not ns.quiet or flagged:
+        out.write(summary + "\n")
+    return 0
+
+
 class _Out:
     """Writes rendered text as the bytes Helm would print (templates may hold invalid UTF-8)."""
 
@@ -433,7 +516,7 @@ def _main(args: list[str]) -> int:
     if args[0] == "--version":
         sys.stdout.write(_version())
         return 0
-    if args[0] != "template":
+    if args[0] not in ("template", "lint"):
         if args[0].startswith("-"):
             sys.stderr.write(f"Error: unknown flag: {args[0].partition('=')[0]}\n")
         else:
@@ -442,6 +525,8 @@ def _main(args: list[str]) -> int:
     from kts.helm import RenderError
 
     try:
+        if args[0] == "lint":
+            return run_lint(args[1:], sys.stdout, sys.stderr)
         run_template(args[1:], _Out())
     except SystemExit as exc:  # --help
         return int(exc.code or 0)

@@ -12,7 +12,7 @@ Loading and rendering::
 
 Values as ``-f`` and ``--set`` give them: ``ValueOptions(value_files=[...], values=["a=1"]).merge()``
 returns Go-typed values, rendered with ``typed_values=True``; ``parse_values(text)`` decodes one
-values file.
+values file. ``lint_chart(path)`` runs ``helm lint``'s rules and returns its findings.
 
 Errors. Every failure to load, prepare or render a chart is a ``RenderError``; ``str(err)`` is
 Helm's text and ``template``, ``line``, ``column`` and ``message`` locate it::
@@ -40,6 +40,7 @@ from kts.helm.dependencies import DependencyError
 from kts.helm.engine import TemplateError
 from kts.helm.errors import ChartError, ChartLoadError, ManifestError, SchemaError, ValuesError
 from kts.helm.funcs import LookupFn
+from kts.helm.lint import LintMessage, LintResult, Severity, lint_chart
 from kts.helm.manifests import RenderedObject, parse_objects
 from kts.helm.objects import KubeVersion
 from kts.helm.output import OutputError, ShowOnlyError, TemplateOptions
@@ -54,6 +55,8 @@ __all__ = [
     "InternalError",
     "KubeVersion",
     "KubeVersionError",
+    "LintMessage",
+    "LintResult",
     "LookupFn",
     "ManifestError",
     "OutputError",
@@ -62,11 +65,13 @@ __all__ = [
     "RenderLimits",
     "RenderedObject",
     "SchemaError",
+    "Severity",
     "ShowOnlyError",
     "TemplateError",
     "TemplateOptions",
     "ValueOptions",
     "ValuesError",
+    "lint_chart",
     "load_chart",
     "parse_objects",
     "parse_values",

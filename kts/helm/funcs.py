@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from contextvars import ContextVar
 from typing import Any
 
 from kts.gotemplate.gotypes import FuncMap, GoError, GoFunc, Signature
@@ -14,6 +15,10 @@ RECURSION_MAX = 1000
 WARN_RE = re.compile(WARN_START + "(.*)" + WARN_END, re.S)
 
 LookupFn = Callable[[str, str, str, str], dict[str, Any]]
+
+LINT_LOG: ContextVar[list[tuple[str, str, str]] | None] = ContextVar("kts_lint_log", default=None)
+"""A list while a chart is linted (Helm's ``engine.LintMode``): ``required`` and ``fail`` then
+log ``(level, message, text)`` there and return "" instead of failing the render."""
 
 
 def to_yaml_full(value: Any) -> str:
@@ -42,11 +47,19 @@ def _sprig_funcs() -> FuncMap:
 
 def _required(warn: str, val: Any) -> Any:
     if val is None or (isinstance(val, str) and val == ""):
+        log = LINT_LOG.get()
+        if log is not None:
+            log.append(("WARN", "missing required value" if val is None else "missing required values", warn))
+            return ""
         raise GoError(WARN_START + warn + WARN_END)
     return val
 
 
 def _fail(msg: str) -> str:
+    log = LINT_LOG.get()
+    if log is not None:
+        log.append(("INFO", "funcMap fail", msg))
+        return ""
     raise GoError(WARN_START + msg + WARN_END)
 
 

@@ -178,7 +178,7 @@ def load_files(files: list[File], limits: RenderLimits = DEFAULT_LIMITS,
     md: Metadata | None = None
     for f in files:
         if f.name == "Chart.yaml":
-            md = _parse_metadata(f, Metadata())
+            md = parse_metadata(f, Metadata())
             if not md.api_version:
                 md.api_version = APIVERSION_V1
     chart = ChartModel(metadata=md or Metadata())
@@ -261,7 +261,7 @@ def _type_error(value: Any, struct: str, fld: str, gotype: str) -> str:
             f"into Go struct field {struct}.{fld} of type {gotype}")
 
 
-def _scalar_text(value: Any) -> str | None:
+def scalar_text(value: Any) -> str | None:
     """sigs.k8s.io/yaml turns a YAML scalar into the string a Go string field wants."""
     if isinstance(value, bool):
         return "true" if value else "false"
@@ -283,7 +283,7 @@ def _expect(value: Any, pytype: type, struct: str, fld: str, gotype: str, fname:
     if value is None:
         return pytype()
     if pytype is str and not isinstance(value, str):
-        text = _scalar_text(value)
+        text = scalar_text(value)
         if text is not None:
             return text
     if (pytype is str and not isinstance(value, str)) or (pytype is bool and not isinstance(value, bool)) \
@@ -293,7 +293,8 @@ def _expect(value: Any, pytype: type, struct: str, fld: str, gotype: str, fname:
     return value
 
 
-def _parse_metadata(f: File, md: Metadata) -> Metadata:
+def parse_metadata(f: File, md: Metadata) -> Metadata:
+    """Chart.yaml decoded into ``md`` as ``yaml.Unmarshal`` into ``chart.Metadata`` does (no validation)."""
     doc = _load_yaml(f, "cannot load Chart.yaml")
     if doc is None:
         return md

@@ -264,9 +264,11 @@ class Renderer:
         return self._prepare(user_values, kube)[0:2]  # type: ignore[return-value]
 
     def _prepare(self, user_values: dict[str, Any] | None, kube: Capabilities,
-                 validate_schema: bool = True) -> tuple[ChartModel, dict[str, Any], _Prepared]:
+                 validate_schema: bool = True,
+                 check_kube_version: bool = True) -> tuple[ChartModel, dict[str, Any], _Prepared]:
         vals = user_values or {}
-        self._check_kube_version(kube)
+        if check_kube_version:
+            self._check_kube_version(kube)
         prepared = self._processed(vals)
         coalesced = self._coalesce(prepared, vals)
         if validate_schema and prepared.has_schema:
@@ -279,9 +281,14 @@ class Renderer:
 
     def render_release(self, user_values: dict[str, Any] | None, opts: ReleaseOptions, caps: Capabilities,
                        lookup: LookupFn | None = None,
-                       validate_schema: bool = True) -> tuple[ChartModel, dict[str, str]]:
-        """The chart as processed for these values (disabled subcharts removed) and its render."""
-        root, coalesced, prepared = self._prepare(user_values, caps, validate_schema)
+                       validate_schema: bool = True,
+                       check_kube_version: bool = True) -> tuple[ChartModel, dict[str, str]]:
+        """The chart as processed for these values (disabled subcharts removed) and its render.
+
+        ``check_kube_version=False`` skips the chart's ``kubeVersion`` constraint, as ``helm lint``
+        does (install and template check it; values and templates do not).
+        """
+        root, coalesced, prepared = self._prepare(user_values, caps, validate_schema, check_kube_version)
         top = {"Release": release_map(opts), "Capabilities": caps, "Values": Values(coalesced)}
         contexts: list[dict[str, Any]] = []
         collect(root, top, contexts, self._files_cache, prepared.metadata_of)

@@ -399,14 +399,6 @@ def _with_subcharts(paths: list[str]) -> list[str]:
     return found
 
 
-def _log_value(text: str) -> str:
-    """A value as Go's slog text handler prints it: quoted when it holds spaces, quotes or ``=``."""
-    from kts.gotemplate.strconv import quote
-
-    plain = text and all(c.isprintable() and not c.isspace() and c not in '"=' for c in text)
-    return text if plain else quote(text)
-
-
 def run_lint(argv: Sequence[str], out: Any, err: Any) -> int:
     """``helm lint``: findings on ``out``, the engine's log on ``err``; 1 when a chart failed."""
     from kts.helm import lint_chart
@@ -425,8 +417,7 @@ def run_lint(argv: Sequence[str], out: Any, err: Any) -> int:
     for path in paths:
         result = lint_chart(path, values, namespace=namespace, kube_version=ns.kube_version or None,
                             strict=ns.strict, skip_schema_validation=ns.skip_schema_validation)
-        for level, message, text in result.log:
-            err.write(f"level={level} msg={_log_value(message)} message={_log_value(text)}\n")
+        err.write("".join(f"{line}\n" for line in result.log_lines()))
         flagged += result.has_warnings_or_errors
         if ns.quiet and not result.has_warnings_or_errors:
             continue

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from kts.gotemplate.limits import DEFAULT_LIMITS, RenderLimits
+from kts.gotemplate.strconv import quote
 from kts.helm.archive import ArchiveBudget, read_archive
 from kts.helm.errors import ChartLoadError
 from kts.helm.objects import KubeVersion
@@ -75,6 +76,11 @@ class LintResult:
     linted: bool = False
     log: list[tuple[str, str, str]] = field(default_factory=list)
 
+    def log_lines(self) -> list[str]:
+        """``log`` as Helm's CLI prints it on stderr (Go's slog text format, no time)."""
+        return [f"level={level} msg={_slog_value(message)} message={_slog_value(text)}"
+                for level, message, text in self.log]
+
     @property
     def failed(self) -> bool:
         return bool(self.errors)
@@ -121,6 +127,12 @@ def lint_chart(path: str | os.PathLike[str], values: dict[str, Any] | None = Non
     result.log = linter.log
     result.errors = [m.text for m in linter.messages if m.severity >= tolerance]
     return result
+
+
+def _slog_value(text: str) -> str:
+    """A value as slog's text handler writes it: quoted when it holds spaces, quotes or ``=``."""
+    plain = text and all(c.isprintable() and not c.isspace() and c not in '"=' for c in text)
+    return text if plain else quote(text)
 
 
 class _NotLinted(Exception):

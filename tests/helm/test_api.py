@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import ast
+import json
+import re
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -158,3 +162,77 @@ def test_objects_leave_out_notes_and_empty_documents(chart_factory) -> None:
     objects = kts.render_objects(chart, release_name="web")
     assert objects == [{"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "c"},
                         "data": {"count": 3}}]
+
+
+def test_kts_helm_face_exports_what_it_documents() -> None:
+    import kts.helm
+
+    assert all(hasattr(kts.helm, name) for name in kts.helm.__all__)
+    for name in ("Chart", "load_chart", "render_chart", "render_objects", "ValueOptions", "lint_chart"):
+        assert name in kts.helm.__all__
+    assert kts.Chart is kts.helm.Chart and kts.RenderError is kts.helm.RenderError
+
+
+def test_error_hierarchy_is_as_documented() -> None:
+    """Each line of the tree in kts.helm's docstring names a subclass of the line it hangs from."""
+    import kts.helm
+
+    tree = kts.helm.__doc__.split("Errors.", 1)[1]
+    parents: list[tuple[int, type]] = []
+    seen = 0
+    for line in tree.splitlines():
+        m = re.match(r"^(\s*(?:[│ ]   )*(?:[├└]── )?)([A-Z]\w+Error)\b", line)
+        if not m:
+            continue
+        depth, cls = len(m.group(1)), getattr(kts.helm, m.group(2))
+        while parents and parents[-1][0] >= depth:
+            parents.pop()
+        if parents:
+            assert issubclass(cls, parents[-1][1]), (cls, parents[-1][1])
+            assert cls.__bases__[0] is parents[-1][1], (cls, cls.__bases__)
+        parents.append((depth, cls))
+        seen += 1
+    error_names = {n for n in kts.helm.__all__ if n.endswith("Error")}
+    assert seen == len(error_names) == 12
+
+
+def test_cli_and_top_level_use_only_the_face() -> None:
+    """kts/cli.py and kts/__init__.py import the renderer through kts.helm alone."""
+    root = Path(kts.__file__).parent
+    for path in (root / "cli.py", root / "__init__.py"):
+        tree = ast.parse(path.read_text())
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and node.module:
+                assert node.module.split(".")[:2] != ["kts", "gotemplate"], (path.name, node.module)
+                assert node.module.split(".")[:2] != ["kts", "sprig"], (path.name, node.module)
+                assert not node.module.startswith("kts.helm."), (path.name, node.module)
+                private = [a.name for a in node.names if a.name.startswith("_") and not a.name.endswith("__")]
+                assert not private, (path.name, node.module, private)
+
+
+def test_value_options_merge_like_helm(tmp_path: Path) -> None:
+    import helm_python
+
+    from kts.helm import ValueOptions, ValuesError
+
+    first, second = tmp_path / "a.yaml", tmp_path / "b.yaml"
+    first.write_text("a: {x: 1, y: [1, 2]}\nb: keep\n")
+    second.write_text("a: {x: 2}\n---\nc: 3\n")
+    (tmp_path / "f.txt").write_text("from a file")
+    merged = ValueOptions(value_files=[str(first), str(second)], json_values=['{"j": {"k": 1}}', "a.z=[1,2]"],
+                          values=["a.y[1]=5,n=null,t=true"], string_values=["s=007"],
+                          file_values=[f"f={tmp_path / 'f.txt'}"], literal_values=["l=a,b"]).merge()
+    chart = tmp_path / "chart"
+    (chart / "templates").mkdir(parents=True)
+    (chart / "Chart.yaml").write_text("apiVersion: v2\nname: c\nversion: 0.1.0\n")
+    (chart / "templates" / "v.yaml").write_text("{{ toJson .Values }} {{ typeOf .Values.s }} "
+                                                "{{ typeOf .Values.a.x }} {{ typeOf .Values.a.z }}")
+    expected = helm_python.Chart.load(str(chart)).render(json.loads(json.dumps(merged)))
+    assert kts.load_chart(chart).render(merged, typed_values=True) == expected
+    assert merged["s"] == "007" and merged["f"] == "from a file" and merged["l"] == "a,b"
+    with pytest.raises(ValuesError, match=r"^failed parsing --set data: key \"a\" has no value$"):
+        ValueOptions(values=["a"]).merge()
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("a: [")
+    with pytest.raises(ValuesError, match=r"^failed to parse .*bad\.yaml: .*did not find expected node"):
+        ValueOptions(value_files=[str(bad)]).merge()

@@ -1,5 +1,6 @@
-"""``kts emulator --kubeconfig FILE [--pod-ready-delay S] [--run-pods]``: serve the emulator on a
-free loopback port, write a kubeconfig for it once it is ready, run until SIGINT/SIGTERM."""
+"""``kts emulator --kubeconfig FILE [--pod-ready-delay S] [--run-pods] [--kube-version 1.N]``:
+serve the emulator on a free loopback port, write a kubeconfig for it once it is ready, run until
+SIGINT/SIGTERM."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import sys
 from pathlib import Path
 
 from kts.testing.emulator import Emulator
+from kts.testing.kubeschema import DEFAULT_KUBE_VERSION, available_versions, normalize_version
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -23,6 +25,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--node-allocatable", default="", metavar="RES=QTY,...",
         help="the node's allocatable resources, e.g. cpu=1000,memory=4Ti,pods=10000 "
         "(default: 8 CPUs, 32Gi, 110 pods)",
+    )
+    p.add_argument(
+        "--kube-version", default=DEFAULT_KUBE_VERSION, metavar="1.N",
+        help=f"the Kubernetes release whose published schemas are served and enforced "
+        f"(default {DEFAULT_KUBE_VERSION}; {', '.join(available_versions())} are installed)",
     )
     p.add_argument("--host", default="127.0.0.1", help="loopback address to listen on")
     p.add_argument("--port", type=int, default=0, help="port (default: a free one)")
@@ -42,7 +49,7 @@ async def serve(args: argparse.Namespace) -> None:
         loop.add_signal_handler(sig, stop.set)
     async with Emulator(
         pod_ready_delay=args.pod_ready_delay, run_pods=args.run_pods, host=args.host, port=args.port,
-        node_allocatable=parse_resources(args.node_allocatable),
+        node_allocatable=parse_resources(args.node_allocatable), kube_version=args.kube_version,
     ) as emu:
         emu.write_kubeconfig(args.kubeconfig)
         print(f"kts emulator serving {emu.url}; kubeconfig {args.kubeconfig}", file=sys.stderr, flush=True)
@@ -50,7 +57,12 @@ async def serve(args: argparse.Namespace) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        normalize_version(args.kube_version)
+    except ValueError as e:
+        parser.error(str(e))
     asyncio.run(serve(args))
     return 0
 

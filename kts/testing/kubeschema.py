@@ -12,10 +12,13 @@ of the process serving that release.
 from __future__ import annotations
 
 import functools
-import importlib.resources
+import importlib.util
 import json
 import re
+from pathlib import Path
 from typing import Any
+
+from kts.extras import missing_extra
 
 DEFAULT_KUBE_VERSION = "1.34"
 
@@ -26,8 +29,14 @@ _REF = "#/$defs/"
 _VERSION = re.compile(r"^v?(\d+)\.(\d+)(?:\.\d+)?$")
 
 
-def _schema_dir() -> Any:
-    return importlib.resources.files("kubernetes_validate") / "kubernetes-json-schema"
+@functools.cache
+def _schema_dir() -> Path:
+    """The package's schema folder, found without importing the package (its import pulls in
+    jsonschema's format checkers, which cost seconds)."""
+    spec = importlib.util.find_spec("kubernetes_validate")
+    if spec is None or not spec.submodule_search_locations:
+        raise missing_extra("kts.testing", "kubernetes_validate", "kube")
+    return Path(next(iter(spec.submodule_search_locations))) / "kubernetes-json-schema"
 
 
 @functools.cache

@@ -23,7 +23,6 @@ class ResourceType:
     short_names: tuple[str, ...] = ()
     verbs: tuple[str, ...] = ALL_VERBS
     status_subresource: bool = True
-    top_level: tuple[str, ...] = ("spec", "status")
     builtin: bool = True
     schema: dict | None = field(default=None, compare=False, hash=False)
     # a CRD version's additionalPrinterColumns (server-side printing of custom resources)
@@ -49,23 +48,6 @@ class ResourceType:
         return f"{self.group}/{self.version}, Kind={self.kind}"
 
 
-_EVENT_FIELDS = (
-    "involvedObject",
-    "reason",
-    "message",
-    "source",
-    "firstTimestamp",
-    "lastTimestamp",
-    "count",
-    "type",
-    "eventTime",
-    "series",
-    "action",
-    "related",
-    "reportingComponent",
-    "reportingInstance",
-)
-
 BUILTIN: tuple[ResourceType, ...] = (
     ResourceType("", "v1", "Namespace", "namespaces", False, ("ns",), NO_COLLECTION_DELETE),
     ResourceType("", "v1", "Pod", "pods", True, ("po",)),
@@ -80,7 +62,6 @@ BUILTIN: tuple[ResourceType, ...] = (
         True,
         ("cm",),
         status_subresource=False,
-        top_level=("data", "binaryData", "immutable"),
     ),
     ResourceType(
         "",
@@ -90,7 +71,6 @@ BUILTIN: tuple[ResourceType, ...] = (
         True,
         (),
         status_subresource=False,
-        top_level=("data", "stringData", "type", "immutable"),
     ),
     ResourceType(
         "",
@@ -100,14 +80,25 @@ BUILTIN: tuple[ResourceType, ...] = (
         True,
         ("sa",),
         status_subresource=False,
-        top_level=("secrets", "imagePullSecrets", "automountServiceAccountToken"),
     ),
     ResourceType(
-        "", "v1", "Event", "events", True, ("ev",), status_subresource=False, top_level=_EVENT_FIELDS
+        "",
+        "v1",
+        "Event",
+        "events",
+        True,
+        ("ev",),
+        status_subresource=False,
     ),
     ResourceType("", "v1", "Node", "nodes", False, ("no",)),
     ResourceType(
-        "", "v1", "Endpoints", "endpoints", True, ("ep",), status_subresource=False, top_level=("subsets",)
+        "",
+        "v1",
+        "Endpoints",
+        "endpoints",
+        True,
+        ("ep",),
+        status_subresource=False,
     ),
     ResourceType("apps", "v1", "Deployment", "deployments", True, ("deploy",)),
     ResourceType("apps", "v1", "StatefulSet", "statefulsets", True, ("sts",)),
@@ -125,7 +116,6 @@ BUILTIN: tuple[ResourceType, ...] = (
         True,
         (),
         status_subresource=False,
-        top_level=("rules",),
     ),
     ResourceType(
         "rbac.authorization.k8s.io",
@@ -135,7 +125,6 @@ BUILTIN: tuple[ResourceType, ...] = (
         True,
         (),
         status_subresource=False,
-        top_level=("subjects", "roleRef"),
     ),
     ResourceType(
         "rbac.authorization.k8s.io",
@@ -145,7 +134,6 @@ BUILTIN: tuple[ResourceType, ...] = (
         False,
         (),
         status_subresource=False,
-        top_level=("rules", "aggregationRule"),
     ),
     ResourceType(
         "rbac.authorization.k8s.io",
@@ -155,7 +143,6 @@ BUILTIN: tuple[ResourceType, ...] = (
         False,
         (),
         status_subresource=False,
-        top_level=("subjects", "roleRef"),
     ),
     ResourceType(
         "storage.k8s.io",
@@ -165,15 +152,6 @@ BUILTIN: tuple[ResourceType, ...] = (
         False,
         ("sc",),
         status_subresource=False,
-        top_level=(
-            "provisioner",
-            "parameters",
-            "reclaimPolicy",
-            "mountOptions",
-            "allowVolumeExpansion",
-            "volumeBindingMode",
-            "allowedTopologies",
-        ),
     ),
     ResourceType("policy", "v1", "PodDisruptionBudget", "poddisruptionbudgets", True, ("pdb",)),
     ResourceType(
@@ -188,8 +166,14 @@ BUILTIN: tuple[ResourceType, ...] = (
 
 REVIEWS: tuple[ResourceType, ...] = tuple(
     ResourceType(
-        "authorization.k8s.io", "v1", kind, plural, False, (), ("create",), status_subresource=False,
-        top_level=("spec", "status"),
+        "authorization.k8s.io",
+        "v1",
+        kind,
+        plural,
+        False,
+        (),
+        ("create",),
+        status_subresource=False,
     )
     for kind, plural in (
         ("SelfSubjectAccessReview", "selfsubjectaccessreviews"),
@@ -291,7 +275,6 @@ def custom_types_from_crd(crd: dict) -> list[ResourceType]:
                 namespaced=spec.get("scope", "Namespaced") == "Namespaced",
                 short_names=tuple(names.get("shortNames") or ()),
                 status_subresource="status" in subresources,
-                top_level=(),
                 builtin=False,
                 schema=schema,
                 printer_columns=tuple(v.get("additionalPrinterColumns") or ()),

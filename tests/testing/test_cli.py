@@ -22,6 +22,8 @@ async def test_cli_serves_and_stops(tmp_path: Path) -> None:
         str(kubeconfig),
         "--pod-ready-delay",
         "0.01",
+        "--kube-version",
+        "1.31",
         stderr=asyncio.subprocess.PIPE,
         env={**os.environ},
     )
@@ -33,6 +35,8 @@ async def test_cli_serves_and_stops(tmp_path: Path) -> None:
         server = yaml.safe_load(kubeconfig.read_text())["clusters"][0]["cluster"]["server"]
         async with aiohttp.ClientSession() as s, s.get(server + "/api/v1/namespaces/default") as r:
             assert r.status == 200
+        async with aiohttp.ClientSession() as s, s.get(server + "/version") as r:
+            assert (await r.json())["minor"] == "31"
     finally:
         proc.send_signal(signal.SIGTERM)
         code = await asyncio.wait_for(proc.wait(), 10)

@@ -384,18 +384,26 @@ def _lint_parser() -> argparse.ArgumentParser:
 
 
 def _with_subcharts(paths: list[str]) -> list[str]:
-    """Each chart under ``PATH/charts`` (directories with a Chart.yaml, archives), in walk order."""
+    """Each chart under ``PATH/charts`` (directories with a Chart.yaml, archives), in the order
+    Go's ``filepath.Walk`` visits them: every directory's entries sorted by name, depth first."""
     found = list(paths)
+
+    def walk(path: str) -> None:
+        try:
+            names = sorted(os.listdir(path))
+        except OSError:
+            return
+        for name in names:
+            full = os.path.join(path, name)
+            if name == "Chart.yaml":
+                found.append(path)
+            elif full.endswith((".tgz", ".tar.gz")):
+                found.append(full)
+            if os.path.isdir(full) and not os.path.islink(full):
+                walk(full)
+
     for path in paths:
-        top = os.path.normpath(os.path.join(path, "charts"))
-        for root, dirs, files in os.walk(top):
-            dirs.sort()
-            for name in sorted(files):
-                full = os.path.join(root, name)
-                if name == "Chart.yaml":
-                    found.append(root)
-                elif full.endswith((".tgz", ".tar.gz")):
-                    found.append(full)
+        walk(os.path.normpath(os.path.join(path, "charts")))
     return found
 
 

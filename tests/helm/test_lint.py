@@ -200,3 +200,17 @@ def test_deprecated_api_versions(kube_version: str | None, tmp_path: Path) -> No
     expected = helm_lint(chart, **kw)
     assert any("is deprecated in" in text for _, _, text in expected[0])
     assert kts_lint(chart, **kw) == expected
+
+
+def test_with_subcharts_walks_in_go_order(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Directories and archives interleave by name, depth first, as filepath.Walk visits them."""
+    top = tmp_path / "top"
+    for rel in ("", "charts/a", "charts/a/charts/nested", "charts/c"):
+        (top / rel).mkdir(parents=True, exist_ok=True)
+        (top / rel / "Chart.yaml").write_text(f"apiVersion: v2\nname: {(top / rel).name}\nversion: 0.1.0\n")
+    (top / "charts" / "b.tgz").write_bytes((ROOT / "fixtures" / "charts" / "packed-0.2.0.tgz").read_bytes())
+    cli.main(["lint", str(top), "--with-subcharts"])
+    out, _ = capsys.readouterr()
+    linted = [line.removeprefix("==> Linting ") for line in out.splitlines() if line.startswith("==> ")]
+    assert linted == [str(top / p) if p else str(top) for p in
+                      ("", "charts/a", "charts/a/charts/nested", "charts/b.tgz", "charts/c")]

@@ -70,6 +70,11 @@ _IGNORED: dict[str, bool] = {
     "--content-cache": True, "--burst-limit": True, "--qps": True, "--color": True, "--colour": True,
 }
 _IGNORED_SHORT = {"-l": "--labels"}
+# Helm's global flags among those: what only a cluster or a repository would use.
+_GLOBAL_IGNORED = ("--kubeconfig", "--kube-context", "--kube-token", "--kube-as-user", "--kube-as-group",
+                   "--kube-apiserver", "--kube-ca-file", "--kube-tls-server-name",
+                   "--kube-insecure-skip-tls-verify", "--registry-config", "--repository-config",
+                   "--repository-cache", "--content-cache", "--burst-limit", "--qps", "--color", "--colour")
 # Flags whose value, like pflag's NoOptDefVal, is only taken from `--flag=value`.
 _OPTIONAL_VALUE = {"--dry-run": "unset", "--wait": "watcher"}
 _GO_TRUE = ("1", "t", "T", "TRUE", "true", "True")
@@ -380,6 +385,10 @@ def _lint_parser() -> argparse.ArgumentParser:
     p.add_argument("-n", "--namespace", default=None,
                    help="namespace of the release (default $HELM_NAMESPACE or \"default\")")
     p.add_argument("--debug", action="store_true", help="accepted for Helm compatibility")
+    ignored = p.add_argument_group("helm's global flags with no effect on linting (accepted, ignored)",
+                                   ", ".join(_GLOBAL_IGNORED))
+    for flag in _GLOBAL_IGNORED:
+        ignored.add_argument(flag, dest="ignored_" + flag[2:].replace("-", "_"), **_store(_IGNORED[flag]))
     return p
 
 

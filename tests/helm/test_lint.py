@@ -214,3 +214,11 @@ def test_with_subcharts_walks_in_go_order(tmp_path: Path, capsys: pytest.Capture
     linted = [line.removeprefix("==> Linting ") for line in out.splitlines() if line.startswith("==> ")]
     assert linted == [str(top / p) if p else str(top) for p in
                       ("", "charts/a", "charts/a/charts/nested", "charts/b.tgz", "charts/c")]
+
+
+def test_cli_accepts_helm_global_flags_and_help(capsys: pytest.CaptureFixture[str]) -> None:
+    clean = str(ROOT / "fixtures" / "lint" / "clean")
+    assert cli.main(["lint", clean, "--kubeconfig", "/nowhere", "--kube-context=x", "--qps", "5"]) == 0
+    assert capsys.readouterr().out.endswith("1 chart(s) linted, 0 chart(s) failed\n")
+    assert cli.main(["help", "lint"]) == 0
+    assert "--with-subcharts" in capsys.readouterr().out

@@ -26,6 +26,7 @@ from kts.testing.store import Store, Watcher
 _BOOL_FALSE = ("0", "false")
 _LOG_LIMIT = 100_000
 _SCALABLE = ("deployments", "statefulsets", "replicasets")
+CLIENT_GONE = 499  # the request log's status for a request whose client hung up before the answer
 
 
 def query_bool(value: str | None) -> bool | None:
@@ -88,6 +89,10 @@ class Server:
             resp = web.json_response(e.body(), status=e.code)
         except web.HTTPException:
             raise
+        except ConnectionResetError:
+            # the client hung up: answer nobody, quietly (aiohttp logs what a handler raises)
+            record.status = CLIENT_GONE
+            return web.Response(status=CLIENT_GONE)
         except Exception as e:  # an emulator bug: answer like an apiserver panic, keep serving
             logging.getLogger(__name__).exception("emulator error on %s %s", request.method, request.path)
             resp = web.json_response(
@@ -437,12 +442,12 @@ class Server:
         initial = bool(query_bool(q.get("sendInitialEvents")))
         timeout = float(q["timeoutSeconds"]) if q.get("timeoutSeconds") else None
         ns = namespace if rt.namespaced else None
-        watcher = Watcher(rt.group, rt.plural, ns, match)
-        self.store.add_watcher(watcher)
         resp = web.StreamResponse(
             status=200, headers={"Content-Type": "application/json", "Transfer-Encoding": "chunked"}
         )
-        await resp.prepare(request)
+        await resp.prepare(request)  # a client gone already ends the request here, before any watcher
+        watcher = Watcher(rt.group, rt.plural, ns, match)
+        self.store.add_watcher(watcher)
         self._streams.add(resp)
         seen: set[tuple[str, str]] = set()
         last_rv = self.store.rv

@@ -18,9 +18,10 @@ from kts.testing.errors import ApiError
 MEDIA_TYPE = "application/vnd.kubernetes.protobuf"
 _MAGIC = b"k8s\x00"
 
-# A field is (json name, kind). Kinds: "string", "bytes" (base64 in JSON), "int", "int0" (an int
-# the Go struct always carries, dropped when zero), "bool", "map" / "map-bytes" (map<string, ...>),
-# "strings" (repeated string), a message name, or ("list", message name).
+# A field is (json name, kind). Kinds: "string", "bytes" (base64 in JSON), "int", "int0" / "bool0"
+# (a value the Go struct always carries, dropped when zero as JSON's omitempty drops it), "bool",
+# "map" / "map-bytes" (map<string, ...>), "strings" (repeated string), "intstr" (IntOrString), a
+# message name, or ("list", message name).
 Kind = str | tuple[str, str]
 Message = dict[int, tuple[str, Kind]]
 
@@ -93,6 +94,95 @@ MESSAGES: dict[str, Message] = {
         3: ("imagePullSecrets", ("list", "LocalObjectReference")),
         4: ("automountServiceAccountToken", "bool"),
     },
+    "Deployment": {1: ("metadata", "ObjectMeta"), 2: ("spec", "DeploymentSpec")},
+    "DeploymentSpec": {
+        1: ("replicas", "int"),
+        2: ("selector", "LabelSelector"),
+        3: ("template", "PodTemplateSpec"),
+        4: ("strategy", "DeploymentStrategy"),
+        5: ("minReadySeconds", "int0"),
+        6: ("revisionHistoryLimit", "int"),
+        7: ("paused", "bool0"),
+        9: ("progressDeadlineSeconds", "int"),
+    },
+    "DeploymentStrategy": {1: ("type", "string")},
+    "Job": {1: ("metadata", "ObjectMeta"), 2: ("spec", "JobSpec")},
+    "JobSpec": {
+        1: ("parallelism", "int"),
+        2: ("completions", "int"),
+        3: ("activeDeadlineSeconds", "int"),
+        4: ("selector", "LabelSelector"),
+        5: ("manualSelector", "bool"),
+        6: ("template", "PodTemplateSpec"),
+        7: ("backoffLimit", "int"),
+        8: ("ttlSecondsAfterFinished", "int"),
+        9: ("completionMode", "string"),
+        10: ("suspend", "bool"),
+    },
+    "LabelSelector": {
+        1: ("matchLabels", "map"),
+        2: ("matchExpressions", ("list", "LabelSelectorRequirement")),
+    },
+    "LabelSelectorRequirement": {1: ("key", "string"), 2: ("operator", "string"), 3: ("values", "strings")},
+    "PodTemplateSpec": {1: ("metadata", "ObjectMeta"), 2: ("spec", "PodSpec")},
+    "PodSpec": {
+        2: ("containers", ("list", "Container")),
+        3: ("restartPolicy", "string"),
+        4: ("terminationGracePeriodSeconds", "int"),
+        6: ("dnsPolicy", "string"),
+        7: ("nodeSelector", "map"),
+        8: ("serviceAccountName", "string"),
+        10: ("nodeName", "string"),
+        11: ("hostNetwork", "bool0"),
+        12: ("hostPID", "bool0"),
+        13: ("hostIPC", "bool0"),
+        16: ("hostname", "string"),
+        17: ("subdomain", "string"),
+        19: ("schedulerName", "string"),
+        20: ("initContainers", ("list", "Container")),
+        24: ("priorityClassName", "string"),
+    },
+    "Container": {
+        1: ("name", "string"),
+        2: ("image", "string"),
+        3: ("command", "strings"),
+        4: ("args", "strings"),
+        5: ("workingDir", "string"),
+        6: ("ports", ("list", "ContainerPort")),
+        7: ("env", ("list", "EnvVar")),
+        13: ("terminationMessagePath", "string"),
+        14: ("imagePullPolicy", "string"),
+        16: ("stdin", "bool0"),
+        17: ("stdinOnce", "bool0"),
+        18: ("tty", "bool0"),
+        20: ("terminationMessagePolicy", "string"),
+    },
+    "ContainerPort": {
+        1: ("name", "string"),
+        2: ("hostPort", "int0"),
+        3: ("containerPort", "int"),
+        4: ("protocol", "string"),
+        5: ("hostIP", "string"),
+    },
+    "EnvVar": {1: ("name", "string"), 2: ("value", "string")},
+    "Service": {1: ("metadata", "ObjectMeta"), 2: ("spec", "ServiceSpec")},
+    "ServiceSpec": {
+        1: ("ports", ("list", "ServicePort")),
+        2: ("selector", "map"),
+        3: ("clusterIP", "string"),
+        4: ("type", "string"),
+        5: ("externalIPs", "strings"),
+        7: ("sessionAffinity", "string"),
+        10: ("externalName", "string"),
+    },
+    "ServicePort": {
+        1: ("name", "string"),
+        2: ("protocol", "string"),
+        3: ("port", "int"),
+        4: ("targetPort", "intstr"),
+        5: ("nodePort", "int0"),
+    },
+    "IntOrString": {1: ("type", "int"), 2: ("intVal", "int"), 3: ("strVal", "string")},
     "SelfSubjectAccessReview": {1: ("metadata", "ObjectMeta"), 2: ("spec", "SelfSubjectAccessReviewSpec")},
     "SelfSubjectAccessReviewSpec": {
         1: ("resourceAttributes", "ResourceAttributes"),
@@ -118,6 +208,9 @@ TOP_LEVEL = {
     ("v1", "Secret"),
     ("v1", "Namespace"),
     ("v1", "ServiceAccount"),
+    ("v1", "Service"),
+    ("apps/v1", "Deployment"),
+    ("batch/v1", "Job"),
     ("authorization.k8s.io/v1", "SelfSubjectAccessReview"),
     ("authorization.k8s.io/v1", "SelfSubjectRulesReview"),
 }
@@ -198,10 +291,10 @@ def decode_message(name: str, data: bytes) -> dict[str, Any]:
             if not isinstance(value, bytes):
                 raise _malformed(f"{name}.{field} is not a message")
             out.setdefault(field, []).append(decode_message(kind[1], value))
-        elif kind in ("int", "int0", "bool"):
+        elif kind in ("int", "int0", "bool", "bool0"):
             if not isinstance(value, int):
                 raise _malformed(f"{name}.{field} is not a number")
-            out[field] = bool(value) if kind == "bool" else _signed(value)
+            out[field] = bool(value) if kind.startswith("bool") else _signed(value)
         elif not isinstance(value, bytes):
             raise _malformed(f"{name}.{field} is not length-delimited")
         elif kind in ("string", "raw"):
@@ -217,6 +310,9 @@ def decode_message(name: str, data: bytes) -> dict[str, Any]:
                 raise _malformed(f"{name}.{field} has a malformed entry")
             text = base64.b64encode(item).decode() if kind == "map-bytes" else item.decode("utf-8", "replace")
             out.setdefault(field, {})[key.decode("utf-8", "replace")] = text
+        elif kind == "intstr":
+            parts = decode_message("IntOrString", value)
+            out[field] = parts.get("strVal", "") if parts.get("type") == 1 else parts.get("intVal", 0)
         elif kind == "Time":
             stamp = _time(decode_message("Time", value))
             if stamp is not None:
@@ -224,7 +320,7 @@ def decode_message(name: str, data: bytes) -> dict[str, Any]:
         else:
             out[field] = decode_message(kind, value)
     for field, kind in spec.values():
-        if out.get(field) in ("", {}) or (kind == "int0" and out.get(field) == 0):
+        if out.get(field) in ("", {}) or (kind in ("int0", "bool0") and not out.get(field, True)):
             out.pop(field, None)
     return out
 

@@ -400,3 +400,27 @@ async def test_wait_delete_by_label_and_events(kubectl: Kubectl, kube_emulator: 
     await kubectl.ok("delete", "deployment", "-l", "app=api", "--wait=true", "--timeout=30s")
     assert kube_emulator.get("apps/v1", "Deployment", "api", "default") is None
     await kubectl.ok("wait", "--for=delete", "pod", "-l", "app=api", "--timeout=30s")
+
+
+async def test_client_side_apply_and_strategic_patch_merge_by_key(
+    kubectl: Kubectl, kube_emulator: Emulator
+) -> None:
+    dep = _deployment("merge")
+    dep["spec"]["template"]["spec"]["containers"][0]["ports"] = [{"containerPort": 80}]
+    dep["spec"]["template"]["spec"]["containers"].append({"name": "side", "image": "busybox:1.36"})
+    await kubectl.ok("apply", "-f", "-", stdin=_manifest(dep))
+    patch = {"spec": {"template": {"spec": {"containers": [{"name": "web", "image": "nginx:1.28"}]}}}}
+    await kubectl.ok("patch", "deployment", "merge", "-p", json.dumps(patch))  # strategic by default
+    live = kube_emulator.get("apps/v1", "Deployment", "merge", "default")
+    assert live is not None
+    containers = {c["name"]: c for c in live["spec"]["template"]["spec"]["containers"]}
+    # merged by the schema's patch merge key (name): the other container and the ports stay
+    assert set(containers) == {"web", "side"}
+    assert containers["web"]["image"] == "nginx:1.28"
+    assert [p["containerPort"] for p in containers["web"]["ports"]] == [80]
+    # a second client-side apply computes its patch against the last-applied annotation
+    dep["spec"]["replicas"] = 3
+    await kubectl.ok("apply", "-f", "-", stdin=_manifest(dep))
+    live = kube_emulator.get("apps/v1", "Deployment", "merge", "default")
+    assert live is not None and live["spec"]["replicas"] == 3
+    assert "kubectl.kubernetes.io/last-applied-configuration" in live["metadata"]["annotations"]

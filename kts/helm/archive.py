@@ -87,6 +87,8 @@ def read_archive(raw: IO[bytes], budget: ArchiveBudget) -> list[File]:
         text = str(exc)
         if isinstance(exc, EOFError) or "unexpected end" in text or "truncated" in text:
             raise ChartLoadError("unexpected EOF") from exc
+        if text == "invalid header":  # gzip holding something other than a tar stream
+            raise ChartLoadError("archive/tar: invalid tar header") from exc
         raise ChartLoadError(f"error reading chart archive: {exc}") from exc
     except (tarfile.TarError, OSError, zlib.error) as exc:
         raise ChartLoadError(f"error reading chart archive: {exc}") from exc

@@ -153,6 +153,14 @@ def _chart_dir(path: str, scratch: str, limits: RenderLimits) -> str:
     return chart_dir
 
 
+def _check_gzip_header(head: bytes) -> None:
+    """What Go's ``gzip.NewReader`` says of a stream that is not gzip (Expand does not sniff)."""
+    if len(head) < 10:
+        raise ChartLoadError("unexpected EOF" if head else "EOF")
+    if head[:3] != b"\x1f\x8b\x08":
+        raise ChartLoadError("gzip: invalid header")
+
+
 def _expand(archive: str, scratch: str, limits: RenderLimits) -> str:
     """``chartutil.Expand``: the archive's files written under ``scratch/<chart name>``."""
     try:
@@ -162,6 +170,8 @@ def _expand(archive: str, scratch: str, limits: RenderLimits) -> str:
             from None
     try:
         with fh:
+            _check_gzip_header(fh.read(10))
+            fh.seek(0)
             files = read_archive(fh, ArchiveBudget(limits.max_archive, limits.max_archive_file))
     except ChartLoadError as exc:
         raise _NotLinted(f"unable to extract tarball: {exc}") from None

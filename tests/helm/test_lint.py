@@ -222,3 +222,17 @@ def test_cli_accepts_helm_global_flags_and_help(capsys: pytest.CaptureFixture[st
     assert capsys.readouterr().out.endswith("1 chart(s) linted, 0 chart(s) failed\n")
     assert cli.main(["help", "lint"]) == 0
     assert "--with-subcharts" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("data", [b"", b"garbage", b"not a gzip stream at all", "gzip-not-tar", "missing"])
+def test_unusable_archives_are_reported_like_helm(data: bytes | str, tmp_path: Path) -> None:
+    import gzip
+
+    archive = tmp_path / "chart.tgz"
+    if data == "gzip-not-tar":
+        archive.write_bytes(gzip.compress(b"just text, not a tar archive\n" * 40))
+    elif data != "missing":
+        assert isinstance(data, bytes)
+        archive.write_bytes(data)
+    assert kts_lint(archive) == helm_lint(archive)
+    assert not lint_chart(archive).linted

@@ -7,7 +7,9 @@ import copy
 import secrets
 from typing import TYPE_CHECKING, Any
 
+from kts.testing.managedfields import record_update
 from kts.testing.store import obj_key
+from kts.testing.writes import WriteOptions
 
 if TYPE_CHECKING:
     from kts.testing.operations import Api
@@ -45,7 +47,7 @@ class EventRecorder:
                 updated = copy.deepcopy(existing)
                 updated["count"] = int(updated.get("count", 1)) + 1
                 updated["lastTimestamp"] = stamp
-                self.api.system_update(rt, updated)
+                self.api.system_update(rt, updated, manager=_manager(component), subresource="")
                 return
         name = f"{meta['name']}.{secrets.token_hex(8)}"
         self._names[dedupe] = name
@@ -76,4 +78,12 @@ class EventRecorder:
             "reportingInstance": "",
         }
         obj_new = self.api._new_object(rt, event)
+        record_update(rt, None, obj_new, WriteOptions(manager=_manager(component)))
         self.api.store.put(obj_key(rt, namespace, name), obj_new, "ADDED")
+
+
+def _manager(component: str) -> str:
+    """The field manager of the binary that reports as ``component`` (its user agent's name)."""
+    if component == "kubelet":
+        return "kubelet"
+    return "kube-scheduler" if component == "default-scheduler" else "kube-controller-manager"

@@ -395,6 +395,11 @@ async def test_wait_delete_by_label_and_events(kubectl: Kubectl, kube_emulator: 
     await kubectl.ok("wait", "--for=condition=Ready", "pod", "-l", "app=api", "--timeout=30s")
     events = (await kubectl.ok("get", "events", "-o", "json")).json()["items"]
     assert any(e["involvedObject"]["kind"] == "Pod" and e["reason"] == "Scheduled" for e in events)
+    # every object has managedFields, the control plane's events included
+    stored = kube_emulator.list("v1", "Event", "default")
+    assert stored and all(e["metadata"].get("managedFields") for e in stored)
+    managers = {e["metadata"]["managedFields"][0]["manager"] for e in stored}
+    assert {"kubelet", "kube-scheduler"} <= managers
     rows = _table((await kubectl.ok("get", "events")).out)
     assert rows[0] == ["LAST SEEN", "TYPE", "REASON", "OBJECT", "MESSAGE"]
     await kubectl.ok("delete", "deployment", "-l", "app=api", "--wait=true", "--timeout=30s")

@@ -249,6 +249,62 @@ def _job(o: dict[str, Any]) -> Row:
     return [_job_status(o), done, duration, _age(o), *_template_cells(o), _selector(_spec(o).get("selector"))]
 
 
+_MODES = {"ReadWriteOnce": "RWO", "ReadOnlyMany": "ROX", "ReadWriteMany": "RWX", "ReadWriteOncePod": "RWOP"}
+
+
+def _cronjob(o: dict[str, Any]) -> Row:
+    spec = _spec(o)
+    job_spec = (spec.get("jobTemplate") or {}).get("spec") or {}
+    last = _status(o).get("lastScheduleTime")
+    return [
+        spec.get("schedule", ""),
+        _none(spec.get("timeZone", "")),
+        "True" if spec.get("suspend") else "False",  # printBoolPtr; the defaulter sets false
+        len(_status(o).get("active") or []),
+        _since(last) if last else "<none>",
+        _age(o),
+        *_template_cells(o, job_spec.get("template")),
+        _selector(job_spec.get("selector")),
+    ]
+
+
+def _pv(o: dict[str, Any]) -> Row:
+    spec, st = _spec(o), _status(o)
+    ref = spec.get("claimRef") or {}
+    claim = f"{ref.get('namespace', '')}/{ref.get('name', '')}" if ref else ""
+    return [
+        (spec.get("capacity") or {}).get("storage", ""),
+        ",".join(_MODES.get(m, m) for m in spec.get("accessModes") or []),
+        spec.get("persistentVolumeReclaimPolicy", ""),
+        st.get("phase", ""),
+        claim,
+        spec.get("storageClassName", ""),
+        _none(spec.get("volumeAttributesClassName", "")),
+        st.get("reason", ""),
+        _age(o),
+        spec.get("volumeMode", "Filesystem"),
+    ]
+
+
+def _binding(o: dict[str, Any]) -> Row:
+    ref = o.get("roleRef") or {}
+    subjects = o.get("subjects") or []
+
+    def names(kind: str) -> str:
+        found = [s for s in subjects if s.get("kind") == kind]
+        if kind == "ServiceAccount":
+            return ", ".join(f"{s.get('namespace', '')}/{s.get('name', '')}" for s in found)
+        return ", ".join(s.get("name", "") for s in found)
+
+    return [
+        f"{ref.get('kind', '')}/{ref.get('name', '')}",
+        _age(o),
+        names("User"),
+        names("Group"),
+        names("ServiceAccount"),
+    ]
+
+
 def _pvc(o: dict[str, Any]) -> Row:
     st, spec = _status(o), _spec(o)
     modes = {
@@ -463,6 +519,123 @@ PRINTERS: dict[tuple[str, str], tuple[tuple[dict[str, Any], ...], Callable[[dict
     ("batch", "Job"): (
         (_col("Status"), _col("Completions"), _col("Duration"), _AGE, *_WIDE_TEMPLATE),
         _job,
+    ),
+    ("apps", "DaemonSet"): (
+        (
+            _col("Desired", "integer"),
+            _col("Current", "integer"),
+            _col("Ready", "integer"),
+            _col("Up-to-date", "integer"),
+            _col("Available", "integer"),
+            _col("Node Selector"),
+            _AGE,
+            *_WIDE_TEMPLATE,
+        ),
+        lambda o: [
+            *(
+                _status(o).get(f, 0)
+                for f in (
+                    "desiredNumberScheduled",
+                    "currentNumberScheduled",
+                    "numberReady",
+                    "updatedNumberScheduled",
+                    "numberAvailable",
+                )
+            ),
+            _map_selector(((_spec(o).get("template") or {}).get("spec") or {}).get("nodeSelector")),
+            _age(o),
+            *_template_cells(o),
+            _selector(_spec(o).get("selector")),
+        ],
+    ),
+    ("batch", "CronJob"): (
+        (
+            _col("Schedule"),
+            _col("Timezone"),
+            _col("Suspend", "boolean"),
+            _col("Active", "integer"),
+            _col("Last Schedule"),
+            _AGE,
+            *_WIDE_TEMPLATE,
+        ),
+        _cronjob,
+    ),
+    ("networking.k8s.io", "Ingress"): (
+        (_col("Class"), _col("Hosts"), _col("Address"), _col("Ports"), _AGE),
+        lambda o: [
+            _none(_spec(o).get("ingressClassName", "")),
+            ",".join(r.get("host", "") for r in _spec(o).get("rules") or [] if r.get("host")) or "*",
+            ",".join(
+                i.get("ip") or i.get("hostname") or ""
+                for i in (_status(o).get("loadBalancer") or {}).get("ingress") or []
+            ),
+            "80, 443" if _spec(o).get("tls") else "80",
+            _age(o),
+        ],
+    ),
+    ("networking.k8s.io", "NetworkPolicy"): (
+        (_col("Pod-Selector"), _AGE),
+        lambda o: [_selector(_spec(o).get("podSelector")), _age(o)],
+    ),
+    ("", "PersistentVolume"): (
+        (
+            _col("Capacity"),
+            _col("Access Modes"),
+            _col("Reclaim Policy"),
+            _col("Status"),
+            _col("Claim"),
+            _col("StorageClass"),
+            _col("VolumeAttributesClass"),
+            _col("Reason"),
+            _AGE,
+            _col("VolumeMode", priority=1),
+        ),
+        _pv,
+    ),
+    ("storage.k8s.io", "StorageClass"): (
+        (
+            _col("Provisioner"),
+            _col("ReclaimPolicy"),
+            _col("VolumeBindingMode"),
+            _col("AllowVolumeExpansion", "boolean"),
+            _AGE,
+        ),
+        lambda o: [
+            o.get("provisioner", ""),
+            o.get("reclaimPolicy", "Delete"),
+            o.get("volumeBindingMode", "Immediate"),
+            bool(o.get("allowVolumeExpansion", False)),
+            _age(o),
+        ],
+    ),
+    ("rbac.authorization.k8s.io", "RoleBinding"): (
+        (
+            _col("Role"),
+            _AGE,
+            _col("Users", priority=1),
+            _col("Groups", priority=1),
+            _col("ServiceAccounts", priority=1),
+        ),
+        lambda o: _binding(o),
+    ),
+    ("rbac.authorization.k8s.io", "ClusterRoleBinding"): (
+        (
+            _col("Role"),
+            _AGE,
+            _col("Users", priority=1),
+            _col("Groups", priority=1),
+            _col("ServiceAccounts", priority=1),
+        ),
+        lambda o: _binding(o),
+    ),
+    ("policy", "PodDisruptionBudget"): (
+        (_col("Min Available"), _col("Max Unavailable"), _col("Allowed Disruptions", "integer"), _AGE),
+        lambda o: [
+            str(_spec(o).get("minAvailable", "N/A")),
+            str(_spec(o).get("maxUnavailable", "N/A")),
+            _status(o).get("disruptionsAllowed", 0),
+            _age(o),
+        ],
     ),
 }
 

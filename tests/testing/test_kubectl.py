@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
 from kts.testing import Emulator
 from kts.testing.kubeschema import schemas_for
@@ -66,7 +67,7 @@ async def kubectl(kube_emulator: Emulator, tmp_path: Path) -> AsyncIterator[Kube
 
 
 def _manifest(*objects: dict[str, Any]) -> str:
-    return "\n---\n".join(json.dumps(o) for o in objects)
+    return "---\n".join(yaml.safe_dump(o) for o in objects)
 
 
 def _configmap(name: str, **data: str) -> dict[str, Any]:
@@ -429,3 +430,28 @@ async def test_client_side_apply_and_strategic_patch_merge_by_key(
     live = kube_emulator.get("apps/v1", "Deployment", "merge", "default")
     assert live is not None and live["spec"]["replicas"] == 3
     assert "kubectl.kubernetes.io/last-applied-configuration" in live["metadata"]["annotations"]
+
+
+async def test_more_kinds_print_their_columns(kubectl: Kubectl) -> None:
+    template = _deployment("x")["spec"]["template"]
+    cron = {
+        "apiVersion": "batch/v1",
+        "kind": "CronJob",
+        "metadata": {"name": "nightly"},
+        "spec": {"schedule": "0 3 * * *", "jobTemplate": {"spec": {"template": {
+            "spec": {"restartPolicy": "Never", "containers": template["spec"]["containers"]}}}}},
+    }  # fmt: skip
+    binding = {
+        "apiVersion": "rbac.authorization.k8s.io/v1",
+        "kind": "RoleBinding",
+        "metadata": {"name": "readers"},
+        "roleRef": {"apiGroup": "rbac.authorization.k8s.io", "kind": "Role", "name": "reader"},
+        "subjects": [{"kind": "ServiceAccount", "name": "default", "namespace": "default"}],
+    }
+    await kubectl.ok("apply", "--server-side", "-f", "-", stdin=_manifest(cron, binding))
+    rows = _table((await kubectl.ok("get", "cronjobs")).out)
+    assert rows[0] == ["NAME", "SCHEDULE", "TIMEZONE", "SUSPEND", "ACTIVE", "LAST SCHEDULE", "AGE"]
+    assert rows[1][:6] == ["nightly", cron["spec"]["schedule"], "<none>", "False", "0", "<none>"]
+    rows = _table((await kubectl.ok("get", "rolebindings", "-o", "wide")).out)
+    assert rows[0] == ["NAME", "ROLE", "AGE", "USERS", "GROUPS", "SERVICEACCOUNTS"]
+    assert rows[1][:2] == ["readers", "Role/reader"] and rows[1][-1] == "default/default"

@@ -455,3 +455,26 @@ async def test_more_kinds_print_their_columns(kubectl: Kubectl) -> None:
     rows = _table((await kubectl.ok("get", "rolebindings", "-o", "wide")).out)
     assert rows[0] == ["NAME", "ROLE", "AGE", "USERS", "GROUPS", "SERVICEACCOUNTS"]
     assert rows[1][:2] == ["readers", "Role/reader"] and rows[1][-1] == "default/default"
+
+
+async def test_two_appliers_share_a_keyed_list(kubectl: Kubectl, kube_emulator: Emulator) -> None:
+    await kubectl.ok("apply", "--server-side", "-f", "-", stdin=_manifest(_deployment("shared")))
+    sidecar = {
+        "apiVersion": "apps/v1",
+        "kind": "Deployment",
+        "metadata": {"name": "shared"},
+        "spec": {"template": {"spec": {"containers": [{"name": "sidecar", "image": "busybox:1.36"}]}}},
+    }
+    await kubectl.ok(
+        "apply", "--server-side", "--field-manager=injector", "-f", "-", stdin=_manifest(sidecar)
+    )
+    live = kube_emulator.get("apps/v1", "Deployment", "shared", "default")
+    assert live is not None
+    assert [c["name"] for c in live["spec"]["template"]["spec"]["containers"]] == ["web", "sidecar"]
+    owned = {
+        e["manager"]: e["fieldsV1"] for e in live["metadata"]["managedFields"] if e["operation"] == "Apply"
+    }
+    containers = owned["injector"]["f:spec"]["f:template"]["f:spec"]["f:containers"]
+    assert list(containers) == ['k:{"name":"sidecar"}']
+    # the first applier's selector is one atomic field, as the schema marks LabelSelector
+    assert owned["kubectl"]["f:spec"]["f:selector"] == {}

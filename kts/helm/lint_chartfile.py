@@ -75,11 +75,19 @@ def lint_chartfile(linter: Linter) -> None:
         (Severity.ERROR, _v2_only(metadata, "dependencies", "dependencies are not valid in the Chart file "
                                                             "with apiVersion '{}'. They are valid in "
                                                             "apiVersion '{}'")),
-        (Severity.WARNING, None if _STRICT_SEMVER.fullmatch(metadata.version)
+        (Severity.WARNING, None if _is_strict_semver(metadata.version)
          else f"version '{metadata.version}' is not a valid SemVerV2"),
     ]
     for severity, found in checks:
         linter.rule(severity, _FILE, found)
+
+
+def _is_strict_semver(version: str) -> bool:
+    """Masterminds' ``StrictNewVersion``: SemVer 2.0.0 with parts that fit a uint64."""
+    if _STRICT_SEMVER.fullmatch(version) is None:
+        return False
+    core = version.split("+", 1)[0].split("-", 1)[0]
+    return all(int(part) < 1 << 64 for part in core.split("."))
 
 
 def _read(path: str) -> tuple[bytes, str | None]:

@@ -10,18 +10,16 @@ import unicodedata
 from pathlib import Path
 from typing import IO, Any
 
+from kts.gotemplate.gotypes import GoError
 from kts.gotemplate.limits import DEFAULT_LIMITS, RenderLimits
 from kts.helm.archive import ArchiveBudget, read_archive
 from kts.helm.chart import APIVERSION_V1, ChartModel, Dependency, File, Maintainer, Metadata
 from kts.helm.errors import ChartLoadError
 from kts.helm.ignore import IgnoreError, Rules
 from kts.helm.yamlio import YAMLError, load_document, load_values
+from kts.sprig import semver as sprig_semver
 
 _BOM = b"\xef\xbb\xbf"
-_SEMVER = re.compile(
-    r"^v?([0-9]+)(\.[0-9]+)?(\.[0-9]+)?"
-    r"(-([0-9A-Za-z\-]+(\.[0-9A-Za-z\-]+)*))?"
-    r"(\+([0-9A-Za-z\-]+(\.[0-9A-Za-z\-]+)*))?$")
 _ALIAS = re.compile(r"^[a-zA-Z0-9_-]+$")
 
 
@@ -293,6 +291,21 @@ def _expect(value: Any, pytype: type, struct: str, fld: str, gotype: str, fname:
     return value
 
 
+_METADATA_KEYS = (*_STR_FIELDS, "deprecated", "sources", "keywords", "maintainers", "annotations",
+                  "dependencies")
+_DEPENDENCY_KEYS = ("name", "version", "repository", "condition", "alias", "tags", "enabled", "import-values")
+
+
+def _json_fields(doc: dict[str, Any], keys: tuple[str, ...]) -> dict[str, Any]:
+    """``doc`` with each key spelled as the struct field it decodes into: encoding/json matches
+    field names case-insensitively, and a later key wins."""
+    by_fold = {k.lower(): k for k in keys}
+    out: dict[str, Any] = {}
+    for key, value in doc.items():
+        out[key if key in keys else by_fold.get(str(key).lower(), key)] = value
+    return out
+
+
 def parse_metadata(f: File, md: Metadata) -> Metadata:
     """Chart.yaml decoded into ``md`` as ``yaml.Unmarshal`` into ``chart.Metadata`` does (no validation)."""
     doc = _load_yaml(f, "cannot load Chart.yaml")
@@ -303,6 +316,7 @@ def parse_metadata(f: File, md: Metadata) -> Metadata:
             "cannot load Chart.yaml: error unmarshaling JSON: while decoding JSON: json: cannot unmarshal "
             f"{'array' if isinstance(doc, list) else 'string'} into Go value of type v2.Metadata",
             path="Chart.yaml")
+    doc = _json_fields(doc, _METADATA_KEYS)
     for key, attr in _STR_FIELDS.items():
         if key in doc:
             setattr(md, attr, _expect(doc[key], str, "Metadata", key, "string", "Chart.yaml"))
@@ -319,7 +333,8 @@ def parse_metadata(f: File, md: Metadata) -> Metadata:
             if m is None:
                 raise ChartLoadError("validation: maintainers must not contain empty or null nodes",
                                      path="Chart.yaml")
-            m = _expect(m, dict, "Metadata", "maintainers", "v2.Maintainer", "Chart.yaml")
+            m = _json_fields(_expect(m, dict, "Metadata", "maintainers", "v2.Maintainer", "Chart.yaml"),
+                             ("name", "email", "url"))
             md.maintainers.append(Maintainer(
                 *(_expect(m.get(k), str, "Maintainer", f"maintainers.{k}", "string", "Chart.yaml")
                   for k in ("name", "email", "url"))))
@@ -339,7 +354,7 @@ def _parse_dependencies(raw: Any, fname: str, struct: str) -> list[Dependency]:
     for d in _expect(raw, list, struct, "dependencies", "[]*v2.Dependency", fname):
         if d is None:
             raise ChartLoadError("validation: dependencies must not contain empty or null nodes", path=fname)
-        d = _expect(d, dict, struct, "dependencies", "v2.Dependency", fname)
+        d = _json_fields(_expect(d, dict, struct, "dependencies", "v2.Dependency", fname), _DEPENDENCY_KEYS)
         dep = Dependency()
         for key, attr in (("name", "name"), ("version", "version"), ("repository", "repository"),
                           ("condition", "condition"), ("alias", "alias")):
@@ -359,8 +374,10 @@ def _parse_dependencies(raw: Any, fname: str, struct: str) -> list[Dependency]:
 
 def _parse_requirements(f: File, md: Metadata) -> None:
     doc = _load_yaml(f, "cannot load requirements.yaml")
-    if isinstance(doc, dict) and "dependencies" in doc:
-        md.dependencies = _parse_dependencies(doc["dependencies"], "requirements.yaml", "Metadata")
+    if isinstance(doc, dict):
+        doc = _json_fields(doc, ("dependencies",))
+        if "dependencies" in doc:
+            md.dependencies = _parse_dependencies(doc["dependencies"], "requirements.yaml", "Metadata")
 
 
 def _sanitize(s: str) -> str:
@@ -371,6 +388,16 @@ def _sanitize(s: str) -> str:
         elif ch.isprintable() or unicodedata.category(ch) == "Zs":
             out.append(ch)
     return "".join(out)
+
+
+def _is_semver(version: str) -> bool:
+    """Helm's ``isValidSemver``: Masterminds' ``NewVersion`` accepts it (no leading zeros in
+    numeric pre-release parts, parts that fit a uint64)."""
+    try:
+        sprig_semver.new_version(version)
+    except GoError:
+        return False
+    return True
 
 
 def _validate(md: Metadata) -> None:
@@ -391,7 +418,7 @@ def _validate(md: Metadata) -> None:
         fail(f'chart.metadata.name "{md.name}" is invalid')
     if not md.version:
         fail("chart.metadata.version is required")
-    if not _SEMVER.match(md.version):
+    if not _is_semver(md.version):
         fail(f'chart.metadata.version "{md.version}" is invalid')
     if md.type not in ("", "application", "library"):
         fail("chart.metadata.type must be application or library")
@@ -408,6 +435,5 @@ def _validate(md: Metadata) -> None:
             fail(f'dependency "{dep.name}" has disallowed characters in the alias')
         key = dep.alias or dep.name
         if key in seen:
-            fail(f'more than one dependency with name or alias "{key}". '
-                 "Try using distinct aliases for dependencies with the same chart name.")
+            fail(f'more than one dependency with name or alias "{key}"')
         seen.add(key)

@@ -236,3 +236,20 @@ def test_value_options_merge_like_helm(tmp_path: Path) -> None:
     bad.write_text("a: [")
     with pytest.raises(ValuesError, match=r"^failed to parse .*bad\.yaml: .*did not find expected node"):
         ValueOptions(value_files=[str(bad)]).merge()
+
+
+@pytest.mark.parametrize("chart_yaml", [
+    "APIVersion: v2\nNAME: mychart\nVersion: 0.1.0\nappversion: '1'\n"
+    "Maintainers: [{NAME: a, Email: a@b.io}]\n",
+    "apiVersion: v2\nname: mychart\nversion: 1.2.3-01\n",
+    "apiVersion: v2\nname: mychart\nversion: 0.1.0\ndependencies:\n- {name: a, version: 1.0.0, alias: x}\n"
+    "- {name: b, version: 1.0.0, alias: x}\n",
+])
+def test_chart_yaml_is_read_like_helm(chart_yaml: str, chart_factory) -> None:
+    chart = chart_factory({"c.txt": "{{ toJson .Chart }}"}, chart_yaml=chart_yaml)
+    try:
+        rendered: Any = kts.render_chart(chart)
+    except kts.RenderError as exc:
+        rendered = str(exc)
+    expected = helm_render(chart)
+    assert rendered == (expected.message if isinstance(expected, HelmFailure) else expected)

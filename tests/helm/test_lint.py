@@ -82,7 +82,8 @@ URLS = ["https://example.com", "http://example.com/path?q=1#f", "example.com", "
 REQUEST_URLS = ["https://example.com", "example.com", "mailto:x", "/just/a/path", "http://",
                 "https://exa mple.com/", "https://example.com/a b", "https://ex%zzample.com", "https://ex:port/",
                 "git+ssh://git@github.com/x", "https://[::1]:80/", "1http://x", ":x"]
-VERSIONS = ["0.0.0", "0.0.0-0", "1.2.3-rc.1+b.5", "01.2.3", "v1.2.3", "1.2", "1.2.3.4", "x", ""]
+VERSIONS = ["0.0.0", "0.0.0-0", "1.2.3-rc.1+b.5", "01.2.3", "v1.2.3", "1.2", "1.2.3.4", "x", "", "1.2.3-01",
+            "1.2.3-0a", "1.2.3+01", "99999999999999999999.0.0"]
 
 
 @pytest.mark.parametrize("email", EMAILS)

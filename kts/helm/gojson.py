@@ -45,13 +45,20 @@ def _skip_ws(s: str, i: int) -> int:
 
 
 def _char(c: str) -> str:
+    """encoding/json's ``quoteChar`` of the byte the scanner stopped at (the first byte of a
+    multi-byte character; an undecodable byte as itself), read as a Latin-1 rune."""
     if c == "'":
         return "'\\''"
     if c == '"':
         return "'\"'"
-    if c.isprintable():
-        return f"'{c}'"
-    return json.dumps(c).replace('"', "'")
+    code = ord(c)
+    if 0xDC80 <= code <= 0xDCFF:  # a byte that was not UTF-8, kept by surrogateescape
+        code -= 0xDC00
+    elif code >= 0x80:
+        code = c.encode("utf-8", "surrogatepass")[0]
+    from kts.gotemplate.strconv import quote
+
+    return "'" + quote(chr(code))[1:-1] + "'"
 
 
 class _Scan:

@@ -164,12 +164,14 @@ def _unknown_field(doc: dict[str, Any]) -> str | None:
 
     def first(obj: Any, known: frozenset[str]) -> str | None:
         if isinstance(obj, dict):
-            for key in obj:
+            for key in _json_order(obj):
                 if str(key).lower() not in known:
-                    return f'error unmarshaling JSON: while decoding JSON: json: unknown field "{key}"'
+                    return ("error unmarshaling JSON: while decoding JSON: json: unknown field "
+                            + quote(str(key)))
         return None
 
-    for key, value in doc.items():
+    for key in _json_order(doc):
+        value = doc[key]
         lowered = str(key).lower()
         if lowered not in _METADATA_FIELDS:
             return first({key: None}, _METADATA_FIELDS)
@@ -180,6 +182,11 @@ def _unknown_field(doc: dict[str, Any]) -> str | None:
                 if found:
                     return found
     return None
+
+
+def _json_order(obj: dict[str, Any]) -> list[str]:
+    """Keys in the order Go decodes them: sigs.k8s.io/yaml writes JSON objects with sorted keys."""
+    return sorted(obj, key=lambda k: str(k).encode("utf-8", "surrogateescape"))
 
 
 def _string_typed(generic: dict[str, Any], key: str) -> str | None:

@@ -10,6 +10,7 @@ import unicodedata
 from pathlib import Path
 from typing import IO, Any
 
+from kts.codec.json import json_kind
 from kts.gotemplate.gotypes import GoError
 from kts.gotemplate.limits import DEFAULT_LIMITS, RenderLimits
 from kts.helm.archive import ArchiveBudget, read_archive
@@ -374,6 +375,10 @@ def _parse_dependencies(raw: Any, fname: str, struct: str) -> list[Dependency]:
 
 def _parse_requirements(f: File, md: Metadata) -> None:
     doc = _load_yaml(f, "cannot load requirements.yaml")
+    if doc is not None and not isinstance(doc, dict):
+        raise ChartLoadError("cannot load requirements.yaml: error unmarshaling JSON: while decoding JSON: "
+                             f"json: cannot unmarshal {json_kind(doc)} into Go value of type v2.Metadata",
+                             path="requirements.yaml")
     if isinstance(doc, dict):
         doc = _json_fields(doc, ("dependencies",))
         if "dependencies" in doc:
@@ -413,13 +418,13 @@ def _validate(md: Metadata) -> None:
     if not md.name:
         fail("chart.metadata.name is required")
     if md.name in (".", ".."):
-        fail(f'chart.metadata.name "{md.name}" is not allowed')
+        fail(f"chart.metadata.name {_q(md.name)} is not allowed")
     if md.name != md.name.rstrip("/").rsplit("/", 1)[-1]:
-        fail(f'chart.metadata.name "{md.name}" is invalid')
+        fail(f"chart.metadata.name {_q(md.name)} is invalid")
     if not md.version:
         fail("chart.metadata.version is required")
     if not _is_semver(md.version):
-        fail(f'chart.metadata.version "{md.version}" is invalid')
+        fail(f"chart.metadata.version {_q(md.version)} is invalid")
     if md.type not in ("", "application", "library"):
         fail("chart.metadata.type must be application or library")
     for m in md.maintainers:
@@ -432,8 +437,8 @@ def _validate(md: Metadata) -> None:
         dep.condition = _sanitize(dep.condition)
         dep.tags = [_sanitize(t) for t in dep.tags]
         if dep.alias and not _ALIAS.match(dep.alias):
-            fail(f'dependency "{dep.name}" has disallowed characters in the alias')
+            fail(f"dependency {_q(dep.name)} has disallowed characters in the alias")
         key = dep.alias or dep.name
         if key in seen:
-            fail(f'more than one dependency with name or alias "{key}"')
+            fail(f"more than one dependency with name or alias {_q(key)}")
         seen.add(key)

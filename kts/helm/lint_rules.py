@@ -13,7 +13,7 @@ from typing import Any
 
 from kts.codec import yaml as codec_yaml
 from kts.codec.json import json_kind
-from kts.gotemplate.errors import RenderError
+from kts.gotemplate.errors import RenderError, internal_cause
 from kts.gotemplate.limits import RenderLimits
 from kts.gotemplate.strconv import quote
 from kts.helm import loader
@@ -121,6 +121,8 @@ def _render(linter: Linter, model: ChartModel, values: dict[str, Any], namespace
     except DependencyError:
         return None  # Helm's lint stops quietly when dependencies cannot be processed
     except RenderError as exc:
+        if internal_cause(exc) is not None:
+            raise  # a defect in kts, not a finding about the chart
         linter.rule(Severity.ERROR, "templates/", str(exc))
         return None
     finally:

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import json
 import re
+import tempfile
 from pathlib import Path
 from typing import Any
 
 import helm_python
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from kts import cli
 from kts.helm import Severity, lint_chart
@@ -237,3 +240,22 @@ def test_unusable_archives_are_reported_like_helm(data: bytes | str, tmp_path: P
         archive.write_bytes(data)
     assert kts_lint(archive) == helm_lint(archive)
     assert not lint_chart(archive).linted
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
+@given(data=st.data())
+def test_mutated_charts_are_linted_never_crash(data: st.DataObject) -> None:
+    """Whatever a chart's files hold, lint reports findings, never raises (an engine defect would)."""
+    from tests.helm.test_chart_fuzz import ALPHABET, CHART, MUTABLE, _write
+
+    files = {k: v.encode() for k, v in CHART.items()}
+    name = data.draw(st.sampled_from([*MUTABLE, "templates/cm.yaml"]))
+    raw = bytearray(files[name])
+    for _ in range(data.draw(st.integers(1, 4))):
+        at = data.draw(st.integers(0, len(raw)))
+        raw[at:at + data.draw(st.integers(0, 3))] = data.draw(ALPHABET)
+    files[name] = bytes(raw)
+    with tempfile.TemporaryDirectory() as tmp:
+        result = lint_chart(_write(Path(tmp), files))
+    assert result.linted
+    assert all(isinstance(m.severity, Severity) and m.text for m in result.messages)

@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 
 from kts import cli
 from kts.helm import Severity, lint_chart
+from tests.helm.test_scaffold import FEATURES as SCAFFOLD_FEATURES
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 LINT_FIXTURES = sorted(p for p in (ROOT / "fixtures" / "lint").iterdir() if p.is_dir())
@@ -37,8 +38,10 @@ def helm_lint(path: Path, **kw: Any) -> tuple[list[tuple[int, str, str]], list[s
 
 
 def kts_lint(path: Path, **kw: Any) -> tuple[list[tuple[int, str, str]], list[str], int]:
-    values = kw.pop("values", None)
-    result = lint_chart(path, values, namespace="default", **kw)
+    from kts.helm.render import json_values
+
+    values = kw.pop("values", None)  # typed as the SDK passes them to Helm: JSON, numbers float64
+    result = lint_chart(path, json_values(values) if values else None, namespace="default", **kw)
     messages = [(int(m.severity), _stable(m.path), _stable(m.text)) for m in result.messages]
     return messages, [_stable(e) for e in result.errors], int(result.linted)
 
@@ -259,3 +262,12 @@ def test_mutated_charts_are_linted_never_crash(data: st.DataObject) -> None:
         result = lint_chart(_write(Path(tmp), files))
     assert result.linted
     assert all(isinstance(m.severity, Severity) and m.text for m in result.messages)
+
+
+@pytest.mark.parametrize("index", range(len(SCAFFOLD_FEATURES)))
+def test_helm_create_scaffold(index: int, tmp_path: Path) -> None:
+    helm_python.Chart.create("scaffold", str(tmp_path))
+    chart = tmp_path / "scaffold"
+    values = SCAFFOLD_FEATURES[index]
+    for strict in (False, True):
+        assert kts_lint(chart, values=values, strict=strict) == helm_lint(chart, values=values, strict=strict)

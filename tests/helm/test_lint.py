@@ -271,3 +271,14 @@ def test_helm_create_scaffold(index: int, tmp_path: Path) -> None:
     values = SCAFFOLD_FEATURES[index]
     for strict in (False, True):
         assert kts_lint(chart, values=values, strict=strict) == helm_lint(chart, values=values, strict=strict)
+
+
+def test_cli_namespace_reaches_the_release(monkeypatch: pytest.MonkeyPatch,
+                                           capsys: pytest.CaptureFixture[str]) -> None:
+    names = ROOT / "fixtures" / "lint" / "names"
+    monkeypatch.setenv("HELM_NAMESPACE", "from-env")
+    cli.main(["lint", str(names), "-n", "team"])
+    assert '"TEST-RELEASE.team"' in capsys.readouterr().out
+    cli.main(["lint", str(names)])
+    assert '"TEST-RELEASE.from-env"' in capsys.readouterr().out
+    assert kts_lint(names) == helm_lint(names)

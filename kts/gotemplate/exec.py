@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, NoReturn
 
+from kts.gotemplate.deep import descend
 from kts.gotemplate.errors import ExecError
 from kts.gotemplate.fmt import format_printable, format_value
 from kts.gotemplate.gotypes import (
@@ -50,6 +51,7 @@ from kts.gotemplate.nodes import (
     VariableNode,
     WithNode,
 )
+from kts.gotemplate.scopes import ScopedNames
 from kts.gotemplate.strconv import quote
 from kts.gotemplate.values import (
     COMPLEXES,
@@ -68,6 +70,12 @@ from kts.gotemplate.values import (
 )
 
 MAX_EXEC_DEPTH = 100000
+# Deep nesting: every _HOP_LEVELS levels of if/with/range bodies and parenthesized pipelines
+# the compiled code charges its frames to the thread (kts.gotemplate.deep), which moves to a
+# fresh thread when its share is spent. _LEVEL_FRAMES bounds the Python frames one level costs.
+_HOP_LEVELS = 64
+_LEVEL_FRAMES = 6
+_CALL_FRAMES = 8  # from a {{template}} action or an include to the callee's first statement
 MISSING: Any = object()  # no value piped in from a previous command
 
 
@@ -120,13 +128,15 @@ Arg = Callable[[Ctx, list, Any, str | None], Any]
 
 
 class Compiled:
-    """A compiled template body plus the number of variable slots it needs."""
+    """A compiled template body, the number of variable slots it needs, and the frames it may
+    hold on the stack before its nesting moves to a fresh thread (not counting calls)."""
 
-    __slots__ = ("fn", "nslots")
+    __slots__ = ("fn", "frames", "nslots")
 
-    def __init__(self, fn: Stmt, nslots: int) -> None:
+    def __init__(self, fn: Stmt, nslots: int, levels: int = 0) -> None:
         self.fn = fn
         self.nslots = nslots
+        self.frames = _CALL_FRAMES + min(levels, _HOP_LEVELS) * _LEVEL_FRAMES
 
     def run(self, ctx: Ctx, dot: Any) -> None:
         v = [dot] * self.nslots
@@ -399,7 +409,9 @@ class _Scope:
     __slots__ = ("dot_iface", "names")
 
     def __init__(self) -> None:
-        self.names: list[tuple[str, int, bool]] = [("$", 0, False)]
+        # name -> (slot, declared by a range: its value is an interface {} element)
+        self.names: ScopedNames[tuple[int, bool]] = ScopedNames()
+        self.names.push("$", (0, False))
         self.dot_iface = False
 
 
@@ -415,24 +427,43 @@ class Compiler:
         self.tree = tree
         self.nslots = 1
         self.scope = _Scope()
+        self.level = 0  # nesting of bodies and parenthesized pipelines at this point
+        self.max_level = 0
 
     def compile(self) -> Compiled:
         assert self.tree.root is not None
         fn = self.block(self.tree.root)
-        return Compiled(fn, self.nslots)
+        return Compiled(fn, self.nslots, self.max_level)
+
+    def nested(self, build: Callable[..., Any], *args: Any) -> Any:
+        """``build(*args)`` one nesting level down; every _HOP_LEVELS levels the code it
+        returns charges the frames below it, so that deep nesting moves to fresh threads."""
+        self.level += 1
+        level = self.level
+        if level > self.max_level:
+            self.max_level = level
+        try:
+            fn = descend(_LEVEL_FRAMES, build, *args)
+        finally:
+            self.level -= 1
+        if level % _HOP_LEVELS:
+            return fn
+        cost = _HOP_LEVELS * _LEVEL_FRAMES
+
+        def run_deeper(ctx: Ctx, v: list, dot: Any, fn: Any = fn, cost: int = cost) -> Any:
+            return descend(cost, fn, ctx, v, dot)
+
+        return run_deeper
 
     # -- variables ---------------------------------------------------------------
     def declare(self, name: str, from_range: bool = False) -> int:
         slot = self.nslots
         self.nslots += 1
-        self.scope.names.append((name, slot, from_range))
+        self.scope.names.push(name, (slot, from_range))
         return slot
 
     def resolve(self, name: str) -> tuple[int, bool] | None:
-        for n, slot, rng in reversed(self.scope.names):
-            if n == name:
-                return slot, rng
-        return None
+        return self.scope.names.innermost(name)
 
     # -- statements --------------------------------------------------------------
     def block(self, lst: ListNode | None) -> Stmt:
@@ -468,9 +499,9 @@ class Compiler:
         if isinstance(n, ActionNode):
             return self.action(n)
         if isinstance(n, IfNode | WithNode):
-            return self.if_with(n)
+            return self.nested(self.if_with, n)  # type: ignore[no-any-return]
         if isinstance(n, RangeNode):
-            return self.range(n)
+            return self.nested(self.range, n)  # type: ignore[no-any-return]
         if isinstance(n, TemplateNode):
             return self.template(n)
         if isinstance(n, BreakNode):
@@ -516,9 +547,9 @@ class Compiler:
         body = self.block(n.list)
         self.scope.dot_iface = saved_iface
         # Variables declared in the body are not visible in the else branch at run time.
-        del self.scope.names[pipe_mark:]
+        self.scope.names.truncate(pipe_mark)
         else_fn = self.block(n.else_list) if n.else_list is not None else None
-        del self.scope.names[mark:]
+        self.scope.names.truncate(mark)
 
         if is_with:
             def run_with(ctx: Ctx, v: list, dot: Any, pipe: Expr = pipe, body: Stmt = body,
@@ -547,17 +578,17 @@ class Compiler:
         slots = [self._slot_of(d.ident[0]) for d in decl]
         if len(decl) == 2 and not n.pipe.is_assign:
             # The index (or key) variable holds a concrete int or string.
-            for i, (vname, vslot, _) in enumerate(self.scope.names):
-                if vslot == slots[0]:
-                    self.scope.names[i] = (vname, vslot, False)
+            index_slot = slots[0]
+            self.scope.names.replace(decl[0].ident[0], lambda entry: entry[0] == index_slot,
+                                     (index_slot, False))
         saved_iface = self.scope.dot_iface
         self.scope.dot_iface = True
         body_mark = len(self.scope.names)
         body = self.block(n.list)
-        del self.scope.names[body_mark:]
+        self.scope.names.truncate(body_mark)
         self.scope.dot_iface = saved_iface
         else_fn = self.block(n.else_list) if n.else_list is not None else None
-        del self.scope.names[mark:]
+        self.scope.names.truncate(mark)
         ndecl = len(decl)
         s_index = slots[0] if ndecl == 2 else -1
         s_elem = slots[-1] if ndecl else -1
@@ -635,8 +666,9 @@ class Compiler:
             saved = ctx.name
             ctx.depth += 1
             ctx.name = name
+            compiled = tmpl.compiled()
             try:
-                tmpl.run(ctx, newdot)
+                descend(compiled.frames, compiled.run, ctx, newdot)
             except RecursionError:
                 ctx.name = saved
                 ctx.node = n
@@ -702,7 +734,7 @@ class Compiler:
         if isinstance(first, VariableNode):
             return self.variable(first, rest)
         if isinstance(first, PipeNode):
-            inner = self.pipeline(first)
+            inner = self.nested(self.pipeline, first)
             has_rest = bool(rest)
 
             def run_paren(ctx: Ctx, v: list, dot: Any, final: Any) -> Any:
@@ -777,7 +809,7 @@ class Compiler:
             elif isinstance(n, VariableNode):
                 ev = self.variable(n, [])
             elif isinstance(n, PipeNode):
-                inner = self.pipeline(n)
+                inner = self.nested(self.pipeline, n)
 
                 def ev(ctx: Ctx, v: list, dot: Any, final: Any) -> Any:
                     return inner(ctx, v, dot)

@@ -11,6 +11,7 @@ import math
 from typing import Any
 
 from kts.gotemplate import strconv
+from kts.gotemplate.deep import descend
 from kts.gotemplate.gotypes import GoInt, GoObject, GoSlice, Uint8, go_type_of
 from kts.gotemplate.limits import check_string
 from kts.gotemplate.strconv import go_bytes, is_escaped_byte
@@ -20,6 +21,10 @@ __all__ = ["format_value", "sprint", "sprintf", "sprintln"]
 _LDIGITS = "0123456789abcdefx"
 _UDIGITS = "0123456789ABCDEFX"
 _TOO_LARGE = 1_000_000
+# Nested containers print recursively, as Go's do; every _HOP_DEPTH levels the printing charges
+# the frames below it (print_value -> print_map -> print_value) and may move to a fresh thread.
+_HOP_DEPTH = 200
+_HOP_COST = 3 * _HOP_DEPTH
 
 
 def _is_unsigned(v: Any) -> bool:
@@ -451,11 +456,20 @@ class _Printer:
         elif isinstance(v, (bytes, bytearray)):
             self.fmt_bytes(bytes(v), verb, depth)
         elif isinstance(v, dict):
-            self.print_map(v, verb, depth)
+            if depth % _HOP_DEPTH == _HOP_DEPTH - 1:
+                descend(_HOP_COST, self.print_map, v, verb, depth)
+            else:
+                self.print_map(v, verb, depth)
         elif isinstance(v, list):
-            self.print_list(v, verb, depth)
+            if depth % _HOP_DEPTH == _HOP_DEPTH - 1:
+                descend(_HOP_COST, self.print_list, v, verb, depth)
+            else:
+                self.print_list(v, verb, depth)
         elif isinstance(v, GoObject):
-            self.print_object(v, verb, depth)
+            if depth % _HOP_DEPTH == _HOP_DEPTH - 1:
+                descend(_HOP_COST, self.print_object, v, verb, depth)
+            else:
+                self.print_object(v, verb, depth)
         elif isinstance(v, complex):
             self.fmt_complex(v, verb)
         else:

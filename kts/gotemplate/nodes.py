@@ -64,6 +64,10 @@ class Node:
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self}>"
 
+    def parts(self) -> list[str | Node]:
+        """This node's text as pieces, child nodes unexpanded (see ``node_text``)."""
+        return [str(self)]
+
 
 class ListNode(Node):
     __slots__ = ("nodes",)
@@ -74,7 +78,10 @@ class ListNode(Node):
         self.nodes: list[Node] = []
 
     def __str__(self) -> str:
-        return "".join(str(n) for n in self.nodes)
+        return node_text(self)
+
+    def parts(self) -> list[str | Node]:
+        return list(self.nodes)
 
 
 class TextNode(Node):
@@ -113,10 +120,17 @@ class PipeNode(Node):
         self.cmds: list[CommandNode] = []
 
     def __str__(self) -> str:
-        s = ""
+        return node_text(self)
+
+    def parts(self) -> list[str | Node]:
+        out: list[str | Node] = []
         if self.decl:
-            s = ", ".join(str(v) for v in self.decl) + (" = " if self.is_assign else " := ")
-        return s + " | ".join(str(c) for c in self.cmds)
+            out.append(", ".join(str(v) for v in self.decl) + (" = " if self.is_assign else " := "))
+        for i, c in enumerate(self.cmds):
+            if i:
+                out.append(" | ")
+            out.append(c)
+        return out
 
 
 class ActionNode(Node):
@@ -129,7 +143,10 @@ class ActionNode(Node):
         self.pipe = pipe
 
     def __str__(self) -> str:
-        return "{{" + str(self.pipe) + "}}"
+        return node_text(self)
+
+    def parts(self) -> list[str | Node]:
+        return ["{{", self.pipe, "}}"]
 
 
 class CommandNode(Node):
@@ -141,7 +158,15 @@ class CommandNode(Node):
         self.args: list[Node] = []
 
     def __str__(self) -> str:
-        return " ".join(f"({a})" if isinstance(a, PipeNode) else str(a) for a in self.args)
+        return node_text(self)
+
+    def parts(self) -> list[str | Node]:
+        out: list[str | Node] = []
+        for i, a in enumerate(self.args):
+            if i:
+                out.append(" ")
+            out.extend(("(", a, ")") if isinstance(a, PipeNode) else (a,))
+        return out
 
 
 class IdentifierNode(Node):
@@ -207,8 +232,11 @@ class ChainNode(Node):
         self.field.extend(field[1:].split("."))
 
     def __str__(self) -> str:
-        s = f"({self.node})" if isinstance(self.node, PipeNode) else str(self.node)
-        return s + "".join("." + f for f in self.field)
+        return node_text(self)
+
+    def parts(self) -> list[str | Node]:
+        head: list[str | Node] = ["(", self.node, ")"] if isinstance(self.node, PipeNode) else [self.node]
+        return [*head, "".join("." + f for f in self.field)]
 
 
 class BoolNode(Node):
@@ -297,10 +325,14 @@ class BranchNode(Node):
         self.else_list = else_list
 
     def __str__(self) -> str:
-        s = "{{" + self.keyword + " " + str(self.pipe) + "}}" + str(self.list)
+        return node_text(self)
+
+    def parts(self) -> list[str | Node]:
+        out: list[str | Node] = ["{{" + self.keyword + " ", self.pipe, "}}", self.list]
         if self.else_list is not None:
-            s += "{{else}}" + str(self.else_list)
-        return s + "{{end}}"
+            out += ["{{else}}", self.else_list]
+        out.append("{{end}}")
+        return out
 
 
 class IfNode(BranchNode):
@@ -339,10 +371,25 @@ class TemplateNode(Node):
         self.pipe = pipe
 
     def __str__(self) -> str:
-        s = "{{template " + quote(self.name)
-        if self.pipe is not None:
-            s += " " + str(self.pipe)
-        return s + "}}"
+        return node_text(self)
+
+    def parts(self) -> list[str | Node]:
+        if self.pipe is None:
+            return ["{{template " + quote(self.name) + "}}"]
+        return ["{{template " + quote(self.name) + " ", self.pipe, "}}"]
+
+
+def node_text(node: Node) -> str:
+    """Go's ``Node.String``, with an explicit stack: parse trees nest as deep as Go allows."""
+    out: list[str] = []
+    stack: list[str | Node] = [node]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            out.append(item)
+        else:
+            stack.extend(reversed(item.parts()))
+    return "".join(out)
 
 
 # unicode.IsSpace: Latin-1 spaces plus the Unicode White_Space characters above Latin-1.

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from kts.gotemplate import lexer as L
+from kts.gotemplate.deep import descend
 from kts.gotemplate.errors import ParseError
 from kts.gotemplate.lexer import (
     ASSIGN,
@@ -74,8 +75,10 @@ from kts.gotemplate.nodes import (
     WithNode,
     is_empty_tree,
 )
+from kts.gotemplate.scopes import ScopedNames
 
 MAX_STACK_DEPTH = 10000
+_LEVEL_FRAMES = 6  # Python frames one level of nesting costs the parser, rounded up
 
 
 class _Abort(Exception):
@@ -94,7 +97,8 @@ class Parser:
         self.last = len(items) - 1
         self.token: list[L.Item] = [items[0], items[0], items[0]]
         self.peek_count = 0
-        self.vars: list[str] = ["$"]
+        self.vars: ScopedNames[None] = ScopedNames()
+        self.vars.push("$", None)
         self.has_function = has_function
         self.tree_set = tree_set
         self.action_line = 0
@@ -312,11 +316,11 @@ class Parser:
                 pipe.is_assign = nxt.typ == ASSIGN
                 self.next_non_space()
                 pipe.decl.append(VariableNode(self.src, v.pos, v.val))
-                self.vars.append(v.val)
+                self.vars.push(v.val, None)
             elif nxt.typ == CHAR and nxt.val == ",":
                 self.next_non_space()
                 pipe.decl.append(VariableNode(self.src, v.pos, v.val))
-                self.vars.append(v.val)
+                self.vars.push(v.val, None)
                 if context == "range" and len(pipe.decl) < 2:
                     if self.peek_non_space().typ in (VARIABLE, RIGHT_DELIM, RIGHT_PAREN):
                         continue
@@ -346,6 +350,10 @@ class Parser:
                 self.errorf(f"non executable command in pipeline stage {i + 2}")
 
     def control(self, cls: type[BranchNode], context: str) -> BranchNode:
+        # control -> item_list -> text_or_action -> action -> control: one nesting level.
+        return descend(_LEVEL_FRAMES, self._control, cls, context)
+
+    def _control(self, cls: type[BranchNode], context: str) -> BranchNode:
         mark = len(self.vars)
         try:
             pipe = self.pipeline(context, RIGHT_DELIM)
@@ -370,7 +378,7 @@ class Parser:
                         self.errorf(f"expected end; found {nxt}")
             return cls(self.src, pipe.pos, pipe.line, pipe, lst, else_list)
         finally:
-            del self.vars[mark:]
+            self.vars.truncate(mark)
 
     def else_control(self) -> Node:
         peek = self.peek_non_space()
@@ -380,6 +388,9 @@ class Parser:
         return ElseNode(self.src, token.pos, token.line)
 
     def block_control(self) -> Node:
+        return descend(_LEVEL_FRAMES, self._block_control)
+
+    def _block_control(self) -> Node:
         context = "block clause"
         token = self.next_non_space()
         name = self.parse_template_name(token, context)
@@ -490,7 +501,8 @@ class Parser:
                 self.errorf("max expression depth exceeded")
             self.stack_depth += 1
             try:
-                return self.pipeline("parenthesized pipeline", RIGHT_PAREN)
+                # term -> pipeline -> command -> operand -> term: one nesting level.
+                return descend(_LEVEL_FRAMES, self.pipeline, "parenthesized pipeline", RIGHT_PAREN)
             finally:
                 self.stack_depth -= 1
         if typ in (STRING, RAW_STRING):

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import sys
+from contextvars import ContextVar
 from typing import Any
 
 from kts.gotemplate.builtins import BUILTINS
+from kts.gotemplate.deep import descend
 from kts.gotemplate.errors import ExecError, InternalError, ParseError, RenderError
 from kts.gotemplate.exec import Compiled, Ctx, compile_tree
 from kts.gotemplate.gotypes import FuncMap, GoFunc
@@ -19,6 +21,12 @@ MISSINGKEY_MODES = {"default": "default", "invalid": "default", "zero": "zero", 
 # Deep template recursion needs deep Python recursion; below this limit it fails early.
 _RECURSION_LIMIT = 12000
 
+# Executions nested through functions (Helm's include and tpl, or any function that executes a
+# template): Helm stops one include name at 1,000; Go has no other bound short of its stack.
+# Each level wraps the inner error's text, so the bound also bounds the error's size.
+MAX_NESTED_EXECUTIONS = 2000
+_NESTED: ContextVar[int] = ContextVar("kts_nested_executions", default=0)
+
 
 class Template:
     """One named template: its parse tree and, once executed, its compiled form."""
@@ -29,11 +37,14 @@ class Template:
         self.tree = tree
         self._compiled: Compiled | None = None
 
-    def run(self, ctx: Ctx, dot: Any) -> None:
+    def compiled(self) -> Compiled:
         compiled = self._compiled
         if compiled is None:
             compiled = self._compiled = compile_tree(self.tree)
-        compiled.run(ctx, dot)
+        return compiled
+
+    def run(self, ctx: Ctx, dot: Any) -> None:
+        self.compiled().run(ctx, dot)
 
 
 class TemplateSet:
@@ -104,8 +115,13 @@ class TemplateSet:
         ctx = Ctx(self._templates.get, self.funcs, self.missingkey, name, out.append)
         dot = NOVALUE if data is None else data
         _ensure_recursion_limit()
+        nested = _NESTED.get()
+        if nested >= MAX_NESTED_EXECUTIONS:
+            ctx.fail(f"exceeded maximum template depth ({MAX_NESTED_EXECUTIONS} nested executions)")
+        token = _NESTED.set(nested + 1)
         try:
-            tmpl.run(ctx, dot)
+            compiled = tmpl.compiled()
+            descend(compiled.frames, compiled.run, ctx, dot)
         except RenderError:
             raise
         except RecursionError:
@@ -116,6 +132,8 @@ class TemplateSet:
             except ExecError as located:
                 raise InternalError(located.message, template=located.template, line=located.line,
                                     column=located.column, text=str(located)) from exc
+        finally:
+            _NESTED.reset(token)
         return "".join(out)
 
 

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import re
-import threading
 import weakref
 from collections.abc import Iterable
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -26,6 +26,11 @@ class RenderState:
 
     included: dict[str, int] = field(default_factory=dict)
     lookup: LookupFn | None = None
+
+
+# The render in progress in this context. A context variable rather than a thread-local one:
+# deep recursion continues on fresh threads (kts.gotemplate.deep), which carry the context.
+_RENDER_STATE: ContextVar[RenderState | None] = ContextVar("kts_render_state", default=None)
 
 
 def _quote(s: str) -> str:
@@ -59,7 +64,6 @@ class CompiledTemplates:
     def __init__(self, sources: dict[str, str]) -> None:
         from kts.gotemplate import TemplateSet
 
-        self._local = threading.local()
         self._tpl_sets: dict[tuple[Any, str], Any] = {}
         self.order = sort_templates(sources)
         funcs = static_funcs()
@@ -80,10 +84,9 @@ class CompiledTemplates:
 
     @property
     def state(self) -> RenderState:
-        state = getattr(self._local, "state", None)
-        if state is None:
-            state = self._local.state = RenderState()
-        return state
+        """The state of the render in progress (a fresh one outside ``execute``)."""
+        state = _RENDER_STATE.get()
+        return state if state is not None else RenderState()
 
     def _bind(self, ts: Any) -> None:
         # The set's function map holds these closures, so they refer to the set and to this
@@ -139,9 +142,7 @@ class CompiledTemplates:
 
     def execute(self, jobs: list[tuple[str, dict[str, Any], str]], lookup: LookupFn | None) -> dict[str, str]:
         """Run each (name, context, base path) in order; partials are skipped by the caller."""
-        state = self.state
-        state.included = {}
-        state.lookup = lookup
+        token = _RENDER_STATE.set(RenderState(lookup=lookup))
         out: dict[str, str] = {}
         try:
             for name, vals, base in jobs:
@@ -154,7 +155,7 @@ class CompiledTemplates:
                     raise TemplateError(f"rendering template failed: {exc}", template=name) from exc
                 out[name] = text.replace("<no value>", "") if "<no value>" in text else text
         finally:
-            state.lookup = None
+            _RENDER_STATE.reset(token)
         return out
 
 

@@ -58,7 +58,7 @@ def test_an_engine_crash_is_an_internal_error_and_fails_the_harness(monkeypatch)
     def broken(self, ctx, dot):
         raise KeyError("engine defect")
 
-    monkeypatch.setattr(type(template), "run", broken)
+    monkeypatch.setattr(type(template.compiled()), "run", broken)
     with pytest.raises(InternalError) as info:
         ts.execute("t")
     assert isinstance(info.value, RenderError)

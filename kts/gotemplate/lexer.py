@@ -275,7 +275,7 @@ class Lexer:
         Text up to the next left delimiter is cut with ``find``; inside actions one regular
         expression recognises spaces, delimiters, punctuation, ASCII words followed by a
         terminator and escape-free strings. The items are exactly those the per-token states
-        below give; comments, numbers, errors and the end of input are left to those states.
+        below give; comments, other numbers, errors and the end of input are left to those states.
         """
         s = self.input
         append = self.items.append
@@ -549,10 +549,11 @@ _ACTION_TOKEN = re.compile(
     + r"|([A-Za-z_][A-Za-z0-9_]*" + _END_WORD + ")"  # 4 identifier, keyword, bool
     + r'|("(?:[^"\\\n]|\\[^\n])*")'            # 5 string without a line break
     r"|(\|)|(\()|(\))|(:=)|(=)|(}})"            # 6..11
+    r"|([0-9]+(?=[ \t\r\n,|:)(]|}}|\Z))"          # 12 decimal integer (Go's lexNumber would end it there)
 )
 _G_SPACE, _G_FIELD, _G_WORD, _G_LPAREN, _G_RPAREN, _G_RIGHT = 1, 2, 4, 7, 8, 11
 _GROUP_TYPES = (0, SPACE, FIELD, VARIABLE, IDENTIFIER, STRING, PIPE, LEFT_PAREN, RIGHT_PAREN,
-                DECLARE, ASSIGN, RIGHT_DELIM)
+                DECLARE, ASSIGN, RIGHT_DELIM, NUMBER)
 _WORD_TYPES = {**{w: t for w, t in KEYWORDS.items() if t != DOT}, "true": BOOL, "false": BOOL}
 
 

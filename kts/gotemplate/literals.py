@@ -194,6 +194,12 @@ def make_number(node: NumberNode, typ_complex: bool) -> None:
             node.complex128 = complex(0, f)
             _simplify_complex(node)
             return
+    if text.isdigit() and text.isascii() and len(text) < 19 and (text[0] != "0" or len(text) == 1):
+        # A plain decimal below 2**63, the common case: every interpretation holds.
+        node.int64 = node.uint64 = v = int(text)
+        node.float64 = float(v)
+        node.is_int = node.is_uint = node.is_float = True
+        return
     u = parse_int(text, unsigned=True)
     if u is not None:
         node.is_uint = True

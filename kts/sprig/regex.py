@@ -57,8 +57,27 @@ class Regexp:
         self.num_groups = self.re.groups
         self.names = _group_names(expr, self.num_groups)
 
+    def _search(self, text: bytes, pos: int) -> Any:
+        """The leftmost match from ``pos`` that starts on a rune boundary, as Go's are.
+
+        RE2 also tries empty-width assertions (``\\B``, say) between the bytes of one
+        multi-byte rune; such a match is passed over. ``text`` is valid UTF-8.
+        """
+        search = self.re.search
+        m = search(text, pos)
+        end = len(text)
+        while m is not None:
+            start = m.start()
+            if start >= end or text[start] & 0xC0 != 0x80:
+                return m
+            start += 1
+            while start < end and text[start] & 0xC0 == 0x80:
+                start += 1
+            m = search(text, start)
+        return None
+
     def _exec(self, text: bytes, pos: int) -> list[tuple[int, int]] | None:
-        m = self.re.search(text, pos)
+        m = self._search(text, pos)
         if m is None:
             return None
         return [m.span(i) for i in range(self.num_groups + 1)]
@@ -69,8 +88,8 @@ class Regexp:
         Each match is a tuple of (start, stop) spans, one per group.
         """
         out: list[Any] = []
-        search = self.re.search
         ascii_text = text.isascii()  # then every rune is one byte wide
+        search = self.re.search if ascii_text else self._search
         pos, prev_end, end = 0, -1, len(text)
         while len(out) < n and pos <= end:
             m = search(text, pos)
@@ -101,7 +120,7 @@ class Regexp:
         return original, [[(where(a), where(b)) for a, b in m] for m in matches]
 
     def match_string(self, s: str) -> bool:
-        return self.re.search(_valid_utf8(_encode(s))[0]) is not None
+        return self._search(_valid_utf8(_encode(s))[0], 0) is not None
 
     def find_string(self, s: str) -> str:
         original = _encode(s)

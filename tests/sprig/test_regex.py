@@ -31,6 +31,8 @@ CASES = [
     (r"(?P<first>\w+) (?P<last>\w+)", "Jane Doe"), (r"(?<y>\d{4})-(?<m>\d\d)", "2024-01 1999-12"),
     ("é", "éé"), (".", "日本"), ("", "日本"), ("b*", "abc"), ("a{2,3}", "aaaaaaa"), ("x?", "xax"),
     (r"\.", "a.b.c"), ("[a-c]*", "abcxabc"), (r"\W", "a-b c"), ("(a)|b", "ab"),
+    # Empty-width assertions that RE2 also finds between the bytes of one rune; Go does not.
+    (r"\B", "1é"), (r"\B", "1é1"), (r"\B.", "1é1é"), (r"\B", "x世界y"), (r"(\B)", "a1éé1"),
 ]
 
 TEMPLATES = ["${1}W", "$1W", "$1", "${1}", "$$", "$", "${", "${1", "$first.$last", "${last}, ${first}",

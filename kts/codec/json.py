@@ -13,12 +13,14 @@ from __future__ import annotations
 import base64
 import math
 import re
+from collections.abc import Iterator
 from typing import Any
 
 from kts.codec.gofloat import format_g, format_json
 from kts.gotemplate.gotypes import GoError, GoInt, GoMap, GoObject, GoSlice, go_type_of
 
 _HEX = "0123456789abcdef"
+MAX_DEPTH = 10000  # encoding/json's maxNestingDepth: its scanner refuses deeper documents
 
 
 class JSONTypeError(GoError):
@@ -124,52 +126,101 @@ def _struct_items(obj: GoObject) -> list[tuple[str, Any]]:
     return pairs
 
 
+_CYCLE_CHECK_DEPTH = 1000  # encoding/json's startDetectingCyclesAfter
+
+
 class _Encoder:
+    """encoding/json's encodeState, walking containers on an explicit stack (Go's recursion has
+    no depth limit). ``too_deep`` remembers the first bracket past ``MAX_DEPTH``, which the
+    scanner behind Indent (MarshalIndent) and go-yaml (toYaml) refuse."""
+
     def __init__(self, escape_html: bool) -> None:
         self.escape_html = escape_html
         self.parts: list[str] = []
+        self.too_deep: str | None = None
 
-    def value(self, v: Any) -> None:
+    def value(self, root: Any) -> None:
         w = self.parts.append
-        if v is None or getattr(v, "go_nil", False):
-            w("null")
-        elif v is True:
-            w("true")
-        elif v is False:
-            w("false")
-        elif isinstance(v, str):
-            w(quote(v, self.escape_html))
-        elif isinstance(v, GoInt) or type(v) is int:
-            w(str(int(v)))
-        elif isinstance(v, float):
-            if math.isnan(v) or math.isinf(v):
-                raise GoError(f"json: unsupported value: {format_g(v)}")
-            w(format_json(v))
-        elif isinstance(v, (bytes, bytearray)):
-            w('"' + base64.b64encode(bytes(v)).decode() + '"')
-        elif isinstance(v, dict):
-            keys = sorted(v, key=lambda k: _key_text(k).encode("utf-8", "surrogatepass"))
-            w("{")
-            for i, k in enumerate(keys):
-                if i:
-                    w(",")
-                w(quote(_key_text(k), self.escape_html))
-                w(":")
-                self.value(v[k])
-            w("}")
-        elif isinstance(v, (list, tuple)):
-            w("[")
-            for i, item in enumerate(v):
-                if i:
-                    w(",")
-                self.value(item)
-            w("]")
-        elif isinstance(v, GoObject):
-            self.struct(v)
-        else:
-            raise GoError(f"json: unsupported type: {go_type_of(v)}")
+        esc = self.escape_html
+        pending: list[Iterator[tuple[str, Any]]] = []  # the open containers' remaining items
+        closers: list[str] = []
+        on_path: list[int | None] = []  # per open container: its id, once Go checks cycles
+        seen: set[int] = set()
+        items: Iterator[tuple[str, Any]] = iter((("", root),))
+        while True:
+            for prefix, v in items:
+                if prefix:
+                    w(prefix)
+                if v is None or getattr(v, "go_nil", False):
+                    w("null")
+                elif v is True:
+                    w("true")
+                elif v is False:
+                    w("false")
+                elif isinstance(v, str):
+                    w(quote(v, esc))
+                elif isinstance(v, GoInt) or type(v) is int:
+                    w(str(int(v)))
+                elif isinstance(v, float):
+                    if math.isnan(v) or math.isinf(v):
+                        raise GoError(f"json: unsupported value: {format_g(v)}")
+                    w(format_json(v))
+                elif isinstance(v, (bytes, bytearray)):
+                    w('"' + base64.b64encode(bytes(v)).decode() + '"')
+                elif isinstance(v, (dict, list, tuple)):
+                    self._depth_check(v, len(closers) + 1, seen)
+                    if isinstance(v, dict):
+                        keys = sorted(v, key=lambda k: _key_text(k).encode("utf-8", "surrogatepass"))
+                        texts = [quote(_key_text(k), esc) for k in keys]
+                        if not keys:
+                            w("{}")
+                            continue
+                        w("{")
+                        closers.append("}")
+                        pending.append(items)
+                        items = _map_items(texts, keys, v)
+                    else:
+                        if not v:
+                            w("[]")
+                            continue
+                        w("[")
+                        closers.append("]")
+                        pending.append(items)
+                        items = _list_items(v)
+                    if len(closers) > _CYCLE_CHECK_DEPTH + 1:
+                        seen.add(id(v))
+                        on_path.append(id(v))
+                    else:
+                        on_path.append(None)
+                    break
+                elif isinstance(v, GoObject):
+                    fields = self.struct(v)
+                    if fields is None:
+                        continue
+                    closers.append("}")
+                    pending.append(items)
+                    items = fields
+                    on_path.append(None)
+                    break
+                else:
+                    raise GoError(f"json: unsupported type: {go_type_of(v)}")
+            else:
+                if not pending:
+                    return
+                w(closers.pop())
+                done = on_path.pop()
+                if done is not None:
+                    seen.discard(done)
+                items = pending.pop()
 
-    def struct(self, obj: GoObject) -> None:
+    def _depth_check(self, v: Any, depth: int, seen: set[int]) -> None:
+        if depth > MAX_DEPTH and self.too_deep is None:
+            self.too_deep = "{" if isinstance(v, dict) else "["
+        if depth > _CYCLE_CHECK_DEPTH + 1 and id(v) in seen:
+            raise GoError(f"json: unsupported value: encountered a cycle via {go_type_of(v)}")
+
+    def struct(self, obj: GoObject) -> Iterator[tuple[str, Any]] | None:
+        """Write a struct's raw JSON or its opening brace; its fields come back to be written."""
         raw = getattr(obj, "go_marshal_json", None)
         if callable(raw):
             text = raw()
@@ -177,18 +228,27 @@ class _Encoder:
                 self.parts.append(compact(text, self.escape_html))
             except JSONSyntaxError as exc:
                 raise GoError(f"json: error calling MarshalJSON for type {obj.go_type}: {exc}") from None
-            return
+            return None
         if obj.go_kind == "ptr" and getattr(obj, "is_nil", False):
             self.parts.append("null")
-            return
+            return None
         self.parts.append("{")
-        for i, (name, value) in enumerate(_struct_items(obj)):
-            if i:
-                self.parts.append(",")
-            self.parts.append(quote(name, self.escape_html))
-            self.parts.append(":")
-            self.value(value)
-        self.parts.append("}")
+        esc = self.escape_html
+        return iter([(("," if i else "") + quote(name, esc) + ":", value)
+                     for i, (name, value) in enumerate(_struct_items(obj))])
+
+
+def _map_items(texts: list[str], keys: list[Any], v: dict[Any, Any]) -> Iterator[tuple[str, Any]]:
+    yield texts[0] + ":", v[keys[0]]
+    for i in range(1, len(keys)):
+        yield "," + texts[i] + ":", v[keys[i]]
+
+
+def _list_items(v: Any) -> Iterator[tuple[str, Any]]:
+    it = iter(v)
+    yield "", next(it)
+    for item in it:
+        yield ",", item
 
 
 def _key_text(k: Any) -> str:
@@ -201,15 +261,19 @@ def _key_text(k: Any) -> str:
 
 def marshal(value: Any, *, escape_html: bool = True, indent: str | None = None, prefix: str = "") -> str:
     """``json.Marshal`` (or ``MarshalIndent(v, prefix, indent)``); raises GoError like Go."""
-    enc = _Encoder(escape_html)
-    try:
-        enc.value(value)
-    except RecursionError:
-        raise GoError("json: unsupported value: encountered a cycle or excessive nesting") from None
-    text = "".join(enc.parts)
+    text, too_deep = encode(value, escape_html=escape_html)
     if indent is not None:
+        if too_deep is not None:  # Indent's scanner refuses the text before writing any of it
+            raise JSONSyntaxError(f"invalid character '{too_deep}' exceeded max depth")
         return _indent(text, prefix, indent)
     return text
+
+
+def encode(value: Any, *, escape_html: bool = True) -> tuple[str, str | None]:
+    """``json.Marshal``'s text, and the first bracket nested past MAX_DEPTH (``[``, ``{``) if any."""
+    enc = _Encoder(escape_html)
+    enc.value(value)
+    return "".join(enc.parts), enc.too_deep
 
 
 def _indent(text: str, prefix: str, indent: str) -> str:
@@ -327,17 +391,74 @@ class _Parser:
         return value
 
     def value(self) -> Any:
-        if self.i >= self.n:
-            raise self.error("")
-        c = self.s[self.i]
-        if c == "{":
-            return self.obj()
-        if c == "[":
-            return self.arr()
-        if c == '"':
-            return self.string()
-        if c == "-" or "0" <= c <= "9":
-            return self.number()
+        """One value; containers are filled on an explicit stack, as deep as Go's scanner allows
+        (``MAX_DEPTH``), so errors come in text order with Go's offsets."""
+        s, n = self.s, self.n
+        open_: list[tuple[Any, str | None]] = []  # (container, key awaiting its value)
+        while True:
+            if self.i >= n:
+                raise self.error("")
+            c = s[self.i]
+            v: Any
+            if c == "{" or c == "[":
+                if len(open_) >= MAX_DEPTH:
+                    raise self.error("exceeded max depth")
+                self.i += 1
+                self.ws()
+                if c == "{":
+                    if self.i < n and s[self.i] == "}":
+                        self.i += 1
+                        v = {}
+                    else:
+                        open_.append(({}, self.key()))
+                        continue
+                elif self.i < n and s[self.i] == "]":
+                    self.i += 1
+                    v = []
+                else:
+                    open_.append(([], None))
+                    continue
+            elif c == '"':
+                v = self.string()
+            elif c == "-" or "0" <= c <= "9":
+                v = self.number()
+            else:
+                v = self.literal(c)
+            while True:  # hand v to its container; close the containers that end here
+                if not open_:
+                    return v
+                container, key = open_[-1]
+                if key is None:
+                    container.append(v)
+                else:
+                    container[key] = v
+                self.ws()
+                if self.i < n and s[self.i] == ",":
+                    self.i += 1
+                    self.ws()
+                    if key is not None:
+                        open_[-1] = (container, self.key())
+                    break
+                if self.i < n and s[self.i] == ("]" if key is None else "}"):
+                    self.i += 1
+                    open_.pop()
+                    v = container
+                    continue
+                raise self.error("after array element" if key is None else "after object key:value pair")
+
+    def key(self) -> str:
+        """An object key and its colon, leaving the parser at the value."""
+        if self.i >= self.n or self.s[self.i] != '"':
+            raise self.error("looking for beginning of object key string")
+        key = self.string()
+        self.ws()
+        if self.i >= self.n or self.s[self.i] != ":":
+            raise self.error("after object key")
+        self.i += 1
+        self.ws()
+        return key
+
+    def literal(self, c: str) -> Any:
         for word, val in (("true", True), ("false", False), ("null", None)):
             if c == word[0]:
                 self.i += 1
@@ -347,52 +468,6 @@ class _Parser:
                     self.i += 1
                 return val
         raise self.error("looking for beginning of value")
-
-    def obj(self) -> dict[str, Any]:
-        self.i += 1
-        out: dict[str, Any] = {}
-        self.ws()
-        if self.i < self.n and self.s[self.i] == "}":
-            self.i += 1
-            return out
-        while True:
-            if self.i >= self.n or self.s[self.i] != '"':
-                raise self.error("looking for beginning of object key string")
-            key = self.string()
-            self.ws()
-            if self.i >= self.n or self.s[self.i] != ":":
-                raise self.error("after object key")
-            self.i += 1
-            self.ws()
-            out[key] = self.value()
-            self.ws()
-            if self.i < self.n and self.s[self.i] == ",":
-                self.i += 1
-                self.ws()
-                continue
-            if self.i < self.n and self.s[self.i] == "}":
-                self.i += 1
-                return out
-            raise self.error("after object key:value pair")
-
-    def arr(self) -> list[Any]:
-        self.i += 1
-        out: list[Any] = []
-        self.ws()
-        if self.i < self.n and self.s[self.i] == "]":
-            self.i += 1
-            return out
-        while True:
-            out.append(self.value())
-            self.ws()
-            if self.i < self.n and self.s[self.i] == ",":
-                self.i += 1
-                self.ws()
-                continue
-            if self.i < self.n and self.s[self.i] == "]":
-                self.i += 1
-                return out
-            raise self.error("after array element")
 
     def string(self) -> str:
         s = self.s
@@ -496,10 +571,7 @@ def unmarshal(text: str | bytes, target: str = "any") -> Any:
 
         text = go_string_from_bytes(bytes(text))
     parser = _Parser(text)
-    try:
-        value = parser.document()
-    except RecursionError:
-        raise JSONSyntaxError("exceeded max depth", len(text)) from None
+    value = parser.document()
     if target != "any":
         want = {"map": (dict, "map[string]interface {}"), "list": (list, "[]interface {}")}[target]
         if parser.top_number:
@@ -525,20 +597,32 @@ def json_kind(value: Any) -> str:
     return "number"
 
 
+def _marshal_order(value: Any) -> Iterator[tuple[Any, int]]:
+    """Every value json.Marshal writes, in the order it writes them (map keys sorted), with the
+    nesting depth of each (the outermost value is at depth 1)."""
+    stack = [(value, 1)]
+    while stack:
+        v, depth = stack.pop()
+        yield v, depth
+        if isinstance(v, dict):
+            stack.extend((v[k], depth + 1) for k in sorted(v, reverse=True))
+        elif isinstance(v, list):
+            stack.extend((item, depth + 1) for item in reversed(v))
+
+
 def first_unsupported_float(value: Any) -> float | None:
     """The first NaN/Inf json.Marshal meets (it visits map keys in sorted order), or None."""
-    if isinstance(value, float) and (math.isnan(value) or math.isinf(value)):
-        return value
-    if isinstance(value, dict):
-        for k in sorted(value):
-            bad = first_unsupported_float(value[k])
-            if bad is not None:
-                return bad
-    elif isinstance(value, list):
-        for v in value:
-            bad = first_unsupported_float(v)
-            if bad is not None:
-                return bad
+    for v, _ in _marshal_order(value):
+        if isinstance(v, float) and (math.isnan(v) or math.isinf(v)):
+            return v
+    return None
+
+
+def first_too_deep(value: Any) -> str | None:
+    """``[`` or ``{``: the first bracket of Marshal's text that nests past MAX_DEPTH, or None."""
+    for v, depth in _marshal_order(value):
+        if depth > MAX_DEPTH and isinstance(v, (dict, list)):
+            return "{" if isinstance(v, dict) else "["
     return None
 
 

@@ -12,9 +12,12 @@ import datetime as dt
 import math
 import re
 import tomllib
+from collections.abc import Callable
 from typing import Any
 
+from kts.codec import stackless
 from kts.codec.gofloat import format_g
+from kts.codec.stackless import Step
 from kts.gotemplate.gotypes import GoError, GoInt, GoObject, GoPanic, Int64
 
 _QUOTE = {'"': '\\"', "\\": "\\\\", "\b": "\\b", "\t": "\\t", "\n": "\\n", "\f": "\\f", "\r": "\\r"}
@@ -96,35 +99,38 @@ class _Encoder:
         if self.written:
             self.write("\n")
 
-    def encode(self, key: list[str], v: Any) -> None:
+    # Each method is the Go encoder's recursive function as a ``stackless`` step: where Go
+    # recurses it yields (method, arguments), so tables may nest as deep as Go's do.
+
+    def encode(self, key: list[str], v: Any) -> Step[None]:
         if _is_nil(v):
             return
         t = _ttype(v)
         if t == "Hash":
-            self.table(key, v)
+            yield self.table, (key, v)
         elif t == "ArrayHash":
-            self.array_of_tables(key, v)
+            yield self.array_of_tables, (key, v)
         else:
-            self.key_value(key, v, inline=False)
+            yield self.key_value, (key, v, False)
 
-    def key_value(self, key: list[str], v: Any, inline: bool) -> None:
+    def key_value(self, key: list[str], v: Any, inline: bool) -> Step[None]:
         if not key:
-            self.element(v)
+            yield self.element, (v,)
             return
         self.write("  " * (len(key) - 1) + _key_part(key[-1]) + " = ")
-        self.element(v)
+        yield self.element, (v,)
         if not inline:
             self.newline()
 
-    def table(self, key: list[str], v: Any) -> None:
+    def table(self, key: list[str], v: Any) -> Step[None]:
         if len(key) == 1:
             self.newline()
         if key:
             self.write("  " * (len(key) - 1) + "[" + _key_string(key) + "]")
             self.newline()
-        self.map(key, v, inline=False)
+        yield self.map, (key, v, False)
 
-    def array_of_tables(self, key: list[str], v: Any) -> None:
+    def array_of_tables(self, key: list[str], v: Any) -> Step[None]:
         if not key:
             raise GoError("toml: top-level values must be Go maps or structs")
         for item in v:
@@ -133,9 +139,9 @@ class _Encoder:
             self.newline()
             self.write("  " * (len(key) - 1) + "[[" + _key_string(key) + "]]")
             self.newline()
-            self.map(key, item, inline=False)
+            yield self.map, (key, item, False)
 
-    def map(self, key: list[str], v: Any, inline: bool) -> None:
+    def map(self, key: list[str], v: Any, inline: bool) -> Step[None]:
         items = _items(v)
         direct = [(k, x) for k, x in items if _ttype(x) not in ("Hash", "ArrayHash")]
         sub = [(k, x) for k, x in items if _ttype(x) in ("Hash", "ArrayHash")]
@@ -144,24 +150,20 @@ class _Encoder:
             sub.sort(key=lambda kv: kv[0].encode("utf-8", "surrogatepass"))
         if inline:
             self.write("{")
-
-        def write_keys(pairs: list[tuple[str, Any]], trail_comma: bool) -> None:
+        for pairs, trail_comma in ((direct, bool(sub)), (sub, False)):
             for i, (k, x) in enumerate(pairs):
                 if _is_nil(x):
                     continue
                 if inline:
-                    self.key_value([k], x, inline=True)
+                    yield self.key_value, ([k], x, True)
                     if trail_comma or i != len(pairs) - 1:
                         self.write(", ")
                 else:
-                    self.encode([*key, k], x)
-
-        write_keys(direct, bool(sub))
-        write_keys(sub, False)
+                    yield self.encode, ([*key, k], x)
         if inline:
             self.write("}")
 
-    def element(self, v: Any) -> None:
+    def element(self, v: Any) -> Step[None]:
         if isinstance(v, TomlTime):
             self.write(v.toml_text())
         elif isinstance(v, str):
@@ -182,16 +184,21 @@ class _Encoder:
         elif isinstance(v, (list, tuple)):
             self.write("[")
             for i, item in enumerate(v):
-                self.element(item)
+                yield self.element, (item,)
                 if i != len(v) - 1:
                     self.write(", ")
             self.write("]")
         elif isinstance(v, (dict, GoObject)):
-            self.map([], v, inline=True)
+            yield self.map, ([], v, True)
         elif _is_nil(v):
             raise GoError("toml: cannot encode array with nil element")
         else:
             raise GoError(f"unexpected type: {type(v).__name__}")
+
+
+def _run_step(task: tuple[Callable[..., Step[None]], tuple[Any, ...]]) -> Step[None]:
+    method, args = task
+    return method(*args)
 
 
 def dumps(value: Any) -> str:
@@ -200,7 +207,7 @@ def dumps(value: Any) -> str:
         # Go's encoder reflects on the nil interface itself and panics.
         raise GoPanic("reflect: call of reflect.Value.Type on zero Value")
     enc = _Encoder()
-    enc.encode([], value)
+    stackless.run(_run_step, (enc.encode, ([], value)))
     return "".join(enc.parts)
 
 

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from kts.codec import stackless
 from kts.codec.gofloat import format_g
-from kts.codec.json import first_unsupported_float, json_kind
+from kts.codec.json import first_too_deep, first_unsupported_float, json_kind
+from kts.codec.stackless import Step
 from kts.codec.yaml_fast import DECLINED, unmarshal_simple
 from kts.codec.yaml_load import GoYAMLError, Key, decode_first_document
 from kts.gotemplate.gotypes import GoError
@@ -82,19 +84,43 @@ def _go_value_text(value: Any) -> str:
 
 def _jsonable(value: Any) -> Any:
     """convertToJSONableObject, then what json.Marshal + json.Decoder give back."""
+    return stackless.run(_jsonable_step, value)
+
+
+def _jsonable_step(value: Any) -> Step[Any]:
     if isinstance(value, dict):
-        return {_key_string(k, v): _jsonable(v) for k, v in value.items()}
+        out: dict[str, Any] = {}
+        for k, v in value.items():
+            name = _key_string(k, v)
+            out[name] = (yield v) if isinstance(v, (dict, list)) else _jsonable_leaf(v)
+        return out
     if isinstance(value, list):
-        return [_jsonable(v) for v in value]
+        items: list[Any] = []
+        for v in value:
+            items.append((yield v) if isinstance(v, (dict, list)) else _jsonable_leaf(v))
+        return items
+    return _jsonable_leaf(value)
+
+
+def _jsonable_leaf(value: Any) -> Any:
     if isinstance(value, bool) or value is None or isinstance(value, str):
         return value
     if isinstance(value, int):
         return float(value)
-    if isinstance(value, float):
-        return value
     if isinstance(value, bytes):
         return go_string_from_bytes(value)
     return value
+
+
+def json_trip_error(value: Any) -> str | None:
+    """What sigs.k8s.io/yaml's JSON leg (json.Marshal, then json.Decoder) says of ``value``."""
+    bad = first_unsupported_float(value)
+    if bad is not None:
+        return f"error converting YAML to JSON: json: unsupported value: {format_g(bad)}"
+    deep = first_too_deep(value)
+    if deep is not None:
+        return f"error unmarshaling JSON: while decoding JSON: invalid character '{deep}' exceeded max depth"
+    return None
 
 
 def unmarshal(text: str, target: str = "any") -> Any:
@@ -121,12 +147,10 @@ def _unmarshal_general(text: str) -> Any:
         raw = decode_first_document(text)
     except GoYAMLError as exc:
         raise YAMLError("error converting YAML to JSON: " + str(exc), exc.line) from None
-    except RecursionError:
-        raise YAMLError("error converting YAML to JSON: yaml: exceeded max depth of 10000") from None
     value = _jsonable(raw)
-    bad = first_unsupported_float(value)
-    if bad is not None:
-        raise YAMLError(f"error converting YAML to JSON: json: unsupported value: {format_g(bad)}")
+    problem = json_trip_error(value)
+    if problem is not None:
+        raise YAMLError(problem)
     return value
 
 
@@ -153,10 +177,15 @@ def split_documents(text: str) -> list[str]:
 
 def merge_maps(a: dict[str, Any], b: dict[str, Any]) -> dict[str, Any]:
     """Helm's loader.MergeMaps: b wins, nested maps merge recursively."""
+    return stackless.run(_merge_step, (a, b))
+
+
+def _merge_step(pair: tuple[dict[str, Any], dict[str, Any]]) -> Step[dict[str, Any]]:
+    a, b = pair
     out = dict(a)
     for k, v in b.items():
         if isinstance(v, dict) and isinstance(out.get(k), dict):
-            out[k] = merge_maps(out[k], v)
+            out[k] = yield out[k], v
         else:
             out[k] = v
     return out

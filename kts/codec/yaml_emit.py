@@ -11,6 +11,9 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from kts.codec import stackless
+from kts.codec.stackless import Step
+
 PLAIN, SINGLE, DOUBLE, LITERAL = "plain", "single", "double", "literal"
 
 _BREAKS = "\r\n\x85\u2028\u2029"
@@ -167,8 +170,9 @@ class Emitter:
         indent = max(self.indent, 0)
         if not self.indention or self.column > indent or (self.column == indent and not self.whitespace):
             self.put_break()
-        while self.column < indent:
-            self.put(" ")
+        if self.column < indent:
+            self.out.append(" " * (indent - self.column))
+            self.column = indent
         self.whitespace = True
         self.indention = True
 
@@ -194,24 +198,21 @@ class Emitter:
 
     def document(self, node: Any) -> str:
         """The text of one implicit document holding ``node`` (dict/list/Scalar tree)."""
-        self.node(node, root=True)
+        stackless.run(self._node, (node, True, False, False, False))
         self.write_indent()
         return "".join(self.out)
 
-    def node(self, node: Any, *, root: bool = False, sequence: bool = False,
-             mapping: bool = False, simple_key: bool = False) -> None:
-        self.root_context = root
-        self.sequence_context = sequence
-        self.mapping_context = mapping
-        self.simple_key_context = simple_key
+    def _node(self, task: tuple[Any, bool, bool, bool, bool]) -> Step[None]:
+        """One node in its context; collections yield their child nodes (go-yaml recurses)."""
+        node, self.root_context, self.sequence_context, self.mapping_context, self.simple_key_context = task
         if isinstance(node, Scalar):
             self.scalar(node, analyze(node.value, self.v3))
         elif isinstance(node, Mapping):
-            self.mapping(node)
+            yield from self.mapping(node)
         else:
-            self.sequence(node)
+            yield from self.sequence(node)
 
-    def sequence(self, items: list[Any]) -> None:
+    def sequence(self, items: list[Any]) -> Step[None]:
         if self.flow_level or not items:
             self.write_indicator("[", True, True, False)
             self.increase_indent(True, False)
@@ -221,7 +222,7 @@ class Emitter:
                     self.write_indicator(",", False, False, False)
                 if self.column > self.best_width:
                     self.write_indent()
-                self.node(item, sequence=True)
+                yield item, False, True, False, False
             self.flow_level -= 1
             self.pop_indent()
             self.write_indicator("]", False, False, False)
@@ -233,10 +234,10 @@ class Emitter:
         for item in items:
             self.write_indent()
             self.write_indicator("-", True, False, True)
-            self.node(item, sequence=True)
+            yield item, False, True, False, False
         self.pop_indent()
 
-    def mapping(self, items: Mapping) -> None:
+    def mapping(self, items: Mapping) -> Step[None]:
         if self.flow_level or not items:
             self.write_indicator("{", True, True, False)
             self.increase_indent(True, False)
@@ -249,14 +250,14 @@ class Emitter:
         for key, value in items:
             self.write_indent()
             if self._simple_key(key):
-                self.node(key, mapping=True, simple_key=True)
+                yield key, False, False, True, True
                 self.write_indicator(":", False, False, False)
             else:
                 self.write_indicator("?", True, False, True)
-                self.node(key, mapping=True)
+                yield key, False, False, True, False
                 self.write_indent()
                 self.write_indicator(":", True, False, True)
-            self.node(value, mapping=True)
+            yield value, False, False, True, False
         self.pop_indent()
 
     def _simple_key(self, key: Any) -> bool:

@@ -10,8 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from kts.codec import stackless
 from kts.codec.gofloat import format_g
-from kts.codec.json import first_unsupported_float, json_kind
+from kts.codec.json import json_kind
+from kts.codec.stackless import Step
 from kts.codec.yaml_load import GoYAMLError, Key, decode_first_document
 
 _META_TYPE = ('struct { Name string "json:\\"name\\""; Annotations map[string]string '
@@ -31,13 +33,23 @@ class SimpleHead:
 
 
 def _keys_to_strings(value: Any) -> Any:
+    return stackless.run(_keys_step, value)
+
+
+def _keys_step(value: Any) -> Step[Any]:
     from kts.codec.yaml import _key_string
 
     if isinstance(value, dict):
-        return {_key_string(k, v) if isinstance(k, Key) else k: _keys_to_strings(v)
-                for k, v in value.items()}
+        out: dict[str, Any] = {}
+        for k, v in value.items():
+            name = _key_string(k, v) if isinstance(k, Key) else k
+            out[name] = (yield v) if isinstance(v, (dict, list)) else v
+        return out
     if isinstance(value, list):
-        return [_keys_to_strings(v) for v in value]
+        items: list[Any] = []
+        for v in value:
+            items.append((yield v) if isinstance(v, (dict, list)) else v)
+        return items
     return value
 
 
@@ -63,7 +75,7 @@ def load_manifest_head(text: str) -> SimpleHead:
     Raises ``kts.codec.yaml.YAMLError`` with Go's message (Helm prefixes
     ``YAML parse error on <path>: ``).
     """
-    from kts.codec.yaml import YAMLError
+    from kts.codec.yaml import YAMLError, json_trip_error
 
     try:
         raw = decode_first_document(text)
@@ -82,9 +94,9 @@ def load_manifest_head(text: str) -> SimpleHead:
                         meta[mk] = _coerce_str(meta[mk])
                     elif mk.casefold() == "annotations" and isinstance(meta[mk], dict):
                         meta[mk] = {k: _coerce_str(v) for k, v in meta[mk].items()}
-    bad = first_unsupported_float(value)
-    if bad is not None:
-        raise YAMLError(f"error converting YAML to JSON: json: unsupported value: {format_g(bad)}")
+    problem = json_trip_error(value)
+    if problem is not None:
+        raise YAMLError(problem)
 
     def fail(kind: str, where: str) -> YAMLError:
         return YAMLError("error unmarshaling JSON: while decoding JSON: json: cannot unmarshal "

@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import base64
 import re
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Any
 
 import yaml as pyyaml
 from yaml import events as ev
 
+from kts.codec import stackless
+from kts.codec.stackless import Step
 from kts.codec.yaml_resolve import BINARY, MERGE, STR, ResolveError, resolve
 
 
@@ -37,6 +40,9 @@ class Node:
     alias: Node | None = None
 
 
+MAX_DEPTH = 10000  # go-yaml's max_flow_level and max_indents
+_DEPTH_PROBLEM = f"exceeded max depth of {MAX_DEPTH}"
+
 _BLANKZ = "\0 \t\r\n\x85\u2028\u2029"
 _BLANK_OR_BREAK = " \t\r\n\x85\u2028\u2029"
 
@@ -55,6 +61,47 @@ class _EventSource(pyyaml.reader.Reader, pyyaml.scanner.Scanner, pyyaml.parser.P
         pyyaml.reader.Reader.__init__(self, text)
         pyyaml.scanner.Scanner.__init__(self)
         pyyaml.parser.Parser.__init__(self)
+        # Saved keys in the order they were met, which is also their order in the text.
+        self.possible_simple_keys: OrderedDict[int, Any] = OrderedDict()
+
+    # -- linear simple-key bookkeeping --------------------------------------------------------
+    # PyYAML scans every saved key of every flow level before each token, which is quadratic
+    # in the nesting depth. Keys are saved in text order, so the stale ones (on an earlier line
+    # or more than 1024 characters back) are always the oldest: go-yaml checks them lazily, in
+    # the same order, with the same errors.
+
+    def next_possible_simple_key(self) -> int | None:
+        keys = self.possible_simple_keys
+        if not keys:
+            return None
+        return keys[next(iter(keys))].token_number  # type: ignore[no-any-return]
+
+    def stale_possible_simple_keys(self) -> None:
+        keys = self.possible_simple_keys
+        while keys:
+            level = next(iter(keys))
+            key = keys[level]
+            if key.line == self.line and self.index - key.index <= 1024:
+                return
+            if key.required:
+                raise pyyaml.scanner.ScannerError("while scanning a simple key", key.mark,
+                                                  "could not find expected ':'", self.get_mark())
+            del keys[level]
+
+    # -- go-yaml's depth limits (scannerc.go: max_flow_level, max_indents) --------------------
+
+    def fetch_flow_collection_start(self, TokenClass: Any) -> None:
+        if self.flow_level >= MAX_DEPTH:
+            self.save_possible_simple_key()
+            raise pyyaml.scanner.ScannerError("while increasing flow level", self.get_mark(),
+                                              _DEPTH_PROBLEM, self.get_mark())
+        super().fetch_flow_collection_start(TokenClass)
+
+    def add_indent(self, column: int) -> bool:
+        if self.indent < column and len(self.indents) >= MAX_DEPTH:
+            raise pyyaml.scanner.ScannerError("while increasing indent level", self.get_mark(),
+                                              _DEPTH_PROBLEM, self.get_mark())
+        return super().add_indent(column)  # type: ignore[no-any-return]
 
     def scan_yaml_directive_value(self, start_mark: Any) -> tuple[int, int]:
         while self.peek() in " \t":
@@ -231,6 +278,7 @@ _PROBLEMS: list[tuple[str, str]] = [
     (r"expected ' ', but found", "did not find expected whitespace or line break"),
     (r"expected URI", "did not find expected whitespace or line break"),
     (r"unacceptable character", "control characters are not allowed"),
+    (r"exceeded max depth of", _DEPTH_PROBLEM),
 ]
 
 
@@ -323,38 +371,39 @@ class _Composer:
         return node
 
     def node(self) -> Node:
-        event = self.next()
-        line = event.start_mark.line
-        if isinstance(event, ev.AliasEvent):
-            target = self.anchors.get(event.anchor)
-            if target is None:
-                raise GoYAMLError(f"yaml: unknown anchor '{event.anchor}' referenced")
-            return Node("alias", line, value=event.anchor, alias=target)
-        if isinstance(event, ev.ScalarEvent):
-            if event.style == '"' and any(0xD800 <= ord(c) <= 0xDFFF for c in event.value):
-                where = f"line {line + 1}: " if line else ""
-                raise GoYAMLError(f"yaml: {where}found invalid Unicode character escape code",
-                                  line + 1 if line else None)
-            n = Node("scalar", line, tag=_tag(event.tag), value=event.value,
-                     implicit=bool(event.implicit[0]))
-            self._anchor(event, n)
-            return n
-        if isinstance(event, ev.SequenceStartEvent):
-            n = Node("seq", line, tag=_tag(event.tag))
-            self._anchor(event, n)
-            while not isinstance(self.peek(), ev.SequenceEndEvent):
-                n.children.append(self.node())
-            self.next()
-            return n
-        if isinstance(event, ev.MappingStartEvent):
-            n = Node("map", line, tag=_tag(event.tag))
-            self._anchor(event, n)
-            while not isinstance(self.peek(), ev.MappingEndEvent):
-                n.children.append(self.node())
-                n.children.append(self.node())
-            self.next()
-            return n
-        raise GoYAMLError(f"yaml: attempted to parse unknown event: {type(event).__name__}")
+        """The next node, its collections filled in document order (no recursion: the text may
+        nest as deep as go-yaml's limits)."""
+        open_: list[Node] = []
+        while True:
+            event = self.next()
+            line = event.start_mark.line
+            cls = type(event)
+            n: Node
+            if cls is ev.ScalarEvent:
+                if event.style == '"' and any(0xD800 <= ord(c) <= 0xDFFF for c in event.value):
+                    where = f"line {line + 1}: " if line else ""
+                    raise GoYAMLError(f"yaml: {where}found invalid Unicode character escape code",
+                                      line + 1 if line else None)
+                n = Node("scalar", line, tag=_tag(event.tag), value=event.value,
+                         implicit=bool(event.implicit[0]))
+                self._anchor(event, n)
+            elif cls is ev.SequenceStartEvent or cls is ev.MappingStartEvent:
+                n = Node("seq" if cls is ev.SequenceStartEvent else "map", line, tag=_tag(event.tag))
+                self._anchor(event, n)
+                open_.append(n)
+                continue
+            elif cls is ev.SequenceEndEvent or cls is ev.MappingEndEvent:
+                n = open_.pop()
+            elif cls is ev.AliasEvent:
+                target = self.anchors.get(event.anchor)
+                if target is None:
+                    raise GoYAMLError(f"yaml: unknown anchor '{event.anchor}' referenced")
+                n = Node("alias", line, value=event.anchor, alias=target)
+            else:
+                raise GoYAMLError(f"yaml: attempted to parse unknown event: {cls.__name__}")
+            if not open_:
+                return n
+            open_[-1].children.append(n)
 
     def _anchor(self, event: Any, n: Node) -> None:
         if event.anchor is not None:
@@ -453,7 +502,11 @@ def _key_kind(value: Any) -> str:
 
 
 class Decoder:
-    """go-yaml decode.go for an ``interface{}`` target (alias loop and expansion checks)."""
+    """go-yaml decode.go for an ``interface{}`` target (alias loop and expansion checks).
+
+    Each method is the recursive Go function written as a ``stackless`` step: where Go recurses
+    it yields a ``Node`` to decode, or a ``_Into``/``_Merge`` task, and receives the result.
+    """
 
     def __init__(self) -> None:
         self.active_aliases: set[int] = set()
@@ -462,28 +515,42 @@ class Decoder:
         self.alias_depth = 0
 
     def decode(self, n: Node) -> Any:
+        return stackless.run(self._step, n)
+
+    def _step(self, task: Any) -> Step[Any]:
+        if type(task) is Node:
+            return self._decode(task)
+        if type(task) is _Into:
+            return self._mapping_into(task.node, task.out)
+        return self._merge(task.node, task.out)
+
+    def _decode(self, n: Node) -> Step[Any]:
         self.decode_count += 1
         if self.alias_depth > 0:
             self.alias_count += 1
         if (self.alias_count > 100 and self.decode_count > 1000
                 and self.alias_count / self.decode_count > _allowed_alias_ratio(self.decode_count)):
             raise GoYAMLError("yaml: document contains excessive aliasing")
-        if n.kind == "alias":
+        kind = n.kind
+        if kind == "scalar":
+            return self.scalar(n)
+        if kind == "seq":
+            items: list[Any] = []
+            for c in n.children:
+                items.append((yield c))
+            return items
+        if kind == "alias":
             if id(n) in self.active_aliases:
                 raise GoYAMLError(f"yaml: anchor '{n.value}' value contains itself")
             self.active_aliases.add(id(n))
             self.alias_depth += 1
             assert n.alias is not None
-            value = self.decode(n.alias)
+            value = yield n.alias
             self.alias_depth -= 1
             self.active_aliases.discard(id(n))
             return value
-        if n.kind == "scalar":
-            return self.scalar(n)
-        if n.kind == "seq":
-            return [self.decode(c) for c in n.children]
         out: dict[Key, Any] = {}
-        self.mapping_into(n, out)
+        yield _Into(n, out)
         return out
 
     def scalar(self, n: Node) -> Any:
@@ -502,27 +569,27 @@ class Decoder:
             return n.value
         return value
 
-    def mapping_into(self, n: Node, out: dict[Key, Any]) -> None:
+    def _mapping_into(self, n: Node, out: dict[Key, Any]) -> Step[None]:
         kids = n.children
         for i in range(0, len(kids), 2):
             if _is_merge(kids[i]):
-                self.merge(kids[i + 1], out)
+                yield _Merge(kids[i + 1], out)
                 continue
-            k = self.decode(kids[i])
+            k = yield kids[i]
             if isinstance(k, (list, dict)):
                 raise GoYAMLError(f"yaml: invalid map key: {_go_repr(k)}")
-            out[Key(_key_kind(k), k)] = self.decode(kids[i + 1])
+            out[Key(_key_kind(k), k)] = yield kids[i + 1]
 
-    def merge(self, n: Node, out: dict[Key, Any]) -> None:
+    def _merge(self, n: Node, out: dict[Key, Any]) -> Step[None]:
         def want_map() -> GoYAMLError:
             return GoYAMLError("yaml: map merge requires map or sequence of maps as the value")
 
         if n.kind == "map":
-            self._merge_one(n, out)
+            yield from self._merge_one(n, out)
         elif n.kind == "alias":
             if n.alias is not None and n.alias.kind != "map":
                 raise want_map()
-            self._merge_one(n, out)
+            yield from self._merge_one(n, out)
         elif n.kind == "seq":
             for child in reversed(n.children):
                 if child.kind == "alias":
@@ -530,11 +597,11 @@ class Decoder:
                         raise want_map()
                 elif child.kind != "map":
                     raise want_map()
-                self._merge_one(child, out)
+                yield from self._merge_one(child, out)
         else:
             raise want_map()
 
-    def _merge_one(self, n: Node, out: dict[Key, Any]) -> None:
+    def _merge_one(self, n: Node, out: dict[Key, Any]) -> Step[None]:
         self.decode_count += 1
         if self.alias_depth > 0:
             self.alias_count += 1
@@ -546,11 +613,27 @@ class Decoder:
             assert n.alias is not None
             self.decode_count += 1
             self.alias_count += 1
-            self.mapping_into(n.alias, out)
+            yield _Into(n.alias, out)
             self.alias_depth -= 1
             self.active_aliases.discard(id(n))
         else:
-            self.mapping_into(n, out)
+            yield _Into(n, out)
+
+
+@dataclass(frozen=True, eq=False)
+class _Into:
+    """Task: decode mapping ``node``'s pairs into ``out`` (go-yaml's d.mappingSlice/d.mapping)."""
+
+    node: Node
+    out: dict[Key, Any]
+
+
+@dataclass(frozen=True, eq=False)
+class _Merge:
+    """Task: merge the value of a ``<<`` key into ``out``."""
+
+    node: Node
+    out: dict[Key, Any]
 
 
 def _is_merge(n: Node) -> bool:

@@ -28,6 +28,17 @@ DEEP_DATA = {
     "deepEqual-list": BUILD_LIST + '{{ deepEqual $d (list) }}|{{ deepEqual (list $d) (list $d) }}',
     "toJson": BUILD_MAP + "{{ toJson $d | len }}",
     "merge": BUILD_MAP + '{{ merge (dict) $d | len }}|{{ mergeOverwrite (dict "a" (dict)) $d | len }}',
+    # The codecs: past go-yaml's and encoding/json's 10,000 levels Helm gives "" or the error map.
+    "toYaml-map": BUILD_MAP + "{{ toYaml $d | len }}",
+    "toYaml-list": BUILD_LIST + "{{ toYaml $d | len }}",
+    "toPrettyJson": BUILD_MAP + "{{ toPrettyJson $d | len }}",
+    "fromJson": BUILD_MAP + "{{ toJson $d | fromJson | toJson }}",
+    "fromJsonArray": BUILD_LIST + "{{ toJson $d | fromJsonArray | toJson }}",
+    "fromYaml": BUILD_MAP + "{{ toJson $d | fromYaml | toJson }}",
+    "fromYamlArray": BUILD_LIST + "{{ toJson $d | fromYamlArray | toJson }}",
+    "codecs-within-limits": BUILD_MAP + "{{ $e := $d.a }}{{ toJson $e | fromJson | toJson | len }}|"
+                            "{{ toJson $e | fromYaml | toJson | len }}|"
+                            "{{ toJson (list $e) | fromJsonArray | len }}",
 }
 
 

@@ -334,6 +334,13 @@ def _plan(ctx: Ctx, sig: Any, name: str, nargs: int, has_final: bool) -> tuple[t
 def call(ctx: Ctx, v: list, dot: Any, fn: GoFunc, name: str, node: Node, args: list, final: Any,
          builtin: bool) -> Any:
     """Go's evalCall: check arity, convert arguments, call, and report errors."""
+    b = ctx.budget
+    b.ticks -= 1
+    if b.ticks < 0:
+        late = b.out_of_time()
+        if late is not None:
+            ctx.node = node
+            ctx.fail(late)
     has_final = final is not MISSING
     types, tfinal = _plan(ctx, fn.sig, name, len(args), has_final)
     if builtin and (name == "and" or name == "or"):
@@ -662,6 +669,12 @@ class Compiler:
                 ctx.fail(f"template {quote(name)} not defined")
             if ctx.depth >= MAX_EXEC_DEPTH:
                 ctx.fail(f"exceeded maximum template depth ({MAX_EXEC_DEPTH})")
+            b = ctx.budget
+            b.ticks -= 1
+            if b.ticks < 0:
+                late = b.out_of_time()
+                if late is not None:
+                    ctx.fail(late)
             newdot = pipe(ctx, v, dot) if pipe is not None else NOVALUE
             saved = ctx.name
             ctx.depth += 1

@@ -10,6 +10,7 @@ threads each see their own, and functions deep in Sprig can check sizes before a
 from __future__ import annotations
 
 import contextlib
+import time
 from collections.abc import Iterator
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -30,6 +31,7 @@ class RenderLimits:
     max_list: int = 1_000_000  # one list made by a single function call (until, seq, ...)
     max_allocation: int = 256 * MiB  # strings and list items made by all calls of one render
     max_iterations: int = 2_000_000  # range iterations of one render
+    max_seconds: int = 60  # wall-clock time of one render, checked at function and template calls
     max_archive: int = 100 * MiB  # a chart archive decompressed, nested archives included
     max_archive_file: int = 5 * MiB  # one file decompressed from a chart archive
 
@@ -49,16 +51,29 @@ class LimitError(Exception):
     """
 
 
-class Budget:
-    """One render's remaining allowance of output and allocation."""
+# Function and template calls between two looks at the clock: a look costs more than a call.
+_CLOCK_EVERY = 16
 
-    __slots__ = ("allocation", "iterations", "limits", "output")
+
+class Budget:
+    """One render's remaining allowance of output, allocation, iterations and time."""
+
+    __slots__ = ("allocation", "deadline", "iterations", "limits", "output", "ticks")
 
     def __init__(self, limits: RenderLimits = DEFAULT_LIMITS) -> None:
         self.limits = limits
         self.output = limits.max_output
         self.allocation = limits.max_allocation
         self.iterations = limits.max_iterations
+        self.deadline = time.monotonic() + limits.max_seconds
+        self.ticks = _CLOCK_EVERY
+
+    def out_of_time(self) -> str | None:
+        """Called when ``ticks`` runs out: the error text once the deadline has passed."""
+        self.ticks = _CLOCK_EVERY
+        if time.monotonic() <= self.deadline:
+            return None
+        return f"rendering takes longer than RenderLimits.max_seconds ({self.limits.max_seconds} s)"
 
     def output_exceeded(self) -> str:
         return f"rendered output exceeds RenderLimits.max_output ({self.limits.max_output} bytes)"

@@ -86,6 +86,11 @@ class Rules:
     allow_other_namespaces: bool = False
     is_namespaced: Callable[[str, str], bool | None] | None = field(default=None, compare=False)
     """The connected cluster's discovery (None: no cluster, the built-in table decides)."""
+    username_aliases: tuple[str, ...] = ()
+    """Other accepted values of the username label: KubeSpawner's label slug, which its own
+    objects carry. A rendered set uses one value throughout (see :attr:`CheckedObjects.labels`)."""
+    servername_aliases: tuple[str, ...] = ()
+    """The same for the servername label."""
 
 
 @dataclass(frozen=True)
@@ -122,6 +127,8 @@ class CheckedObjects:
     bodies: list[dict[str, Any]]
     refs: list[ObjectRef]
     connection: ObjectRef
+    labels: dict[str, str] = field(default_factory=dict)
+    """The username and servername label values the set uses: what deletion selects on."""
 
 
 def _name_of(body: Mapping[str, Any]) -> str:
@@ -216,6 +223,11 @@ def check(objects: Iterable[Rendered], rules: Rules) -> CheckedObjects:
     connection: ObjectRef | None = None
     connection_source = ""
     seen: dict[tuple[str, str, str | None, str], str] = {}
+    chosen: dict[str, tuple[str, str]] = {}
+    accepted = {
+        USERNAME_LABEL: (rules.username, *rules.username_aliases),
+        SERVERNAME_LABEL: (rules.servername, *rules.servername_aliases),
+    }
     kept = [item for item in flatten(objects) if not (item.hook and "test" in item.hook.split(","))]
     defined = _defined_scopes(kept)
     for item in kept:
@@ -275,16 +287,18 @@ def check(objects: Iterable[Rendered], rules: Rules) -> CheckedObjects:
                 what,
                 f"annotation {rules.lifecycle_key}={lifecycle!r} is not one of {', '.join(LIFECYCLES)}",
             )
-        _check_label(src, what, labels, INSTANCE_LABEL, rules.instance, "every object")
-        _check_label(src, what, labels, USERNAME_LABEL, rules.username, "every user object")
+        _check_label(src, what, labels, INSTANCE_LABEL, (rules.instance,), "every object")
+        _check_label(src, what, labels, USERNAME_LABEL, accepted[USERNAME_LABEL], "every user object",
+                     chosen)  # fmt: skip
         if lifecycle != USER_DELETED or SERVERNAME_LABEL in labels:
             _check_label(
                 src,
                 what,
                 labels,
                 SERVERNAME_LABEL,
-                rules.servername,
+                accepted[SERVERNAME_LABEL],
                 f"every server object (lifecycle {lifecycle})",
+                chosen,
             )
         ref = ObjectRef(api_version, kind, meta["name"], namespace, lifecycle)
         key = (ref.group, kind, namespace, ref.name)
@@ -318,16 +332,39 @@ def check(objects: Iterable[Rendered], rules: Rules) -> CheckedObjects:
             "(none)",
             f'exactly one Pod or Service must have the annotation {rules.connection_key}="true"',
         )
-    return CheckedObjects(bodies, refs, connection)
+    used = {key: value for key, (value, _) in chosen.items()}
+    used.setdefault(USERNAME_LABEL, rules.username)
+    used.setdefault(SERVERNAME_LABEL, rules.servername)
+    return CheckedObjects(bodies, refs, connection, used)
 
 
-def _check_label(src: str, what: str, labels: Mapping[str, Any], key: str, want: str, who: str) -> None:
+def _check_label(
+    src: str,
+    what: str,
+    labels: Mapping[str, Any],
+    key: str,
+    accepted: tuple[str, ...],
+    who: str,
+    chosen: dict[str, tuple[str, str]] | None = None,
+) -> None:
+    """``labels[key]`` is one of ``accepted``, and (with ``chosen``) the value every earlier
+    object of the set used: deletion selects on one value, so a set mixing two would leak."""
+    alternatives = " or ".join(repr(v) for v in dict.fromkeys(accepted))
     got = labels.get(key)
     if got is None:
-        raise ContractError(src, what, f"{who} needs the label {key}: {want!r}")
-    if got != want:
-        raise ContractError(src, what, f"label {key} is {got!r}, expected {want!r}")
-    if not is_valid_label(want):
+        raise ContractError(src, what, f"{who} needs the label {key}: {alternatives}")
+    if got not in accepted:
+        raise ContractError(src, what, f"label {key} is {got!r}, expected {alternatives}")
+    if chosen is not None:
+        earlier = chosen.setdefault(key, (got, f"{what} ({src})"))
+        if earlier[0] != got:
+            raise ContractError(
+                src,
+                what,
+                f"label {key} is {got!r}, but {earlier[1]} has {earlier[0]!r}: "
+                "every object rendered for a server must use the same value",
+            )
+    if not is_valid_label(got):
         raise ContractError(
-            src, what, f"label {key}={want!r} is not a valid Kubernetes label value (use slug_scheme 'safe')"
+            src, what, f"label {key}={got!r} is not a valid Kubernetes label value (use slug_scheme 'safe')"
         )

@@ -13,7 +13,7 @@ from kubespawner import KubeSpawner
 from traitlets import Bool, Callable, Dict, Enum, Float, Integer, List, Unicode, Union, default
 
 from kts.kube.errors import DeleteTimeout, KubeError, NotReady, Unavailable, UnknownKind
-from kts.names import SlugScheme, server_names
+from kts.names import SlugScheme, safe_slug, server_names
 from kts.spawner import charts, reaper
 from kts.spawner import namespaces as user_namespaces
 from kts.spawner.cluster import Cluster, Connection, shared_cluster
@@ -280,6 +280,14 @@ class KubeTemplateSpawner(KubeSpawner):  # type: ignore[misc]
         return server_names(*self._origin, self._scheme)
 
     @property
+    def label_names(self) -> tuple[str, str]:
+        """KubeSpawner 7's label slugs of the user and server names (``hub.jupyter.org/username``
+        and ``servername`` on its objects): shorter than its name slugs, and keeping ``.``, ``_``
+        and upper case. The contract accepts them as well as the escaped names."""
+        username, servername = self._origin
+        return safe_slug(username, label=True), safe_slug(servername, label=True)
+
+    @property
     def _scheme(self) -> SlugScheme:
         return "escape" if self.slug_scheme == "escape" else "safe"
 
@@ -294,19 +302,18 @@ class KubeTemplateSpawner(KubeSpawner):  # type: ignore[misc]
             cached = self.__dict__["_identity"] = Identity(self.instance, username, servername)
         return cached
 
-    def user_labels(self) -> dict[str, str]:
-        """Labels every object of this user carries: the seed's, and the user's identity."""
-        return {
-            INSTANCE_LABEL: self.instance,
-            USERNAME_LABEL: self.server_names.username,
-            USER_ID_LABEL: self.identity.user_id,
-        }
+    def user_labels(self, *, kubespawner_slugs: bool = False) -> dict[str, str]:
+        """Labels every object of this user carries: the seed's (with the escaped name, or
+        KubeSpawner's label slug), and the user's identity."""
+        username = self.label_names[0] if kubespawner_slugs else self.server_names.username
+        return {INSTANCE_LABEL: self.instance, USERNAME_LABEL: username, USER_ID_LABEL: self.identity.user_id}
 
-    def server_labels(self) -> dict[str, str]:
+    def server_labels(self, *, kubespawner_slugs: bool = False) -> dict[str, str]:
         """Labels every object of this server carries: the seed's, and the server's identity."""
+        servername = self.label_names[1] if kubespawner_slugs else self.server_names.servername
         return {
-            **self.user_labels(),
-            SERVERNAME_LABEL: self.server_names.servername,
+            **self.user_labels(kubespawner_slugs=kubespawner_slugs),
+            SERVERNAME_LABEL: servername,
             SERVER_ID_LABEL: self.identity.server_id,
         }
 
@@ -387,6 +394,8 @@ class KubeTemplateSpawner(KubeSpawner):  # type: ignore[misc]
         builtins["slugs"] = {
             scheme: dataclasses.asdict(server_names(*self._origin, scheme)) for scheme in ("safe", "escape")
         }
+        label_username, label_servername = self.label_names
+        builtins["slugs"]["label"] = {"username": label_username, "servername": label_servername}
         builtins["kubespawner"] = await kubespawner_values(
             self, connection_key=self.connection_annotation, lifecycle_key=self.lifecycle_annotation
         )
@@ -395,10 +404,13 @@ class KubeTemplateSpawner(KubeSpawner):  # type: ignore[misc]
 
     def contract_rules(self, cluster: Cluster | None) -> Rules:
         names = self.server_names
+        label_username, label_servername = self.label_names
         return Rules(
             instance=self.instance,
             username=names.username,
             servername=names.servername,
+            username_aliases=(label_username,),
+            servername_aliases=(label_servername,),
             namespace=self.namespace,
             connection_key=self.connection_annotation,
             lifecycle_key=self.lifecycle_annotation,
@@ -475,7 +487,8 @@ class KubeTemplateSpawner(KubeSpawner):  # type: ignore[misc]
             namespaces = {r.namespace for r in checked.refs if r.namespace} | set(self._state.namespaces)
             self._state = ServerState(
                 namespace=self.namespace, release=self._state.release, refs=checked.refs,
-                connection=checked.connection, running=True, kinds=kinds, labels=self.server_labels(),
+                connection=checked.connection, running=True, kinds=kinds,
+                labels={**self.server_labels(), **checked.labels},
                 namespaces=sorted(namespaces | {self.namespace}), origin=list(self._origin),
                 pvc_name=self.pvc_name,
             )  # fmt: skip
@@ -817,11 +830,9 @@ class KubeTemplateSpawner(KubeSpawner):  # type: ignore[misc]
         pod_refs = [r for r in self._state.refs if r.kind == "Pod" and r.lifecycle == SERVER_STOPPED]
         if pod_refs:
             return [ours(r, pods.get(r.name)) for r in pod_refs]
-        want = self.server_labels()
-        return [
-            p for p in pods.items()
-            if all(((p.get("metadata") or {}).get("labels") or {}).get(k) == v for k, v in want.items())
-        ] or [None]  # fmt: skip
+        # Found by identity: the seed's labels may hold escaped names or KubeSpawner's label slugs.
+        found = [p for p in pods.items() if _labels(p).get(SERVER_ID_LABEL) in ids]
+        return found or [None]
 
     def _status_from(self, pods: Any) -> int | None:
         for pod in self._server_pods(pods):
@@ -862,10 +873,12 @@ class KubeTemplateSpawner(KubeSpawner):  # type: ignore[misc]
             raise
         self._state.running = False
 
-    def _where(self) -> list[tuple[str, dict[str, str]]]:
+    def _where(self, *, every_slug: bool = False) -> list[tuple[str, dict[str, str]]]:
         """(namespace, server labels) pairs to search: the current ones, plus those the server had
-        when it started if a rename or a scheme change altered them. Every set holds a server
-        identity: escaped names alone are not unique."""
+        when it started if a rename or a scheme change altered them, or KubeSpawner's label slugs
+        when nothing is remembered (or ``every_slug``: deletions, where another server of the user
+        may have made the objects). Every set holds a server identity: escaped names alone are
+        not unique."""
         label_sets = [self.server_labels()]
         if self._state.labels:
             remembered = dict(self._state.labels)
@@ -873,6 +886,9 @@ class KubeTemplateSpawner(KubeSpawner):  # type: ignore[misc]
             remembered.setdefault(USER_ID_LABEL, self.identity.user_id)
             if remembered not in label_sets:
                 label_sets.append(remembered)
+        kubespawner = self.server_labels(kubespawner_slugs=True)
+        if (every_slug or not self._state.labels) and kubespawner not in label_sets:
+            label_sets.append(kubespawner)
         namespaces = sorted({self._state.namespace or self.namespace, *self._state.namespaces})
         return [(ns, labels) for ns in namespaces for labels in label_sets]
 
@@ -897,7 +913,7 @@ class KubeTemplateSpawner(KubeSpawner):  # type: ignore[misc]
         """A named server's server-deleted objects; for the default server (the user is being
         deleted) also the user's user-deleted objects. Searches every kind: this is rare."""
         cluster = await self.cluster()
-        for namespace, labels in self._where():
+        for namespace, labels in self._where(every_slug=True):
             await cluster.delete(
                 namespace=namespace, labels=labels, lifecycles=[SERVER_DELETED], include_unannotated=False,
                 timeout=self.delete_timeout, lifecycle_annotation=self.lifecycle_annotation,
@@ -918,6 +934,10 @@ def _key(body: dict[str, Any]) -> tuple[str, ...]:
     meta = body.get("metadata") or {}
     api_version, kind = str(body.get("apiVersion")), str(body.get("kind"))
     return (api_version, kind, str(meta.get("namespace") or ""), str(meta.get("name", "")))
+
+
+def _labels(obj: dict[str, Any]) -> dict[str, Any]:
+    return (obj.get("metadata") or {}).get("labels") or {}
 
 
 def _unreachable(e: BaseException) -> bool:

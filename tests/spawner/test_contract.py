@@ -60,6 +60,34 @@ def test_wrong_label_value_and_yaml_boolean() -> None:
     assert "is True, expected 'yes'" in err.rule
 
 
+SLUGGED = Rules(instance="jupyter", username="alice-x---1234abcd", servername="", namespace="ns",
+                username_aliases=("Alice.X",), servername_aliases=("",))  # fmt: skip
+
+
+@pytest.mark.parametrize("value", ["alice-x---1234abcd", "Alice.X"])
+def test_either_username_value_when_used_throughout(value: str) -> None:
+    """The escaped name, or KubeSpawner's label slug; the set's value is what deletion selects."""
+    labels = dict(LABELS, **{"hub.jupyter.org/username": value})
+    checked = check(rendered(pod(labels=labels), pvc(labels=labels)), SLUGGED)
+    assert checked.labels == {"hub.jupyter.org/username": value, "hub.jupyter.org/servername": ""}
+
+
+def test_mixed_username_values_are_refused() -> None:
+    """Objects under two values would escape a deletion selecting on one of them."""
+    first = dict(LABELS, **{"hub.jupyter.org/username": "Alice.X"})
+    second = dict(LABELS, **{"hub.jupyter.org/username": "alice-x---1234abcd"})
+    err = violation(rendered(pod(labels=first), pvc(labels=second)), SLUGGED)
+    assert err.object == "PersistentVolumeClaim/jupyter-alice"
+    assert "is 'alice-x---1234abcd', but Pod/" in err.rule and "has 'Alice.X'" in err.rule
+    assert "must use the same value" in err.rule
+
+
+def test_an_alias_is_only_accepted_for_its_own_label() -> None:
+    labels = dict(LABELS, **{"hub.jupyter.org/username": "someone-else"})
+    err = violation(rendered(pod(labels=labels)), SLUGGED)
+    assert "expected 'alice-x---1234abcd' or 'Alice.X'" in err.rule
+
+
 @pytest.mark.parametrize("count", [0, 2])
 def test_exactly_one_connection(count: int) -> None:
     objects = [pod(f"p{i}", connection=i < count) for i in range(2)]

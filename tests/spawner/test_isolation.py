@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from kubespawner.slugs import escape_slug, safe_slug
+from kubespawner.slugs import escape_slug, is_valid_label, safe_slug
 
 from kts.kube.errors import KubeError
 from kts.spawner import ContractError, KubeTemplateSpawner, OwnershipError, SpawnFailed
@@ -25,15 +25,16 @@ _pair_counter = itertools.count()
 
 
 def colliding_usernames(prefix: str) -> tuple[str, str]:
-    """Two usernames with one KubeSpawner 'safe' slug, found by a birthday search over its 32-bit
-    hash (KubeSpawner's own slug function confirms the collision)."""
+    """Two usernames with one KubeSpawner 'safe' slug and one label slug, found by a birthday
+    search over their 32-bit hash (KubeSpawner's own slug functions confirm the collisions)."""
     seen: dict[str, str] = {}
     for i in itertools.count():
-        name = f"{prefix}.{'q' * 40}.{i}"
+        name = f"{prefix}@{'q' * 40}.{i}"  # '@': not a valid label either, so both slugs hash
         digest = hashlib.sha256(name.encode()).hexdigest()[:8]
         if digest in seen:
             first = seen[digest]
             assert safe_slug(first, max_length=48) == safe_slug(name, max_length=48)
+            assert safe_slug(first, is_valid=is_valid_label) == safe_slug(name, is_valid=is_valid_label)
             return first, name
         seen[digest] = name
     raise AssertionError("unreachable")
@@ -104,22 +105,34 @@ async def test_colliding_slugs_cannot_reach_each_other(kube: KubeTarget, scheme:
     await attacker_leaves_victim_alone(attacker, victim, before)
 
 
+@pytest.mark.parametrize("state_lost", [False, True])
 @pytest.mark.parametrize("pvc_name", ["claim-{username}", "claim-{user_server}"])
-async def test_colliding_slugs_with_the_kubespawner_chart(kube: KubeTarget, pvc_name: str) -> None:
-    """The same with the default chart, which deploys what KubeSpawner builds."""
+async def test_colliding_slugs_with_the_kubespawner_chart(
+    kube: KubeTarget, pvc_name: str, state_lost: bool
+) -> None:
+    """The same with the default chart, which labels objects with KubeSpawner's label slugs: those
+    collide too. With its state lost, the attacker's stop searches by those slugs, and its
+    identity still keeps it off the victim's objects."""
     first, second = colliding_usernames(f"ks{next(_pair_counter)}")
-    config: dict[str, Any] = {"chart": "", "storage_pvc_ensure": True, "pvc_name_template": pvc_name}
+    config: dict[str, Any] = {"chart": "", "storage_pvc_ensure": True, "pvc_name_template": pvc_name,
+                              "services_enabled": True}  # fmt: skip
     victim = spawner(kube, user=first, **config)
     attacker = spawner(kube, user=second, **config)
     await victim.start()
     before = await snapshot(victim)
     assert any(k.startswith("Pod/") for k in before)
     assert any(k.startswith("PersistentVolumeClaim/") for k in before)
+    slug = safe_slug(first, is_valid=is_valid_label)
+    assert all(labels["hub.jupyter.org/username"] == slug for _, labels, _, _ in before.values())
+    assert victim.get_state()["kts"]["labels"]["hub.jupyter.org/username"] == slug
     if pvc_name == "claim-{username}":  # the claim's name collides too: refused
         with pytest.raises(OwnershipError, match=r"PersistentVolumeClaim .*belongs to another"):
             await attacker.start()
     else:
         await attacker.start()
+        assert attacker.get_state()["kts"]["labels"]["hub.jupyter.org/username"] == slug
+    if state_lost:
+        attacker.load_state({"kts": {"version": -1}})
     await attacker_leaves_victim_alone(attacker, victim, before)
 
 

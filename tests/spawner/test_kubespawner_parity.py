@@ -3,8 +3,9 @@ and PVC KubeSpawner 7.1 itself creates, field for field.
 
 Real KubeSpawner starts each server first, against the same cluster, with its own clients; its
 objects are read back, removed, and then KubeTemplateSpawner starts the same server. The only
-differences allowed: kts's own labels and annotations, the contract's username and servername
-label values, the API token read from a Secret, and what the API server fills in per object.
+differences allowed: kts's own labels and annotations, the API token read from a Secret, and what
+the API server fills in per object. The ``hub.jupyter.org/username|servername`` labels hold
+KubeSpawner's own label slugs, so selectors written for KubeSpawner's objects select kts's.
 """
 
 from __future__ import annotations
@@ -380,6 +381,12 @@ def _server_fields_dropped(obj: dict[str, Any]) -> dict[str, Any]:
     return obj
 
 
+def label(obj: dict[str, Any], key: str) -> str:
+    value = (obj["metadata"].get("labels") or {}).get(key)
+    assert isinstance(value, str), f"{obj['kind']} has no label {key}"
+    return value
+
+
 def _as_kubespawner_would(
     ours: dict[str, Any], theirs: dict[str, Any], contract: dict[str, str]
 ) -> dict[str, Any]:
@@ -439,11 +446,11 @@ def assert_same(ours: dict[str, Any], theirs: dict[str, Any]) -> None:
 
 def assert_same_pod(created: Created, theirs: dict[str, Any]) -> None:
     sp = created.spawner
-    names = sp.server_names
     assert TOKEN not in json.dumps(created.pod), "the API token is in the pod spec"
     ours = _as_kubespawner_would(
         created.pod, theirs,
-        {INSTANCE_LABEL: sp.instance, USERNAME_LABEL: names.username, SERVERNAME_LABEL: names.servername},
+        {INSTANCE_LABEL: sp.instance, USERNAME_LABEL: label(theirs, USERNAME_LABEL),
+         SERVERNAME_LABEL: label(theirs, SERVERNAME_LABEL)},
     )  # fmt: skip
     annotations = created.pod["metadata"]["annotations"]
     assert annotations[CONNECTION] == "true" and annotations[LIFECYCLE] == "server-stopped"
@@ -453,17 +460,17 @@ def assert_same_pod(created: Created, theirs: dict[str, Any]) -> None:
     assert_same(ours, _server_fields_dropped(theirs))
 
 
-def assert_same_pvc(created: Created, theirs: dict[str, Any] | None) -> None:
+def assert_same_pvc(created: Created, theirs: dict[str, Any] | None, their_pod: dict[str, Any]) -> None:
     if theirs is None:
         assert created.pvc is None
         return
     assert created.pvc is not None, "kts created no PVC"
     sp = created.spawner
-    names = sp.server_names
     per_server = "{user_server}" in sp.pvc_name_template
-    contract = {INSTANCE_LABEL: sp.instance, USERNAME_LABEL: names.username}
+    contract = {INSTANCE_LABEL: sp.instance, USERNAME_LABEL: label(theirs, USERNAME_LABEL)}
     if per_server:
-        contract[SERVERNAME_LABEL] = names.servername
+        # KubeSpawner's PVC has no servername label; kts adds its Pod's, to delete it with the server.
+        contract[SERVERNAME_LABEL] = label(their_pod, SERVERNAME_LABEL)
     lifecycle = created.pvc["metadata"]["annotations"][LIFECYCLE]
     assert lifecycle == ("server-deleted" if per_server else "user-deleted")
     assert_same(_as_kubespawner_would(created.pvc, theirs, contract), _server_fields_dropped(theirs))
@@ -481,7 +488,7 @@ async def test_same_objects_as_kubespawner(kubespawner_env: KubeTarget, case: Ca
     their_pod, their_pvc = await kubespawner_objects(kubespawner_env, case)
     created = await kts_objects(kubespawner_env, case)
     assert_same_pod(created, their_pod)
-    assert_same_pvc(created, their_pvc)
+    assert_same_pvc(created, their_pvc, their_pod)
 
 
 async def test_profile_choice_selects_the_override(kubespawner_env: KubeTarget) -> None:
@@ -595,3 +602,44 @@ async def test_a_failing_after_pod_created_hook_fails_the_spawn_and_leaves_nothi
     async with await KubeClient.connect(kubeconfig=kube.kubeconfig) as client:
         for kind in ("Pod", "Secret"):
             assert await client.list("v1", kind, kube.namespace) == [], kind
+
+
+async def _user_objects(client: KubeClient, sp: KubeTemplateSpawner) -> dict[str, dict[str, str]]:
+    """``Kind/name -> labels`` of the user's live objects, found by the user's identity alone."""
+    out = {}
+    for kind in ("Pod", "Secret", "PersistentVolumeClaim"):
+        for obj in await client.list("v1", kind, sp.namespace, f"{USER_ID_LABEL}={sp.identity.user_id}"):
+            if not obj["metadata"].get("deletionTimestamp"):
+                out[f"{kind}/{obj['metadata']['name']}"] = obj["metadata"]["labels"]
+    return out
+
+
+@pytest.mark.parametrize("server", ["", "Lab.1"])
+async def test_objects_under_kubespawner_label_slugs_are_stopped_and_deleted(
+    kube: KubeTarget, server: str
+) -> None:
+    """The default chart labels with KubeSpawner's label slugs: the state records them, and a stop
+    whose state is lost (or a deletion by a spawner that never started) still finds the objects."""
+    from kubespawner.slugs import is_valid_label, safe_slug
+
+    case = Case("label-slugs", {"pvc_name_template": "claim-{username}"}, user="Alice.Smith@example.org",
+                server=server)  # fmt: skip
+    sp = spawner_for(kube, case, KubeTemplateSpawner)
+    await asyncio.wait_for(sp.start(), 60)
+    want = {USERNAME_LABEL: safe_slug(case.user, is_valid=is_valid_label),
+            SERVERNAME_LABEL: safe_slug(server, is_valid=is_valid_label)}  # fmt: skip
+    assert want[USERNAME_LABEL] != sp.server_names.username  # the label slug is not the name slug
+    assert {k: sp.get_state()["kts"]["labels"][k] for k in want} == want
+    async with await KubeClient.connect(kubeconfig=kube.kubeconfig) as client:
+        found = await _user_objects(client, sp)
+        assert sorted(k.split("/")[0] for k in found) == ["PersistentVolumeClaim", "Pod", "Secret"]
+        assert all(labels[USERNAME_LABEL] == want[USERNAME_LABEL] for labels in found.values())
+
+        lost = spawner_for(kube, case, KubeTemplateSpawner)
+        lost.load_state({"kts": {"version": -1}})  # damaged: nothing remembered
+        await lost.stop(now=True)
+        assert [k.split("/")[0] for k in await _user_objects(client, sp)] == ["PersistentVolumeClaim"]
+
+        default = spawner_for(kube, Case("label-slugs", case.config, user=case.user), KubeTemplateSpawner)
+        await default.delete_forever()  # the user is deleted; this spawner never started
+        assert await _user_objects(client, sp) == {}

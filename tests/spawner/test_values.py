@@ -247,3 +247,15 @@ async def test_both_slug_schemes_are_variables() -> None:
     assert escaped["user_server"] == f"{escaped['username']}--gpu"
     assert v["slugs"]["safe"]["username"] == safe_slug("Bob.B", max_length=48) == v["escaped_username"]
     assert v["slugs"]["safe"]["servername"] == v["slugs"]["escape"]["servername"] == "gpu"
+
+
+async def test_kubespawner_label_slugs_are_variables() -> None:
+    """``slugs.label``: the values KubeSpawner writes in its username and servername labels."""
+    from kubespawner.slugs import is_valid_label, safe_slug
+
+    for user, server in [("Bob.B", "gpu"), ("Alice.Smith@example.org", "Lab 1"), ("x" * 70, "")]:
+        v = await make_spawner(user, server).chart_values()
+        assert v["slugs"]["label"] == {
+            "username": safe_slug(user, is_valid=is_valid_label),
+            "servername": safe_slug(server, is_valid=is_valid_label),
+        }

@@ -1,12 +1,13 @@
-{{/* The contract's labels of this user's objects. They replace KubeSpawner's values of the same
-keys, so stop and deletion find the objects by the names kts escapes. */}}
+{{/* The contract's labels of this user's objects, with KubeSpawner's label slugs (the values
+KubeSpawner's own objects carry, so selectors written for KubeSpawner select these too). They are
+set on every object, so the whole set uses one value, as the contract requires. */}}
 {{- define "kubespawner.userLabels" -}}
-{{- dict "app.kubernetes.io/instance" (toString .Values.instance) "hub.jupyter.org/username" (toString .Values.escaped_username) | toJson -}}
+{{- dict "app.kubernetes.io/instance" (toString .Values.instance) "hub.jupyter.org/username" (toString .Values.slugs.label.username) | toJson -}}
 {{- end -}}
 
 {{- define "kubespawner.serverLabels" -}}
 {{- $labels := include "kubespawner.userLabels" . | fromJson -}}
-{{- $_ := set $labels "hub.jupyter.org/servername" (toString .Values.escaped_servername) -}}
+{{- $_ := set $labels "hub.jupyter.org/servername" (toString .Values.slugs.label.servername) -}}
 {{- $labels | toJson -}}
 {{- end -}}
 

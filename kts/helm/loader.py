@@ -318,36 +318,52 @@ def parse_metadata(f: File, md: Metadata) -> Metadata:
             f"{'array' if isinstance(doc, list) else 'string'} into Go value of type v2.Metadata",
             path="Chart.yaml")
     doc = _json_fields(doc, _METADATA_KEYS)
-    for key, attr in _STR_FIELDS.items():
-        if key in doc:
-            setattr(md, attr, _expect(doc[key], str, "Metadata", key, "string", "Chart.yaml"))
-    if "deprecated" in doc:
-        md.deprecated = _expect(doc["deprecated"], bool, "Metadata", "deprecated", "bool", "Chart.yaml")
-    for key in ("sources", "keywords"):
-        if key in doc:
-            items = _expect(doc[key], list, "Metadata", key, "[]string", "Chart.yaml")
-            setattr(md, key, [_expect(i, str, "Metadata", key, "string", "Chart.yaml") for i in items])
-    if "maintainers" in doc:
+    deferred: ChartLoadError | None = None
+    # Go decodes the JSON sigs.k8s.io/yaml made, whose keys are sorted; the first type error wins,
+    # and null entries are refused afterwards, by validation.
+    for key in _go_order(doc):
+        try:
+            _metadata_field(md, key, doc[key])
+        except ChartLoadError as exc:
+            if not exc.message.startswith("validation: "):
+                raise
+            deferred = deferred or exc
+    if deferred is not None:
+        raise deferred
+    return md
+
+
+def _go_order(doc: dict[str, Any]) -> list[str]:
+    return sorted(doc, key=lambda k: str(k).encode("utf-8", "surrogateescape"))
+
+
+def _metadata_field(md: Metadata, key: str, value: Any) -> None:
+    if key in _STR_FIELDS:
+        setattr(md, _STR_FIELDS[key], _expect(value, str, "Metadata", key, "string", "Chart.yaml"))
+    elif key == "deprecated":
+        md.deprecated = _expect(value, bool, "Metadata", "deprecated", "bool", "Chart.yaml")
+    elif key in ("sources", "keywords"):
+        items = _expect(value, list, "Metadata", key, "[]string", "Chart.yaml")
+        setattr(md, key, [_expect(i, str, "Metadata", key, "string", "Chart.yaml") for i in items])
+    elif key == "maintainers":
         md.maintainers = []
-        for m in _expect(doc["maintainers"], list, "Metadata", "maintainers", "[]*v2.Maintainer",
-                         "Chart.yaml"):
+        for m in _expect(value, list, "Metadata", "maintainers", "[]*v2.Maintainer", "Chart.yaml"):
             if m is None:
                 raise ChartLoadError("validation: maintainers must not contain empty or null nodes",
                                      path="Chart.yaml")
             m = _json_fields(_expect(m, dict, "Metadata", "maintainers", "v2.Maintainer", "Chart.yaml"),
                              ("name", "email", "url"))
-            md.maintainers.append(Maintainer(
-                *(_expect(m.get(k), str, "Maintainer", f"maintainers.{k}", "string", "Chart.yaml")
-                  for k in ("name", "email", "url"))))
-    if "annotations" in doc:
-        ann = doc["annotations"]
-        if ann is not None:
-            ann = _expect(ann, dict, "Metadata", "annotations", "map[string]string", "Chart.yaml")
-            md.annotations = {k: _expect(v, str, "Metadata", "annotations", "string", "Chart.yaml")
-                              for k, v in ann.items()}
-    if "dependencies" in doc:
-        md.dependencies = _parse_dependencies(doc["dependencies"], "Chart.yaml", "Metadata")
-    return md
+            fields = {k: _expect(m.get(k), str, "Maintainer", f"maintainers.{k}", "string", "Chart.yaml")
+                      for k in ("email", "name", "url")}
+            md.maintainers.append(Maintainer(**fields))
+    elif key == "annotations":
+        if value is not None:
+            ann = _expect(value, dict, "Metadata", "annotations", "map[string]string", "Chart.yaml")
+            checked = {k: _expect(ann[k], str, "Metadata", "annotations", "string", "Chart.yaml")
+                       for k in _go_order(ann)}
+            md.annotations = {k: checked[k] for k in ann}
+    elif key == "dependencies":
+        md.dependencies = _parse_dependencies(value, "Chart.yaml", "Metadata")
 
 
 def _parse_dependencies(raw: Any, fname: str, struct: str) -> list[Dependency]:
@@ -357,18 +373,17 @@ def _parse_dependencies(raw: Any, fname: str, struct: str) -> list[Dependency]:
             raise ChartLoadError("validation: dependencies must not contain empty or null nodes", path=fname)
         d = _json_fields(_expect(d, dict, struct, "dependencies", "v2.Dependency", fname), _DEPENDENCY_KEYS)
         dep = Dependency()
-        for key, attr in (("name", "name"), ("version", "version"), ("repository", "repository"),
-                          ("condition", "condition"), ("alias", "alias")):
-            if key in d:
-                setattr(dep, attr, _expect(d[key], str, "Dependency", f"dependencies.{key}", "string", fname))
-        if "tags" in d:
-            tags = _expect(d["tags"], list, "Dependency", "dependencies.tags", "[]string", fname)
-            dep.tags = [_expect(t, str, "Dependency", "dependencies.tags", "string", fname) for t in tags]
-        if "enabled" in d:
-            dep.enabled = _expect(d["enabled"], bool, "Dependency", "dependencies.enabled", "bool", fname)
-        if "import-values" in d:
-            dep.import_values = list(_expect(d["import-values"], list, "Dependency",
-                                             "dependencies.import-values", "[]interface {}", fname))
+        for key in _go_order(d):
+            if key in ("name", "version", "repository", "condition", "alias"):
+                setattr(dep, key, _expect(d[key], str, "Dependency", f"dependencies.{key}", "string", fname))
+            elif key == "tags":
+                tags = _expect(d["tags"], list, "Dependency", "dependencies.tags", "[]string", fname)
+                dep.tags = [_expect(t, str, "Dependency", "dependencies.tags", "string", fname) for t in tags]
+            elif key == "enabled":
+                dep.enabled = _expect(d["enabled"], bool, "Dependency", "dependencies.enabled", "bool", fname)
+            elif key == "import-values":
+                dep.import_values = list(_expect(d["import-values"], list, "Dependency",
+                                                 "dependencies.import-values", "[]interface {}", fname))
         out.append(dep)
     return out
 

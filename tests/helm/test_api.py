@@ -244,6 +244,14 @@ def test_value_options_merge_like_helm(tmp_path: Path) -> None:
     "apiVersion: v2\nname: mychart\nversion: 1.2.3-01\n",
     "apiVersion: v2\nname: mychart\nversion: 0.1.0\ndependencies:\n- {name: a, version: 1.0.0, alias: x}\n"
     "- {name: b, version: 1.0.0, alias: x}\n",
+    # Go decodes keys in sorted order: the first type error is the first key's, nulls are refused later
+    "apiVersion: v2\nname: [1]\nversion: 0.1.0\nappVersion: [2]\n",
+    "apiVersion: v2\nname: mychart\nversion: 0.1.0\nmaintainers:\n- name: [1]\n  email: [2]\n",
+    "apiVersion: v2\nname: mychart\nversion: 0.1.0\nmaintainers:\n- null\nsources: [[1]]\n",
+    "apiVersion: v2\nname: mychart\nversion: 0.1.0\ndependencies:\n- {name: [1], alias: [2], version: 1}\n",
+    "apiVersion: v2\nname: mychart\nversion: 0.1.0\nannotations: {z: [1], a: {b: 1}}\n",
+    "apiVersion: v2\nname: mychart\nversion: 0.1.0\nannotations: {z: 1, a: true, m: x}\n",
+    "apiVersion: v2\nname: mychart\nversion: 0.1.0\ndependencies:\n- null\nkeywords: 5\n",
 ])
 def test_chart_yaml_is_read_like_helm(chart_yaml: str, chart_factory) -> None:
     chart = chart_factory({"c.txt": "{{ toJson .Chart }}"}, chart_yaml=chart_yaml)

@@ -4,6 +4,12 @@ The order and the early returns follow santhosh-tekuri/jsonschema v6 (the valida
 uses): ``type``, ``const``, ``enum`` and ``format`` fail alone; object, array, string and
 number keywords collect; references and conditionals run last. A schema with several
 failures reports them as one ``validation failed`` group.
+
+``unevaluatedProperties``/``unevaluatedItems`` (2019-09 and later) see what is left after
+every keyword of their schema ran: each schema tracks which of its value's properties and
+items no keyword evaluated, and a subschema applied to the same value (``allOf``, ``anyOf``,
+``oneOf``, ``not``, ``if``/``then``/``else``, references, ``dependentSchemas``) narrows its
+parent's set only when it passed.
 """
 
 from __future__ import annotations
@@ -12,6 +18,7 @@ import functools
 from dataclasses import dataclass
 from typing import Any
 
+from kts.helm import schemaformat
 from kts.helm.schemaval import (
     _TYPE_ORDER,
     Invalid,
@@ -51,6 +58,53 @@ def _matches(expr: str, s: str) -> bool:
     return not isinstance(r, str) and bool(r.match_string(s))
 
 
+class _Uneval:
+    """What a schema left unevaluated of its value: property names, item indexes.
+
+    ``None`` means nothing is tracked (nobody asked, or the schema's own keywords cover all).
+    """
+
+    __slots__ = ("items", "props")
+
+    def __init__(self, s: dict[str, Any], draft: int, v: Any, needs: bool) -> None:
+        self.props: set[str] | None = None
+        self.items: set[int] | None = None
+        if isinstance(v, dict):
+            if not _has(s, "additionalProperties") and (needs or _has(s, "unevaluatedProperties")):
+                self.props = set(v)
+        elif isinstance(v, list):
+            every, first = _items_evaluated(s, draft)
+            if not every and (needs or _has(s, "unevaluatedItems")) and first < len(v):
+                self.items = set(range(first, len(v)))
+
+    def empty(self) -> bool:
+        return not self.props and not self.items
+
+    def merge(self, other: _Uneval | None) -> None:
+        """Keep only what ``other`` (a passing subschema on the same value) left too."""
+        if other is None:
+            return
+        if self.props is not None:
+            self.props &= other.props or set()
+        if self.items is not None:
+            self.items &= other.items or set()
+
+
+def _has(s: dict[str, Any], kw: str) -> bool:
+    return isinstance(s.get(kw), (dict, bool))
+
+
+def _items_evaluated(s: dict[str, Any], draft: int) -> tuple[bool, int]:
+    """Whether the schema's item keywords cover every item, else how many leading ones."""
+    items = s.get("items")
+    if draft < 2020:
+        if isinstance(items, list):
+            return _has(s, "additionalItems"), len(items)
+        return isinstance(items, (dict, bool)), 0
+    prefix = s.get("prefixItems")
+    return isinstance(items, (dict, bool)), len(prefix) if isinstance(prefix, list) else 0
+
+
 @dataclass(frozen=True)
 class _Scope:
     node: Node
@@ -87,23 +141,24 @@ class Evaluator:
         self.assert_regex = assert_regex
 
     def validate(self, v: Any) -> VError | None:
-        return self._val(self.root, v, (), None, 0, False, "")
+        return self._val(self.root, v, (), None, 0, False, "", False)[0]
 
     # -- one schema ------------------------------------------------------------------
     def _val(self, node: Node, v: Any, vloc: tuple[str, ...], parent: _Scope | None, vid: int,
-             boolr: bool, ref_kw: str) -> VError | None:
+             boolr: bool, ref_kw: str, needs: bool) -> tuple[VError | None, _Uneval | None]:
+        """The schema's failure, or ``None`` and what it left unevaluated (``None``: all of it)."""
         s = node.value
         if s is False:
-            return VError(vloc, "false schema")
+            return VError(vloc, "false schema"), None
         if not isinstance(s, dict):
-            return None
+            return None, None
         scope = _Scope(node, ref_kw, vid, parent)
         other = scope.cycle()
         if other is not None:
             return VError(vloc, f"both {scope.kw_loc()} and {other.kw_loc()} resolve to "
-                                f'"{node.location}" causing reference cycle')
-        ctx = _Ctx(self, node, v, vloc, scope, boolr)
-        return ctx.run()
+                                f'"{node.location}" causing reference cycle'), None
+        ctx = _Ctx(self, node, v, vloc, scope, boolr, needs)
+        return ctx.run(), ctx.uneval
 
     def draft(self, node: Node) -> int:
         return node.doc.draft
@@ -111,7 +166,7 @@ class Evaluator:
 
 class _Ctx:
     def __init__(self, ev: Evaluator, node: Node, v: Any, vloc: tuple[str, ...], scope: _Scope,
-                 boolr: bool) -> None:
+                 boolr: bool, needs: bool) -> None:
         self.ev = ev
         self.node = node
         self.s: dict[str, Any] = node.value
@@ -121,6 +176,7 @@ class _Ctx:
         self.boolr = boolr
         self.draft = node.doc.draft
         self.errors: list[VError] = []
+        self.uneval = _Uneval(self.s, self.draft, v, needs)
 
     def err(self, text: str, causes: list[VError] | None = None, kind: str = "") -> VError:
         return VError(self.vloc, text, kind, causes or [])
@@ -131,12 +187,15 @@ class _Ctx:
 
     def self_(self, key: str, sub: Any, boolr: bool = False, ref_kw: str = "") -> VError | None:
         node = sub if isinstance(sub, Node) else self.node.child(key, sub)
-        return self.ev._val(node, self.v, self.vloc, self.scope, self.scope.vid, self.boolr or boolr,
-                            ref_kw)
+        e, left = self.ev._val(node, self.v, self.vloc, self.scope, self.scope.vid, self.boolr or boolr,
+                               ref_kw, not self.uneval.empty())
+        if e is None:
+            self.uneval.merge(left)
+        return e
 
     def value(self, key: str, sub: Any, v: Any, tok: str) -> VError | None:
         return self.ev._val(self.node.child(key, sub), v, (*self.vloc, tok), self.scope,
-                            self.scope.vid + 1, self.boolr, "")
+                            self.scope.vid + 1, self.boolr, "", False)[0]
 
     def ref(self, kw: str, target: Node) -> VError | None:
         e = self.self_("", target, ref_kw=kw)
@@ -163,10 +222,15 @@ class _Ctx:
                             f"value must be {display(want)}")
         if isinstance(s.get("enum"), list) and not any(equals(v, w) for w in s["enum"]):
             return self.err(_enum_text(s["enum"]))
-        if s.get("format") == "regex" and self.ev.assert_regex and isinstance(v, str):
-            problem = regex_error(v)
+        fmt = s.get("format")
+        if isinstance(fmt, str) and isinstance(v, str):
+            problem = None
+            if fmt == "regex" and (self.ev.assert_regex or self.draft < 2019):
+                problem = regex_error(v)
+            elif self.draft < 2019:
+                problem = schemaformat.check(fmt, v)
             if problem is not None:
-                return self.err(f"{go_quote(v)} is not valid regex: {problem}")
+                return self.err(f"{go_quote(v)} is not valid {fmt}: {problem}")
         if isinstance(s.get("$ref"), str):
             e = self.ref("$ref", self.resolve(s["$ref"]))
             if self.draft < 2019:
@@ -184,6 +248,8 @@ class _Ctx:
             if self.draft >= 2019:
                 self.refs()
             self.cond()
+            if self.draft >= 2019:
+                self.unevaluated()
         if not self.errors:
             return None
         if len(self.errors) == 1:
@@ -232,10 +298,13 @@ class _Ctx:
                     evaluated = True
                     self.add(self.value(f"/patternProperties/{_esc(rx)}", sub, pvalue, pname))
             if not evaluated and additional is not None:
+                evaluated = True
                 if additional is False:
                     extra.append(pname)
                 elif isinstance(additional, dict):
                     self.add(self.value("/additionalProperties", additional, pvalue, pname))
+            if evaluated and self.uneval.props is not None:
+                self.uneval.props.discard(pname)
         if extra:
             self.add(self.err(f"additional properties {', '.join(go_quote(p) for p in extra)} not allowed"))
         if self.draft == 4:
@@ -244,7 +313,7 @@ class _Ctx:
         if isinstance(names, (dict, bool)):
             sub_node = self.node.child("/propertyNames", names)
             for pname in obj:
-                e = self.ev._val(sub_node, pname, (), None, 0, self.boolr, "")
+                e = self.ev._val(sub_node, pname, (), None, 0, self.boolr, "", False)[0]
                 if e is not None:
                     causes = e.causes if e.kind == "group" else [e]
                     self.add(VError((), f"invalid propertyName {go_quote(pname)}", "", causes))
@@ -312,6 +381,8 @@ class _Ctx:
             e = self.value("/contains", contains, item, str(i))
             if e is None:
                 matched.append(i)
+                if self.draft >= 2020 and self.uneval.items is not None:
+                    self.uneval.items.discard(i)
             else:
                 errors.append(e)
         lo = _int(s.get("minContains")) if self.draft >= 2019 else None
@@ -418,13 +489,18 @@ class _Ctx:
             self.add(self.err("'allOf' failed", errors))
 
     def _anyof(self, subs: list[Any]) -> None:
+        matched = False
         errors = []
         for i, sub in enumerate(subs):
             e = self.self_(f"/anyOf/{i}", sub)
             if e is None:
-                return
-            errors.append(e)
-        self.add(self.err("'anyOf' failed", errors))
+                matched = True
+                if self.uneval.empty():  # later matches could still evaluate more
+                    break
+            else:
+                errors.append(e)
+        if not matched:
+            self.add(self.err("'anyOf' failed", errors))
 
     def _oneof(self, subs: list[Any]) -> None:
         matched = -1
@@ -441,6 +517,17 @@ class _Ctx:
                 return
         if matched == -1:
             self.add(self.err("'oneOf' failed, none matched", errors))
+
+    def unevaluated(self) -> None:
+        s, v, left = self.s, self.v, self.uneval
+        if isinstance(v, dict) and _has(s, "unevaluatedProperties"):
+            for pname in [p for p in v if left.props is not None and p in left.props]:
+                self.add(self.value("/unevaluatedProperties", s["unevaluatedProperties"], v[pname], pname))
+            left.props = None
+        if isinstance(v, list) and _has(s, "unevaluatedItems"):
+            for i in sorted(left.items or ()):
+                self.add(self.value("/unevaluatedItems", s["unevaluatedItems"], v[i], str(i)))
+            left.items = None
 
 
 def _at(doc: Any, ptr: str) -> Any:

@@ -1,0 +1,164 @@
+"""``format`` and ``unevaluated*`` in ``values.schema.json``, each case compared with real Helm.
+
+Helm's validator asserts ``format`` for draft-04/06/07 schemas only, and tracks which
+properties and items each passing subschema evaluated for ``unevaluatedProperties`` and
+``unevaluatedItems``. Expected texts come from Helm at test time.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from tests.helm.test_schema import _assert_like_helm, _chart
+
+DRAFTS = [
+    "http://json-schema.org/draft-04/schema#", "http://json-schema.org/draft-06/schema#",
+    "http://json-schema.org/draft-07/schema#", "https://json-schema.org/draft/2019-09/schema",
+    "https://json-schema.org/draft/2020-12/schema", None,
+]
+
+FORMAT_VALUES: dict[str, list[Any]] = {
+    "email": ["a@b.c", "notanemail", "@x.y", "a.@x.y", ".a@x.y", "a..b@x.y", "a b@x.y", "é@x.y",
+              '"q"@x.y', '"a\\b"@x.y', '"ab@x.y', "a@", "a@-x.y", "a@x-.y", "a@[1.2.3.4]",
+              "a@[1.2.3]", "a@[IPv6:::1]", "a@[IPv6:1.2]", "a@x_y.z", "x" * 65 + "@x.y",
+              "a@" + "x" * 300, "a@b@c.d", "a@b.c.", "a@x.." , 5, None],
+    "hostname": ["example.com", "a-b.c", "-a.b", "a-.b", "a..b", "", ".", "a_b", "ü.com", "x" * 64,
+                 ("a." * 130) + "b", "a.b.", "1.2.3.4", "a b"],
+    "ipv4": ["1.2.3.4", "1.2.3", "1.2.3.4.5", "01.2.3.4", "0.0.0.0", "256.1.1.1", "+1.2.3.4",
+             "-1.2.3.4", "a.b.c.d", "1..2.3", "99999999999999999999.1.1.1", "1.2.3.", " 1.2.3.4",
+             "١.2.3.4"],
+    "ipv6": ["::1", "::", "1:2:3:4:5:6:7:8", "1:2:3:4:5:6:7:8:9", "1:2", "12345::", "::g", "1::2::3",
+             "1:", ":1", "::ffff:1.2.3.4", "::ffff:1.2.3.4.5", "::1.2.3", "::01.2.3.4", "::1.2.3.256",
+             "1:2:3:4:5:6:7:1.2.3.4", "1:2:3:4:5:6:1.2.3.4", "::1%eth0", "::1%", "1.2.3.4",
+             "1.2.3.4:5", "fffff::", "1:2:3:4:5:6:7::", "::1.2..3", "::1.2.3.x", "1::2:"],
+    "date": ["2020-01-01", "2020-13-01", "2021-02-29", "2020-02-29", "1900-02-29", "2000-02-29",
+             "2020-1-01", "20x0-01-01", "2020-01-01x", "2020/01/01", "", "2020-00-10", "2020-01-00",
+             "2020-01-1", "-020-01-01", "2020-01-32", "2020-04-31", "２020-01-01", "2020-01-0é"],
+    "time": ["12:00:00Z", "12:00:00", "12:00:00.Z", "12:00:00.123z", "1:00:00:0Z", "+1:-1:00Z",
+             "23:59:60Z", "12:59:60+01:00", "22:59:60-01:00", "12:00:00+0100", "12:00:00+01:0x",
+             "24:00:00Z", "12:60:00Z", "12:00:61Z", "12:00:00*01:00", "12:00:00+01-00",
+             "12:00:00+24:00", "12:00:00+-1:00", "::::::::Z", "12:00:00+:1:00", "12:00:00.5+01:30"],
+    "date-time": ["2020-01-01T12:00:00Z", "2020-01-01t12:00:00z", "2020-01-01 12:00:00Z",
+                  "2020-01-01T12:00:00", "2020-13-01T12:00:00Z", "2020-01-01T25:00:00Z",
+                  "2020-01-01T12:00:00.123456+05:30", "2020-01-01T12:00:00Zx", "é020-01-01T12:00:00Z",
+                  "2020-01-01T23:59:60Z"],
+    "duration": ["P1D", "PT1H", "P1Y2M3DT4H5M6S", "P1W", "PW", "P1xW", "P", "1D", "PT", "P1DT",
+                 "P1D1Y", "P1X", "PT1H1H", "P1DT1H T", "P1TT1H", "PD", "P1", "P1Ü", "P1M1Y", "PT1D"],
+    "period": ["2020-01-01T00:00:00Z/P1D", "P1D/2020-01-01T00:00:00Z",
+               "2020-01-01T00:00:00Z/2020-02-01T00:00:00Z", "x", "P1D/x", "Px/2020-01-01T00:00:00Z",
+               "2020-01-01T00:00:00Z/Px", "x/P1D", "2020-01-01T00:00:00Z/y"],
+    "uuid": ["123e4567-e89b-12d3-a456-426614174000", "123e4567-e89b-12d3-a456", "123e4567e89b12d3",
+             "123e4567-e89b-12d3-a456-42661417400g", "123e456-e89b-12d3-a456-426614174000",
+             "123E4567-E89B-12D3-A456-426614174000", "123e4567-e89b-12d3-a456-4266141740é"],
+    "json-pointer": ["", "/", "/a/b", "a", "/a~0b", "/a~2", "/a~", "/~1~0", "/é"],
+    "relative-json-pointer": ["0", "1/a", "0#", "01", "x", "", "2/a~", "10#", "1#/a", "-1"],
+    "semver": ["1.2.3", "1.2", "1.2.3.4", "01.2.3", "1.02.3", "1.2.x", "1.2.3-alpha.1", "1.2.3-",
+               "1.2.3-01", "1.2.3-a..b", "1.2.3-é", "1.2.3+", "1.2.3+build.1", "1.2.3+a..b",
+               "1.2.3+é", ".2.3", "1..3", "1.2.3-0a", "1.2.3-alpha+001"],
+    "regex": ["^a+$", "(", "(?=x)", "[z-a]", "\\p{Greek}"],
+    "unknown-format": ["x"],
+}
+
+
+def _format_schema(draft: str | None, fmt: str) -> str:
+    schema: dict[str, Any] = {"properties": {"e": {"format": fmt}}}
+    if draft is not None:
+        schema["$schema"] = draft
+    return json.dumps(schema)
+
+
+@pytest.mark.parametrize("draft", DRAFTS)
+@pytest.mark.parametrize("fmt", sorted(FORMAT_VALUES))
+def test_formats_are_checked_as_helm_checks_them(tmp_path, fmt, draft):
+    chart = _chart(tmp_path, _format_schema(draft, fmt))
+    for value in FORMAT_VALUES[fmt]:
+        _assert_like_helm(chart, {"e": value})
+
+
+def test_format_failures_sit_among_other_failures(tmp_path):
+    schema = json.dumps({"$schema": "http://json-schema.org/draft-07/schema#", "properties": {
+        "a": {"format": "email", "minLength": 50}, "b": {"type": "string", "format": "ipv4"},
+        "c": {"allOf": [{"format": "date"}, {"format": "uuid"}]},
+        "d": {"anyOf": [{"format": "ipv4"}, {"format": "ipv6"}]},
+        "e": {"type": "array", "items": {"format": "hostname"}}}})
+    chart = _chart(tmp_path, schema)
+    _assert_like_helm(chart, {"a": "x", "b": "1.2.3", "c": "x", "d": "x", "e": ["ok", "-bad", "a..b"]})
+    _assert_like_helm(chart, {"a": "a@b.c", "b": "1.2.3.4", "c": "2020-01-01", "d": "::1", "e": []})
+
+
+def _u(**kw: Any) -> dict[str, Any]:
+    return {"$schema": "https://json-schema.org/draft/2020-12/schema", **kw}
+
+
+UNEVALUATED: list[tuple[dict[str, Any], list[Any]]] = [
+    (_u(properties={"a": {}}, unevaluatedProperties=False), [{"a": 1, "b": 2}, {"a": 1}, {"b": 1, "c": 2}]),
+    (_u(properties={"a": True}, unevaluatedProperties={"type": "string"}),
+     [{"a": 1, "b": 2, "c": "x"}, {"b": "x"}]),
+    (_u(patternProperties={"^x": {}}, unevaluatedProperties=False), [{"x1": 1, "y": 2}]),
+    (_u(additionalProperties=True, unevaluatedProperties=False), [{"q": 1}]),
+    (_u(allOf=[{"properties": {"a": {}}}, {"properties": {"b": {}}}], unevaluatedProperties=False),
+     [{"a": 1, "b": 2, "c": 3}, {"a": 1, "b": 2}]),
+    (_u(allOf=[{"properties": {"a": {"type": "string"}}}], unevaluatedProperties=False), [{"a": 1, "b": 2}]),
+    (_u(anyOf=[{"properties": {"a": {"type": "string"}}, "required": ["a"]},
+               {"properties": {"b": {"type": "integer"}}, "required": ["b"]}], unevaluatedProperties=False),
+     [{"a": "x", "b": 1}, {"a": 1, "b": 1}, {"a": "x", "b": "y"}, {"a": "x", "b": 1, "c": 0}]),
+    (_u(oneOf=[{"properties": {"a": {}}, "required": ["a"]}, {"properties": {"b": {}}, "required": ["b"]}],
+        unevaluatedProperties=False), [{"a": 1}, {"a": 1, "c": 1}, {"b": 1, "a": 1}]),
+    (_u(**{"if": {"properties": {"k": {"const": "x"}}, "required": ["k"]},
+           "then": {"properties": {"t": {}}}, "else": {"properties": {"e": {}}}},
+        unevaluatedProperties=False),
+     [{"k": "x", "t": 1}, {"k": "x", "e": 1}, {"k": "y", "e": 1}, {"k": "y", "t": 1}, {"e": 1}]),
+    (_u(**{"$defs": {"base": {"properties": {"a": {}}}}, "$ref": "#/$defs/base"},
+        properties={"b": {}}, unevaluatedProperties=False), [{"a": 1, "b": 2, "c": 3}, {"a": 1}]),
+    (_u(dependentSchemas={"a": {"properties": {"b": {}}}}, properties={"a": {}},
+        unevaluatedProperties=False), [{"a": 1, "b": 2}, {"b": 2}, {"a": 1, "b": 2, "c": 3}]),
+    (_u(**{"not": {"properties": {"a": {}}, "required": ["zz"]}}, unevaluatedProperties=False),
+     [{"a": 1, "b": 2}]),
+    (_u(**{"not": {"not": {"properties": {"a": {}}}}}, unevaluatedProperties=False), [{"a": 1, "b": 2}]),
+    (_u(properties={"n": {"properties": {"a": {}}, "unevaluatedProperties": False}}),
+     [{"n": {"a": 1, "z": 2}}, {"n": 5}]),
+    (_u(allOf=[{"unevaluatedProperties": False}], properties={"a": {}}), [{"a": 1}, {}]),
+    (_u(properties={"a": {}}, allOf=[{"properties": {"b": {}}, "unevaluatedProperties": False}]),
+     [{"a": 1, "b": 2}, {"b": 2}]),
+    (_u(unevaluatedProperties=False), [{}, {"a": 1}, [1], "x"]),
+    (_u(prefixItems=[{}], unevaluatedItems=False), [[1], [1, 2, 3], []]),
+    (_u(prefixItems=[{}], items={}, unevaluatedItems=False), [[1, 2, 3]]),
+    (_u(allOf=[{"prefixItems": [{}, {}]}], unevaluatedItems={"type": "string"}),
+     [[1, 2, "x", 4], [1, 2, 3]]),
+    (_u(contains={"type": "string"}, unevaluatedItems=False), [["a", 1, "b"], ["a"], [1]]),
+    (_u(anyOf=[{"prefixItems": [{"type": "integer"}]}, {"prefixItems": [{}, {}, {}]}],
+        unevaluatedItems=False), [[1, 2, 3], [1, 2, 3, 4], ["x", 2]]),
+    (_u(**{"if": {"prefixItems": [{"const": 1}]}, "then": {"prefixItems": [{}, {}]}},
+        unevaluatedItems=False), [[1, 2], [1, 2, 3], [2, 3]]),
+    (_u(**{"$defs": {"two": {"prefixItems": [{}, {}]}}, "$ref": "#/$defs/two"}, unevaluatedItems=False),
+     [[1, 2, 3]]),
+    (_u(items={"unevaluatedItems": False, "prefixItems": [{}]}), [[[1], [1, 2]]]),
+    ({"$schema": "https://json-schema.org/draft/2019-09/schema", "items": [{}],
+      "unevaluatedItems": False}, [[1, 2], [1]]),
+    ({"$schema": "https://json-schema.org/draft/2019-09/schema", "items": [{}], "additionalItems": True,
+      "unevaluatedItems": False}, [[1, 2]]),
+    ({"$schema": "https://json-schema.org/draft/2019-09/schema", "contains": {"type": "string"},
+      "unevaluatedItems": False}, [["a", 1]]),
+    ({"$schema": "https://json-schema.org/draft/2019-09/schema", "properties": {"a": {}},
+      "allOf": [{"properties": {"b": {}}}], "unevaluatedProperties": False}, [{"a": 1, "b": 2, "c": 3}]),
+    ({"$schema": "http://json-schema.org/draft-07/schema#", "properties": {"a": {}},
+      "unevaluatedProperties": False}, [{"a": 1, "b": 2}]),
+    ({"properties": {"a": {}}, "unevaluatedProperties": False}, [{"a": 1, "b": 2}]),
+]
+
+
+def _at_u(case: dict[str, Any]) -> str:
+    """The case's schema applied to ``.Values.u`` (its ``$schema`` and ``$defs`` kept at the root)."""
+    inner = dict(case)
+    root = {k: inner.pop(k) for k in ("$schema", "$defs") if k in inner}
+    return json.dumps({**root, "properties": {"u": inner}})
+
+
+@pytest.mark.parametrize(("schema", "values"), UNEVALUATED, ids=lambda x: json.dumps(x)[:60])
+def test_unevaluated_keywords_see_what_helm_sees(tmp_path, schema, values):
+    chart = _chart(tmp_path, _at_u(schema))
+    for v in values:
+        _assert_like_helm(chart, {"u": v})

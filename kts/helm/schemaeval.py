@@ -138,7 +138,10 @@ class Evaluator:
     def __init__(self, registry: Registry, root: Node, *, assert_regex: bool) -> None:
         self.registry = registry
         self.root = root
-        self.assert_regex = assert_regex
+        # Formats are asserted in draft-04/06/07 schemas, and in every draft when validating
+        # a schema against its metaschema (the validator's metaschema compiler asserts them).
+        # ``assert_regex`` is that metaschema switch (its callers predate other formats).
+        self.assert_formats = assert_regex
 
     def validate(self, v: Any) -> VError | None:
         return self._val(self.root, v, (), None, 0, False, "", False)[0]
@@ -225,10 +228,8 @@ class _Ctx:
         fmt = s.get("format")
         if isinstance(fmt, str) and isinstance(v, str):
             problem = None
-            if fmt == "regex" and (self.ev.assert_regex or self.draft < 2019):
-                problem = regex_error(v)
-            elif self.draft < 2019:
-                problem = schemaformat.check(fmt, v)
+            if self.ev.assert_formats or self.draft < 2019:
+                problem = regex_error(v) if fmt == "regex" else schemaformat.check(fmt, v)
             if problem is not None:
                 return self.err(f"{go_quote(v)} is not valid {fmt}: {problem}")
         if isinstance(s.get("$ref"), str):

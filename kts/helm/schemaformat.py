@@ -199,6 +199,10 @@ def _ipv6(whole: bytes) -> bytes:
     return zone
 
 
+def _first_of(s: bytes, chars: bytes) -> int:
+    return next((c for c in s if c in chars), -1)
+
+
 def go_parse_addr(s: bytes) -> bytes:
     """``netip.ParseAddr``: the zone (``b""`` for none or IPv4), or its error text raised."""
     for c in s:
@@ -210,6 +214,199 @@ def go_parse_addr(s: bytes) -> bytes:
         if c == 0x25:
             raise _addr_error(s, "missing IPv6 address")
     raise _addr_error(s, "unable to parse IP")
+
+
+class _URLError(Exception):
+    """An error inside ``url.Parse``; the caller wraps it as ``parse "<url>": <text>``."""
+
+
+_UNRESERVED_MARKS = frozenset(b"-_.~")
+_RESERVED = frozenset(b"$&+,/:;=?@")
+_HOST_EXTRA = frozenset(b"!$&'()*+,;=:[]<>\"")
+_ENC_PATH, _ENC_HOST, _ENC_ZONE, _ENC_USER, _ENC_FRAGMENT = range(5)
+
+
+def _should_escape(c: int, mode: int) -> bool:
+    if 0x61 <= c <= 0x7A or 0x41 <= c <= 0x5A or _digit(c):
+        return False
+    if mode in (_ENC_HOST, _ENC_ZONE) and c in _HOST_EXTRA:
+        return False
+    if c in _UNRESERVED_MARKS:
+        return False
+    if c in _RESERVED:
+        if mode == _ENC_PATH:
+            return c == 0x3F
+        if mode == _ENC_USER:
+            return c in b"@/?:"
+        if mode == _ENC_FRAGMENT:
+            return False
+    return not (mode == _ENC_FRAGMENT and c in b"!()*")
+
+
+def _escape_error(s: bytes) -> _URLError:
+    return _URLError(f"invalid URL escape {_q(s)}")
+
+
+def _unescape(s: bytes, mode: int) -> bytes:
+    """``url.unescape``: ``%XX`` decoded, with the host and zone rules."""
+    out = bytearray()
+    i = 0
+    while i < len(s):
+        c = s[i]
+        if c == 0x25:
+            if i + 2 >= len(s) or _hex(s[i + 1]) < 0 or _hex(s[i + 2]) < 0:
+                raise _escape_error(s[i:i + 3])
+            v = _hex(s[i + 1]) << 4 | _hex(s[i + 2])
+            if mode == _ENC_HOST and _hex(s[i + 1]) < 8 and s[i:i + 3] != b"%25":
+                raise _escape_error(s[i:i + 3])
+            if mode == _ENC_ZONE and s[i:i + 3] != b"%25" and v != 0x20 and _should_escape(v, _ENC_HOST):
+                raise _escape_error(s[i:i + 3])
+            out.append(v)
+            i += 3
+            continue
+        if mode in (_ENC_HOST, _ENC_ZONE) and c < 0x80 and _should_escape(c, mode):
+            raise _URLError(f"invalid character {_q(bytes([c]))} in host name")
+        out.append(c)
+        i += 1
+    return bytes(out)
+
+
+def _escape(s: bytes, mode: int) -> bytes:
+    return b"".join(b"%%%02X" % c if _should_escape(c, mode) else bytes([c]) for c in s)
+
+
+def _valid_port(port: bytes) -> bool:
+    return not port or (port[0] == 0x3A and all(_digit(c) for c in port[1:]))
+
+
+_USERINFO_EXTRA = frozenset(b"-._:~!$&'()*+,;=%@")
+
+
+def _parse_host(host: bytes) -> bytes:
+    open_at = host.rfind(b"[")
+    if open_at != -1:
+        if open_at > 0:
+            raise _URLError("invalid IP-literal")
+        close_at = host.rfind(b"]")
+        if close_at < 0:
+            raise _URLError("missing ']' in host")
+        port = host[close_at + 1:]
+        if not _valid_port(port):
+            raise _URLError(f"invalid port {_q(port)} after host")
+        name = host[1:close_at]
+        zone = name.find(b"%25")
+        if zone >= 0:
+            name = _unescape(name[:zone], _ENC_HOST) + _unescape(name[zone:], _ENC_ZONE)
+        else:
+            name = _unescape(name, _ENC_HOST)
+        try:
+            go_parse_addr(name)
+        except FormatError as exc:
+            raise _URLError(f"invalid host: {exc}") from None
+        if _first_of(name, b".:%") == 0x2E:  # parsed as IPv4
+            raise _URLError("invalid IP-literal")
+        return b"[" + name + b"]" + port
+    colon = host.find(b":")
+    if colon != -1 and not _valid_port(host[colon:]):
+        raise _URLError(f"invalid port {_q(host[colon:])} after host")
+    return _unescape(host, _ENC_HOST)
+
+
+def _parse_authority(authority: bytes) -> bytes:
+    at = authority.rfind(b"@")
+    host = _parse_host(authority[at + 1:])
+    if at >= 0:
+        userinfo = authority[:at]
+        for r in _runes(userinfo):
+            if not (r < 0x80 and (chr(r).isalnum() or r in _USERINFO_EXTRA)):
+                raise _URLError("net/url: invalid userinfo")
+        for part in userinfo.split(b":", 1):
+            _unescape(part, _ENC_USER)
+    return host
+
+
+class GoURL:
+    """The parts of a parsed URL the format checks read."""
+
+    def __init__(self) -> None:
+        self.scheme = b""
+        self.host = b""
+        self.raw_path = b""
+
+
+def _parse_ref(raw: bytes) -> GoURL:
+    url = GoURL()
+    if any(c < 0x20 or c == 0x7F for c in raw):
+        raise _URLError("net/url: invalid control character in URL")
+    if raw == b"*":
+        return url
+    rest = raw
+    for i, c in enumerate(raw):
+        if 0x61 <= c <= 0x7A or 0x41 <= c <= 0x5A:
+            continue
+        if _digit(c) or c in b"+-.":
+            if i == 0:
+                break
+            continue
+        if c == 0x3A:
+            if i == 0:
+                raise _URLError("missing protocol scheme")
+            url.scheme, rest = raw[:i].lower(), raw[i + 1:]
+        break
+    if rest.endswith(b"?") and rest.count(b"?") == 1:
+        rest = rest[:-1]
+    else:
+        rest = rest.partition(b"?")[0]
+    if not rest.startswith(b"/"):
+        if url.scheme:
+            return url  # opaque
+        if b":" in rest.partition(b"/")[0]:
+            raise _URLError("first path segment in URL cannot contain colon")
+    if (url.scheme or not rest.startswith(b"///")) and rest.startswith(b"//"):
+        authority, slash, path = rest[2:].partition(b"/")
+        rest = slash + path
+        url.host = _parse_authority(authority)
+    path = _unescape(rest, _ENC_PATH)
+    url.raw_path = b"" if _escape(path, _ENC_PATH) == rest else rest
+    return url
+
+
+def go_parse_url(raw: bytes) -> GoURL:
+    """``url.Parse``, raising its error text."""
+    before, _, frag = raw.partition(b"#")
+    try:
+        url = _parse_ref(before)
+    except _URLError as exc:
+        raise FormatError(f"parse {_q(before)}: {exc}") from None
+    if frag:
+        try:
+            _unescape(frag, _ENC_FRAGMENT)
+        except _URLError as exc:
+            raise FormatError(f"parse {_q(raw)}: {exc}") from None
+    return url
+
+
+def _url_hostname(host: bytes) -> bytes:
+    """``URL.Hostname``: the host without its port and IPv6 brackets."""
+    colon = host.rfind(b":")
+    if colon != -1 and _valid_port(host[colon:]):
+        host = host[:colon]
+    if host.startswith(b"[") and host.endswith(b"]"):
+        host = host[1:-1]
+    return host
+
+
+def _parse_checked_url(s: bytes) -> GoURL:
+    url = go_parse_url(s)
+    name = _url_hostname(url.host)
+    if b":" in name:
+        if b"[" not in url.host or b"]" not in url.host:
+            raise FormatError("ipv6 address not enclosed in brackets")
+        try:
+            _ipv6_format(name)
+        except FormatError as exc:
+            raise FormatError(f"invalid ipv6 address: {exc}") from None
+    return url
 
 
 # -- the validators ---------------------------------------------------------------------
@@ -479,6 +676,35 @@ def _period(s: bytes) -> None:
             part(_date_time, end, "end date-time")
 
 
+def _uri(s: bytes) -> None:
+    if not _parse_checked_url(s).scheme:
+        raise FormatError("relative url")
+
+
+def _uri_reference(s: bytes) -> None:
+    if b"\\" in s:
+        raise FormatError("contains \\")
+    _parse_checked_url(s)
+
+
+def _uri_template(s: bytes) -> None:
+    url = _parse_checked_url(s)
+    for tok in url.raw_path.split(b"/"):
+        try:
+            tok = _unescape(tok, _ENC_PATH)
+        except _URLError as exc:
+            raise FormatError(f"percent decode failed: {exc}") from None
+        want = True
+        for ch in _runes(tok):
+            if ch not in (0x7B, 0x7D):
+                continue
+            if (ch == 0x7B) != want:
+                raise FormatError("nested curly braces")
+            want = not want
+        if not want:
+            raise FormatError("no matching closing brace")
+
+
 def _semver_ident_char(ch: int) -> bool:
     return ch < 0x80 and (chr(ch).isalnum() or ch == 0x2D)
 
@@ -526,7 +752,8 @@ _CHECKS: dict[str, Callable[[bytes], None]] = {
     "json-pointer": _json_pointer, "relative-json-pointer": _relative_json_pointer, "uuid": _uuid,
     "duration": _duration, "period": _period, "ipv4": _ipv4, "ipv6": _ipv6_format,
     "hostname": _hostname, "email": _email, "date": _date, "time": _time, "date-time": _date_time,
-    "semver": _semver,
+    "semver": _semver, "uri": _uri, "iri": _uri, "uri-reference": _uri_reference,
+    "iri-reference": _uri_reference, "uri-template": _uri_template,
 }
 
 

@@ -4,8 +4,8 @@ Helm v4 validates with santhosh-tekuri/jsonschema v6, whose messages (``minimum:
 want 5``), error tree (one ``validation failed`` group per schema with several failures, a
 type mismatch reported alone) and compile errors (the schema checked against its draft's
 metaschema, dangling references) Helm prints verbatim. This module evaluates keywords in the
-same order and builds the same tree. Not covered: ``unevaluatedProperties``/``unevaluatedItems``,
-content keywords, format assertions other than ``regex``, and remote (http) references.
+same order and builds the same tree. Content keywords stay annotations, as Helm leaves them;
+remote (http) references are not fetched.
 """
 
 from __future__ import annotations
@@ -206,8 +206,11 @@ class Doc:
             self.base_of[ptr] = base
             return
         ident = s.get("id" if self.draft == 4 else "$id")
+        if self.draft < 2019 and "$ref" in s:
+            ident = None  # every other keyword beside an old draft's $ref is ignored
         if isinstance(ident, str):
-            url, frag = urldefrag(urljoin(base, ident))
+            _check_id(ident, f"{self.url}#{ptr}")
+            url, frag = urldefrag(join_url(base, ident))
             if url and (url != base or not ptr):
                 base = url
                 self.resources.setdefault(base, ptr)
@@ -241,6 +244,31 @@ class Node:
 
     def child(self, suffix: str, value: Any) -> Node:
         return Node(value, self.doc, self.ptr + suffix)
+
+
+def _check_id(ident: str, where: str) -> None:
+    """An ``$id`` Go's ``url.Parse`` refuses fails the whole schema, as in the validator."""
+    from kts.gotemplate.strconv import go_bytes
+    from kts.helm.schemaformat import FormatError, go_parse_url
+
+    ref = ident.partition("#")[0]
+    if ref:
+        try:
+            go_parse_url(go_bytes(ref))
+        except FormatError:
+            raise SchemaCompileError(f'error in parsing id at "{where}"') from None
+
+
+def join_url(base: str, ref: str) -> str:
+    """``ref`` resolved against ``base``.
+
+    Python's parser refuses some hosts Go's accepts (``http://a]b/``); such a reference
+    is taken as it is written.
+    """
+    try:
+        return urljoin(base, ref)
+    except ValueError:
+        return ref
 
 
 def _pointer_get(root: Any, ptr: str) -> Any:
@@ -319,7 +347,7 @@ class Registry:
         return doc
 
     def resolve(self, base: str, ref: str) -> Node:
-        url, frag = urldefrag(ref if ref.startswith("urn:") else urljoin(base, ref))
+        url, frag = urldefrag(ref if ref.startswith("urn:") else join_url(base, ref))
         doc, res_ptr = self._doc_for(url)
         if frag == "" or frag.startswith("/"):
             ptr = res_ptr + frag

@@ -20,6 +20,19 @@ DRAFTS = [
     "https://json-schema.org/draft/2020-12/schema", None,
 ]
 
+_URLS = [
+    "http://example.com/a?b#c", "relative/path", "/abs", "", "#frag", "?q", "*", "mailto:a@b.c",
+    "urn:isbn:123", "x:", ":x", "1http://x", "a b", "http://a b/", "http://x/a b", "http://x/%zz",
+    "http://x/%4", "http://x/#%zz", "http://x/#a%", "c:\\x", "a\\b", "http://a:b:c/", "http://a:80/",
+    "http://a:8x/", "http://:80/", "http://[::1]/", "http://[::1]:80/", "http://[::1/", "http://x[::1]/",
+    "http://[12345::]/", "http://[1.2.3.4]/", "http://[::1]x/", "http://[::1%25en0]/", "http://[::1%en0]/",
+    "http://[::1%25]/", "http://[::ffff:1.2.3.4]/", "http://[]/", "http://a|b/", "http://%41/",
+    "http://%c3%a9/", "http://us er@host/", "http://u:p@host/", "http://u%zz@host/", "http://ü@host/",
+    "http://é.com/", "http://x/\x7f", "cache_object:foo/bar", "a:b/c", "x/a:b", "./a:b", "//host/p",
+    "///p", "//[::1", "HTTP://X", "h+t-t.p://x", "http://x/?a?b", "http://x/p?", "http://x/é",
+    "http://[::1%25%0A]/", "http://[::1%25a b]/", "http://[::1%25%41]/", "http://x:1[/",
+]
+
 FORMAT_VALUES: dict[str, list[Any]] = {
     "email": ["a@b.c", "notanemail", "@x.y", "a.@x.y", ".a@x.y", "a..b@x.y", "a b@x.y", "é@x.y",
               '"q"@x.y', '"a\\b"@x.y', '"ab@x.y', "a@", "a@-x.y", "a@x-.y", "a@[1.2.3.4]",
@@ -58,6 +71,10 @@ FORMAT_VALUES: dict[str, list[Any]] = {
     "semver": ["1.2.3", "1.2", "1.2.3.4", "01.2.3", "1.02.3", "1.2.x", "1.2.3-alpha.1", "1.2.3-",
                "1.2.3-01", "1.2.3-a..b", "1.2.3-é", "1.2.3+", "1.2.3+build.1", "1.2.3+a..b",
                "1.2.3+é", ".2.3", "1..3", "1.2.3-0a", "1.2.3-alpha+001"],
+    "uri": _URLS, "iri": _URLS, "uri-reference": _URLS, "iri-reference": _URLS,
+    "uri-template": [*_URLS, "http://x/{a}", "http://x/{a", "http://x/{{a}}", "http://x/a}", "/{a}/{b}",
+                             "http://x/%7Ba", "http://x/%7Ba}", "http://x/{a}?q={b", "x:{a", "{a}",
+                             "http://x/%zz{"],
     "regex": ["^a+$", "(", "(?=x)", "[z-a]", "\\p{Greek}"],
     "unknown-format": ["x"],
 }
@@ -162,3 +179,21 @@ def test_unevaluated_keywords_see_what_helm_sees(tmp_path, schema, values):
     chart = _chart(tmp_path, _at_u(schema))
     for v in values:
         _assert_like_helm(chart, {"u": v})
+
+
+_D4, _D7 = "http://json-schema.org/draft-04/schema#", "http://json-schema.org/draft-07/schema#"
+
+
+@pytest.mark.parametrize("schema", [
+    {"$schema": _D7, "$id": "http://[::1"}, {"$schema": _D7, "properties": {"a": {"$ref": "%zz"}}},
+    {"$schema": _D7, "$id": "x:y/a b"}, {"$schema": _D7, "$comment": "a", "$id": "a:b"},
+    {"$schema": _D4, "id": "http://x/%zz"}, {"$schema": _D4, "properties": {"a": {"id": "a b:c"}}},
+    {"$schema": _D7, "properties": {"a": {"pattern": "("}}},
+    {"$schema": "https://json-schema.org/draft/2020-12/schema", "$id": "http://[::1"},
+    {"$id": "http://a]b/"}, {"$id": "http://x/a#frag%zz"}, {"$id": "#%zz"}, {"$ref": "%zz"},
+    {"$ref": "http://[x]/"}, {"properties": {"a": {"$id": "http://[x]/"}}},
+    {"$schema": _D7, "$ref": "#/definitions/a", "$id": "http://[x", "definitions": {"a": {}}},
+    {"$schema": _D7, "$ref": "#/definitions/a", "$id": "http://x/%zz", "definitions": {"a": {}}},
+])
+def test_metaschema_formats_reject_schemas_as_helm_does(tmp_path, schema):
+    _assert_like_helm(_chart(tmp_path, json.dumps(schema)), {"a": 1})

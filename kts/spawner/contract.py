@@ -25,7 +25,11 @@ SERVERNAME_LABEL = "hub.jupyter.org/servername"
 SERVER_STOPPED = "server-stopped"
 SERVER_DELETED = "server-deleted"
 USER_DELETED = "user-deleted"
-LIFECYCLES = (SERVER_STOPPED, SERVER_DELETED, USER_DELETED)
+NEVER_DELETED = "never-deleted"
+"""Kept when the user is deleted (KubeSpawner's ``delete_pvc = False``): kts never deletes it."""
+LIFECYCLES = (SERVER_STOPPED, SERVER_DELETED, USER_DELETED, NEVER_DELETED)
+LASTING = frozenset({SERVER_DELETED, USER_DELETED, NEVER_DELETED})
+"""Lifecycles of objects that outlive a stop, which may therefore exist when a server starts."""
 
 # Cluster-scoped built-in kinds, for when no cluster is connected; a connected cluster's
 # discovery alone decides (a kind it does not know is refused, not guessed).
@@ -81,6 +85,7 @@ class Rules:
     namespace: str
     connection_key: str = "kubetemplatespawner/connection"
     lifecycle_key: str = "kubetemplatespawner/lifecycle"
+    create_only_key: str = "kubetemplatespawner/create-only"
     allowed_kinds: tuple[str, ...] = ()
     allow_cluster_scoped: bool = False
     allow_other_namespaces: bool = False
@@ -129,6 +134,9 @@ class CheckedObjects:
     connection: ObjectRef
     labels: dict[str, str] = field(default_factory=dict)
     """The username and servername label values the set uses: what deletion selects on."""
+    create_only: list[bool] = field(default_factory=list)
+    """Per object: created when missing, and then only its labels and annotations are applied
+    (as KubeSpawner creates a PVC once and never updates it)."""
 
 
 def _name_of(body: Mapping[str, Any]) -> str:
@@ -220,6 +228,7 @@ def check(objects: Iterable[Rendered], rules: Rules) -> CheckedObjects:
     """
     bodies: list[dict[str, Any]] = []
     refs: list[ObjectRef] = []
+    create_only: list[bool] = []
     connection: ObjectRef | None = None
     connection_source = ""
     seen: dict[tuple[str, str, str | None, str], str] = {}
@@ -290,7 +299,7 @@ def check(objects: Iterable[Rendered], rules: Rules) -> CheckedObjects:
         _check_label(src, what, labels, INSTANCE_LABEL, (rules.instance,), "every object")
         _check_label(src, what, labels, USERNAME_LABEL, accepted[USERNAME_LABEL], "every user object",
                      chosen)  # fmt: skip
-        if lifecycle != USER_DELETED or SERVERNAME_LABEL in labels:
+        if lifecycle not in (USER_DELETED, NEVER_DELETED) or SERVERNAME_LABEL in labels:
             _check_label(
                 src,
                 what,
@@ -324,8 +333,21 @@ def check(objects: Iterable[Rendered], rules: Rules) -> CheckedObjects:
                     f"{connection_source} already marks {connection.describe()}",
                 )
             connection, connection_source = ref, src
+        once = annotations.get(rules.create_only_key, "false")
+        if once not in ("true", "false"):
+            raise ContractError(
+                src, what, f'annotation {rules.create_only_key} must be "true" or "false", not {once!r}'
+            )
+        if once == "true" and lifecycle not in LASTING:
+            raise ContractError(
+                src,
+                what,
+                f'annotation {rules.create_only_key}="true" needs a lifecycle that outlives a stop '
+                f"({', '.join(sorted(LASTING))}), not {lifecycle}",
+            )
         bodies.append(body)
         refs.append(ref)
+        create_only.append(once == "true")
     if connection is None:
         raise ContractError(
             "(chart)",
@@ -335,7 +357,7 @@ def check(objects: Iterable[Rendered], rules: Rules) -> CheckedObjects:
     used = {key: value for key, (value, _) in chosen.items()}
     used.setdefault(USERNAME_LABEL, rules.username)
     used.setdefault(SERVERNAME_LABEL, rules.servername)
-    return CheckedObjects(bodies, refs, connection, used)
+    return CheckedObjects(bodies, refs, connection, used, create_only)
 
 
 def _check_label(

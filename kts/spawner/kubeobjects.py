@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from jupyterhub.utils import maybe_future
 from kubernetes_asyncio.client import ApiClient
 
-from kts.spawner.contract import SERVER_DELETED, USER_DELETED
+from kts.spawner.contract import NEVER_DELETED, SERVER_DELETED, USER_DELETED
 
 if TYPE_CHECKING:
     from kubespawner import KubeSpawner
@@ -29,14 +29,18 @@ def serialize(model: Any) -> Any:
     return _SERIALIZER.sanitize_for_serialization(model)
 
 
+def pvc_per_server(spawner: KubeSpawner) -> bool:
+    """Whether each server has its own claim (its name holds ``{user_server}``); else named
+    servers share the default server's, as in KubeSpawner."""
+    return "{user_server}" in spawner.pvc_name_template
+
+
 def pvc_lifecycle(spawner: KubeSpawner) -> str:
-    """When KubeSpawner's ``delete_forever`` would delete the PVC: with the server when its name
-    holds ``{user_server}``, else with the user (named servers then share the default's claim).
-    Empty when it never would (``delete_pvc = False``): no lifecycle says that, so the chart fails
-    rather than delete data KubeSpawner would keep."""
+    """When KubeSpawner's ``delete_forever`` would delete the PVC: with the server when it has its
+    own, else with the user; never with ``delete_pvc = False``."""
     if not spawner.delete_pvc:
-        return ""
-    return SERVER_DELETED if "{user_server}" in spawner.pvc_name_template else USER_DELETED
+        return NEVER_DELETED
+    return SERVER_DELETED if pvc_per_server(spawner) else USER_DELETED
 
 
 def token_env_names(pod: dict[str, Any], token: str | None) -> list[str]:
@@ -88,7 +92,7 @@ def service(spawner: KubeSpawner, pod: dict[str, Any]) -> dict[str, Any] | None:
 
 
 async def kubespawner_values(
-    spawner: KubeSpawner, *, connection_key: str, lifecycle_key: str
+    spawner: KubeSpawner, *, connection_key: str, lifecycle_key: str, create_only_key: str
 ) -> dict[str, Any]:
     """``.Values.kubespawner``: KubeSpawner's objects for this server and what the chart needs
     to deploy them (holds the API token: never log it)."""
@@ -102,6 +106,8 @@ async def kubespawner_values(
         "storage_pvc_ensure": ensure,
         "pvc": serialize(spawner.get_pvc_manifest()) if ensure else None,
         "pvc_lifecycle": pvc_lifecycle(spawner) if ensure else "",
+        "pvc_per_server": pvc_per_server(spawner),
+        "create_only_annotation": create_only_key,
         "secret_name": spawner.secret_name,
         "secret_env": token_env_names(pod, spawner.api_token),
         "ssl_secret": ssl_secret(spawner),

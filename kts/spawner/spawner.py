@@ -32,7 +32,16 @@ from kts.spawner.contract import (
 from kts.spawner.errors import OwnershipError, SpawnFailed
 from kts.spawner.kubeobjects import kubespawner_values
 from kts.spawner.orphans import OrphanSweeper
-from kts.spawner.ownership import SERVER_ID_LABEL, USER_ID_LABEL, Identity, is_server_level, judge, stamp
+from kts.spawner.ownership import (
+    SERVER_ID_LABEL,
+    SERVERNAME_ANNOTATION,
+    USER_ID_LABEL,
+    USERNAME_ANNOTATION,
+    Identity,
+    is_server_level,
+    judge,
+    stamp,
+)
 from kts.spawner.profiles import Overlay, overlay
 from kts.spawner.progress import ProgressLog
 from kts.spawner.state import STATE_KEY, ServerState
@@ -105,7 +114,15 @@ class KubeTemplateSpawner(KubeSpawner):  # type: ignore[misc]
         "kubetemplatespawner/lifecycle",
         config=True,
         help="""Annotation saying when an object is deleted: server-stopped (the default),
-        server-deleted or user-deleted.""",
+        server-deleted, user-deleted, or never-deleted (kts never deletes it).""",
+    )
+    create_only_annotation = Unicode(
+        "kubetemplatespawner/create-only",
+        config=True,
+        help="""Annotation (value "true") marking an object that is created when missing and never
+        updated after, as KubeSpawner creates a PVC: when it exists, only its labels and
+        annotations are applied. Only for objects that outlive a stop (lifecycle server-deleted,
+        user-deleted or never-deleted).""",
     )
     in_cluster = Bool(
         None,
@@ -397,8 +414,9 @@ class KubeTemplateSpawner(KubeSpawner):  # type: ignore[misc]
         label_username, label_servername = self.label_names
         builtins["slugs"]["label"] = {"username": label_username, "servername": label_servername}
         builtins["kubespawner"] = await kubespawner_values(
-            self, connection_key=self.connection_annotation, lifecycle_key=self.lifecycle_annotation
-        )
+            self, connection_key=self.connection_annotation, lifecycle_key=self.lifecycle_annotation,
+            create_only_key=self.create_only_annotation,
+        )  # fmt: skip
         extra = await resolve_extra_vars(self.extra_vars, self)
         return server_values(configured, builtins, extra)
 
@@ -414,6 +432,7 @@ class KubeTemplateSpawner(KubeSpawner):  # type: ignore[misc]
             namespace=self.namespace,
             connection_key=self.connection_annotation,
             lifecycle_key=self.lifecycle_annotation,
+            create_only_key=self.create_only_annotation,
             allowed_kinds=tuple(self.allowed_kinds),
             allow_cluster_scoped=self.allow_cluster_scoped,
             allow_other_namespaces=self.allow_other_namespaces,
@@ -494,10 +513,7 @@ class KubeTemplateSpawner(KubeSpawner):  # type: ignore[misc]
             )  # fmt: skip
             created = True
             progress.add(f"Applying {len(checked.refs)} objects", 30)
-            applied = await cluster.apply(
-                checked.bodies, namespace=self.namespace, field_manager=self._manager,
-                force=lambda body: _key(body) in adoptable,
-            )  # fmt: skip
+            applied = await self._apply(cluster, checked, adoptable)
             await self._after_pod_created(checked, applied)
             progress.add(f"Waiting for {checked.connection.describe()}", 50)
             live = await self._wait_connection(cluster, checked, applied)
@@ -515,6 +531,47 @@ class KubeTemplateSpawner(KubeSpawner):  # type: ignore[misc]
         finally:
             self._starting = False
             progress.close()
+
+    async def _apply(
+        self, cluster: Cluster, checked: CheckedObjects, existing: set[tuple[str, ...]]
+    ) -> list[dict[str, Any]]:
+        """Apply the objects; of a create-only object that exists, only kts's labels and annotations
+        (so a PVC is created once, as KubeSpawner does, yet takes a changed lifecycle). Those go
+        under a field manager of their own: under the server's, the fields it applied before and
+        omits now would be removed, which an immutable spec refuses."""
+
+        def force(body: dict[str, Any]) -> bool:
+            return _key(body) in existing  # this server's, or adoptable: checked before
+
+        kept: list[dict[str, Any]] = []
+        full: list[dict[str, Any]] = []
+        for body, once in zip(checked.bodies, checked.create_only, strict=True):
+            if once and _key(body) in existing:
+                kept.append(self._bookkeeping_only(body))
+            else:
+                full.append(body)
+        applied: list[dict[str, Any]] = []
+        for bodies, manager in ((kept, f"{self._manager}-metadata"), (full, self._manager)):
+            if bodies:
+                applied += await cluster.apply(
+                    bodies, namespace=self.namespace, field_manager=manager, force=force
+                )
+        return applied
+
+    def _bookkeeping_only(self, body: dict[str, Any]) -> dict[str, Any]:
+        """An apply configuration of ``body`` holding only kts's own labels and annotations (the
+        contract's, the identity, the lifecycle): what finds, guards and deletes the object."""
+        meta = body["metadata"]
+        label_keys = {INSTANCE_LABEL, USERNAME_LABEL, SERVERNAME_LABEL, USER_ID_LABEL, SERVER_ID_LABEL}
+        annotation_keys = {self.lifecycle_annotation, self.create_only_annotation,
+                           USERNAME_ANNOTATION, SERVERNAME_ANNOTATION}  # fmt: skip
+        kept: dict[str, Any] = {"name": meta["name"]}
+        if meta.get("namespace"):
+            kept["namespace"] = meta["namespace"]
+        labels, annotations = meta.get("labels") or {}, meta.get("annotations") or {}
+        kept["labels"] = {k: v for k, v in labels.items() if k in label_keys}
+        kept["annotations"] = {k: v for k, v in annotations.items() if k in annotation_keys}
+        return {"apiVersion": body["apiVersion"], "kind": body["kind"], "metadata": kept}
 
     async def _check_ownership(self, cluster: Cluster, checked: CheckedObjects) -> set[tuple[str, ...]]:
         """Stamp every object with this server's identity and refuse, before anything is applied,

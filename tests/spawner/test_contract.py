@@ -154,3 +154,26 @@ def test_test_hooks_are_dropped() -> None:
     hook = Rendered("t/tests/t.yaml", obj("Pod", "test", labels={}), hook="test")
     checked = check([*rendered(pod()), hook], RULES)
     assert len(checked.refs) == 1
+
+
+def test_never_deleted_is_a_user_lifecycle() -> None:
+    """never-deleted (KubeSpawner's delete_pvc = False) may be the user's (no servername label)
+    or a server's, like user-deleted."""
+    shared = {k: v for k, v in LABELS.items() if k != "hub.jupyter.org/servername"}
+    checked = check(rendered(pod(), pvc(lifecycle="never-deleted", labels=shared)), RULES)
+    assert checked.refs[1].lifecycle == "never-deleted"
+    wrong = dict(LABELS, **{"hub.jupyter.org/servername": "other"})
+    assert "expected ''" in violation(rendered(pod(), pvc(lifecycle="never-deleted", labels=wrong))).rule
+
+
+def test_create_only_objects_outlive_a_stop() -> None:
+    once = {"kubetemplatespawner/create-only": "true"}
+    kept = pvc(lifecycle="user-deleted", labels=LABELS)
+    kept["metadata"]["annotations"].update(once)
+    assert check(rendered(pod(), kept), RULES).create_only == [False, True]
+    err = violation(rendered(pod(), obj("ConfigMap", "cm", annotations=once)))
+    assert err.object == "ConfigMap/cm"
+    assert 'create-only="true" needs a lifecycle that outlives a stop' in err.rule
+    assert err.rule.endswith("not server-stopped")
+    bad = obj("ConfigMap", "cm", annotations={"kubetemplatespawner/create-only": "yes"})
+    assert 'must be "true" or "false", not \'yes\'' in violation(rendered(pod(), bad)).rule

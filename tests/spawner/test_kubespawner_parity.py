@@ -36,7 +36,8 @@ HUB = Hub(ip="hub", port=8081)
 CONNECTION = "kubetemplatespawner/connection"
 LIFECYCLE = "kubetemplatespawner/lifecycle"
 KTS_LABELS = {INSTANCE_LABEL, USER_ID_LABEL, SERVER_ID_LABEL, SERVERNAME_LABEL}
-KTS_ANNOTATIONS = {CONNECTION, LIFECYCLE, "hub.jupyter.org/servername"}
+CREATE_ONLY = "kubetemplatespawner/create-only"
+KTS_ANNOTATIONS = {CONNECTION, LIFECYCLE, CREATE_ONLY, "hub.jupyter.org/servername"}
 SERVER_FILLED = ("uid", "resourceVersion", "creationTimestamp", "managedFields", "generation")
 
 Z2JH = {
@@ -265,6 +266,7 @@ CASES = [
     ),
     Case("escape-scheme", {"slug_scheme": "escape"}, user="bob.smith", server="x"),
     Case("user-pvc", {"pvc_name_template": "claim-{username}"}, server="second"),
+    Case("kept-pvc", {"delete_pvc": False}, server="kept"),
     Case("profile-default", {"profile_list": PROFILES}),
     Case("profile-api", {"profile_list": PROFILES}, user_options={"profile": "gpu", "image": "torch"}),
     Case(
@@ -471,8 +473,11 @@ def assert_same_pvc(created: Created, theirs: dict[str, Any] | None, their_pod: 
     if per_server:
         # KubeSpawner's PVC has no servername label; kts adds its Pod's, to delete it with the server.
         contract[SERVERNAME_LABEL] = label(their_pod, SERVERNAME_LABEL)
-    lifecycle = created.pvc["metadata"]["annotations"][LIFECYCLE]
-    assert lifecycle == ("server-deleted" if per_server else "user-deleted")
+    annotations = created.pvc["metadata"]["annotations"]
+    kept = not sp.delete_pvc  # KubeSpawner's delete_forever would not delete it
+    deleted_with = "server-deleted" if per_server else "user-deleted"
+    assert annotations[LIFECYCLE] == ("never-deleted" if kept else deleted_with)
+    assert annotations[CREATE_ONLY] == "true"  # KubeSpawner creates it when missing, never updates it
     assert_same(_as_kubespawner_would(created.pvc, theirs, contract), _server_fields_dropped(theirs))
 
 
@@ -579,9 +584,12 @@ async def test_a_server_kubespawner_started_carries_over(kubespawner_env: KubeTa
         await asyncio.wait_for(again.start(), 60)
         pvc = await _read(client, "PersistentVolumeClaim", theirs.pvc_name, kube.namespace)
         assert pvc is not None and pvc["metadata"]["uid"] == their_pvc["metadata"]["uid"]
+        assert pvc["spec"] == their_pvc["spec"]  # adopted as it is: only kts's labels are added
+        assert pvc["metadata"]["labels"][USER_ID_LABEL] == again.identity.user_id
         await again.stop(now=True)
         again.clear_state()
         await again.delete_forever()
+        assert await _read(client, "PersistentVolumeClaim", theirs.pvc_name, kube.namespace) is None
 
 
 async def test_after_pod_created_hook_gets_the_created_pod(kube: KubeTarget) -> None:
@@ -643,3 +651,58 @@ async def test_objects_under_kubespawner_label_slugs_are_stopped_and_deleted(
         default = spawner_for(kube, Case("label-slugs", case.config, user=case.user), KubeTemplateSpawner)
         await default.delete_forever()  # the user is deleted; this spawner never started
         assert await _user_objects(client, sp) == {}
+
+
+async def test_an_existing_claim_is_left_as_it_is(kubespawner_env: KubeTarget) -> None:
+    """KubeSpawner creates the PVC only when it is missing: a later start with other storage
+    settings leaves the claim as it is. kts's claim matches KubeSpawner's after the same two starts
+    (kts updates only its own labels and the lifecycle, here never-deleted from delete_pvc)."""
+    kube = kubespawner_env
+    first = Case("claim-once")
+    later = Case("claim-once", {
+        "storage_capacity": "20Gi", "storage_access_modes": ["ReadWriteMany"], "delete_pvc": False,
+        "storage_extra_labels": {"hub.jupyter.org/storage-kind": "scratch"},
+    })  # fmt: skip
+    async with await KubeClient.connect(kubeconfig=kube.kubeconfig) as client:
+        theirs = spawner_for(kube, first, KubeSpawner)
+        await asyncio.wait_for(theirs.start(), 60)
+        await theirs.stop(now=True)
+        their_pod, their_pvc = await kubespawner_objects(kube, later)  # removes the claim after
+        assert their_pvc is not None and their_pvc["spec"]["resources"]["requests"]["storage"] == "10Gi"
+
+        ours = spawner_for(kube, first, KubeTemplateSpawner)
+        await asyncio.wait_for(ours.start(), 60)
+        await ours.stop(now=True)
+        created = await kts_objects(kube, later)
+        assert_same_pvc(created, their_pvc, their_pod)
+        await _gone(client, "PersistentVolumeClaim", created.spawner.pvc_name, kube.namespace)
+
+
+@pytest.mark.parametrize("pvc_name", ["claim-{username}", "claim-{user_server}"])
+async def test_a_kept_claim_outlives_its_user(kube: KubeTarget, pvc_name: str) -> None:
+    """delete_pvc = False: the claim is never-deleted. Stop, the server's and the user's deletion
+    and the orphan sweep leave it; the user, created again, gets the same claim back."""
+    from kts.spawner.orphans import sweep_orphans
+
+    case = Case("kept", {"delete_pvc": False, "pvc_name_template": pvc_name}, server="lab")
+    sp = spawner_for(kube, case, KubeTemplateSpawner)
+    await asyncio.wait_for(sp.start(), 60)
+    async with await KubeClient.connect(kubeconfig=kube.kubeconfig) as client:
+        claim = await _read(client, "PersistentVolumeClaim", sp.pvc_name, kube.namespace)
+        assert claim is not None and claim["metadata"]["annotations"][LIFECYCLE] == "never-deleted"
+        await sp.stop(now=True)
+        sp.clear_state()
+        await sp.delete_forever()  # the named server is deleted
+        default = spawner_for(kube, Case("kept", case.config), KubeTemplateSpawner)
+        await default.delete_forever()  # then the user
+        await sweep_orphans(await sp.cluster(), namespace=kube.namespace, instance=sp.instance, running=set(),
+                            lifecycle_key=LIFECYCLE, delete_timeout=20, min_age=0)  # fmt: skip
+        kept = await _read(client, "PersistentVolumeClaim", sp.pvc_name, kube.namespace)
+        assert kept is not None and kept["metadata"]["uid"] == claim["metadata"]["uid"]
+
+        again = spawner_for(kube, case, KubeTemplateSpawner)
+        await asyncio.wait_for(again.start(), 60)
+        back = await _read(client, "PersistentVolumeClaim", again.pvc_name, kube.namespace)
+        assert back is not None and back["metadata"]["uid"] == claim["metadata"]["uid"]
+        await again.stop(now=True)
+        await _gone(client, "PersistentVolumeClaim", again.pvc_name, kube.namespace)

@@ -147,6 +147,27 @@ async def test_named_server_volume_is_server_deleted(kube: KubeTarget) -> None:
     assert await objects(named) == {}
 
 
+async def test_an_existing_volume_is_not_reapplied(kube: KubeTarget) -> None:
+    """The example chart's claim is create-only: a later start with another capacity leaves the
+    claim's spec as it is (rather than fail on an immutable or shrunk spec), and takes only the
+    lifecycle the chart now gives."""
+    first = spawner(kube, values={"storage": {"capacity": "2Gi"}})
+    await first.start()
+    await first.stop()
+    cluster = await first.cluster()
+    created = await cluster.get("v1", "PersistentVolumeClaim", "jupyter-alice", first.namespace)
+    assert created is not None
+    later = spawner(kube, values={"storage": {"capacity": "1Gi", "perUser": True}})
+    await later.start()
+    claim = await cluster.get("v1", "PersistentVolumeClaim", "jupyter-alice", later.namespace)
+    assert claim is not None and claim["metadata"]["uid"] == created["metadata"]["uid"]
+    assert claim["spec"]["resources"] == created["spec"]["resources"]
+    assert claim["metadata"]["annotations"][LIFECYCLE] == "user-deleted"
+    await later.stop()
+    await later.delete_forever()
+    assert await objects(later) == {}
+
+
 def _failure_values(mode: str) -> dict[str, Any]:
     values: dict[str, Any] = {"storage": {"enabled": False}}
     if mode == "image-pull":

@@ -282,7 +282,7 @@ def _valid_port(port: bytes) -> bool:
 _USERINFO_EXTRA = frozenset(b"-._:~!$&'()*+,;=%@")
 
 
-def _parse_host(host: bytes) -> bytes:
+def _parse_host(host: bytes, scheme: bytes) -> bytes:
     open_at = host.rfind(b"[")
     if open_at != -1:
         if open_at > 0:
@@ -306,15 +306,16 @@ def _parse_host(host: bytes) -> bytes:
         if _first_of(name, b".:%") == 0x2E:  # parsed as IPv4
             raise _URLError("invalid IP-literal")
         return b"[" + name + b"]" + port
-    colon = host.find(b":")
+    # Go 1.26 reads http(s) ports from the first colon ("strict colons"), other schemes' from the last.
+    colon = host.find(b":") if scheme in (b"http", b"https") else host.rfind(b":")
     if colon != -1 and not _valid_port(host[colon:]):
         raise _URLError(f"invalid port {_q(host[colon:])} after host")
     return _unescape(host, _ENC_HOST)
 
 
-def _parse_authority(authority: bytes) -> bytes:
+def _parse_authority(authority: bytes, scheme: bytes) -> bytes:
     at = authority.rfind(b"@")
-    host = _parse_host(authority[at + 1:])
+    host = _parse_host(authority[at + 1:], scheme)
     if at >= 0:
         userinfo = authority[:at]
         for r in _runes(userinfo):
@@ -365,7 +366,7 @@ def _parse_ref(raw: bytes) -> GoURL:
     if (url.scheme or not rest.startswith(b"///")) and rest.startswith(b"//"):
         authority, slash, path = rest[2:].partition(b"/")
         rest = slash + path
-        url.host = _parse_authority(authority)
+        url.host = _parse_authority(authority, url.scheme)
     path = _unescape(rest, _ENC_PATH)
     url.raw_path = b"" if _escape(path, _ENC_PATH) == rest else rest
     return url

@@ -8,11 +8,15 @@ properties and items each passing subschema evaluated for ``unevaluatedPropertie
 from __future__ import annotations
 
 import json
+import random
 from typing import Any
 
 import pytest
 
+from kts.gotemplate import RenderError
 from tests.helm.test_schema import _assert_like_helm, _chart
+from tests.support.harness import kts_render
+from tests.support.oracle import HelmFailure, helm_render
 
 DRAFTS = [
     "http://json-schema.org/draft-04/schema#", "http://json-schema.org/draft-06/schema#",
@@ -29,7 +33,9 @@ _URLS = [
     "http://[::1%25]/", "http://[::ffff:1.2.3.4]/", "http://[]/", "http://a|b/", "http://%41/",
     "http://%c3%a9/", "http://us er@host/", "http://u:p@host/", "http://u%zz@host/", "http://ü@host/",
     "http://é.com/", "http://x/\x7f", "cache_object:foo/bar", "a:b/c", "x/a:b", "./a:b", "//host/p",
-    "///p", "//[::1", "HTTP://X", "h+t-t.p://x", "http://x/?a?b", "http://x/p?", "http://x/é",
+    "///p", "//[::1", "HTTP://X", "h+t-t.p://x",
+    "htp://a:b:1/", "HTTPS://a:b:1/", "ftp://a:b/", "//a:b:1/", "htp://%:::1]:80/a",
+    "http://x/?a?b", "http://x/p?", "http://x/é",
     "http://[::1%25%0A]/", "http://[::1%25a b]/", "http://[::1%25%41]/", "http://x:1[/",
 ]
 
@@ -197,3 +203,49 @@ _D4, _D7 = "http://json-schema.org/draft-04/schema#", "http://json-schema.org/dr
 ])
 def test_metaschema_formats_reject_schemas_as_helm_does(tmp_path, schema):
     _assert_like_helm(_chart(tmp_path, json.dumps(schema)), {"a": 1})
+
+
+_FUZZ_ALPHABETS = {
+    "email": '@.a-"\\[]:1IPv6_é ', "hostname": "a-.1_é", "ipv4": "0123456789.+-a",
+    "ipv6": "0123456789abcdefABCDEF:.%g", "date": "0123456789-x", "time": "0123456789:.+-zZ",
+    "date-time": "0123456789:-.TtZz+", "duration": "PYMDTHSW0123xÜ", "period": "P1DT/2020-01-01T00:00:00Z",
+    "uuid": "0123456789abcdefg-", "json-pointer": "/~01a2", "relative-json-pointer": "0123#/~a",
+    "semver": "0123456789.-+aé", "uri": "h:/[]@%?#:123abzf.| \\\x01é",
+    "uri-reference": "htps:/[]@%?#:1af. \\",
+    "uri-template": "h:/{}%7Bb:?",
+}
+_FUZZ_SEEDS = {
+    "date-time": "2020-01-01T12:00:00Z", "period": "2020-01-01T00:00:00Z/P1D", "time": "12:00:00+01:30",
+    "date": "2020-02-29", "ipv6": "1:2:3:4:5:6:1.2.3.4", "uri": "http://[::1]:80/a?b#c",
+    "uri-reference": "https://u:p@[::1%25x]:80/a?b#c", "email": "a.b@[IPv6:::1]", "semver": "1.2.3-a.1+b.2",
+    "uri-template": "http://x/{a}/b{c}",
+}
+
+
+def _fuzz_value(rnd: random.Random, fmt: str) -> str:
+    alphabet = _FUZZ_ALPHABETS[fmt]
+    if fmt in _FUZZ_SEEDS and rnd.random() < 0.6:
+        chars = list(_FUZZ_SEEDS[fmt])
+        for _ in range(rnd.randint(1, 3)):
+            i = rnd.randrange(len(chars) + 1)
+            op = rnd.random()
+            if op < 0.4 and chars:
+                del chars[min(i, len(chars) - 1)]
+            elif op < 0.7:
+                chars.insert(i, rnd.choice(alphabet))
+            elif chars:
+                chars[min(i, len(chars) - 1)] = rnd.choice(alphabet)
+        return "".join(chars)
+    return "".join(rnd.choice(alphabet) for _ in range(rnd.randint(0, 14)))
+
+
+@pytest.mark.parametrize("fmt", sorted(_FUZZ_ALPHABETS))
+def test_random_strings_fail_each_format_as_in_helm(tmp_path, fmt):
+    rnd = random.Random(f"{fmt}-15")
+    values = {f"e{i}": _fuzz_value(rnd, fmt) for i in range(150)}
+    schema = {"$schema": _D7, "properties": {k: {"format": fmt} for k in values}}
+    want = helm_render(_chart(tmp_path, json.dumps(schema)), values)
+    got = kts_render(_chart(tmp_path, json.dumps(schema)), values)
+    assert isinstance(want, HelmFailure), "every batch holds invalid values"
+    assert isinstance(got, RenderError), f"kts rendered where Helm failed: {want.message}"
+    assert sorted(str(got).split("\n")) == sorted(want.message.split("\n"))

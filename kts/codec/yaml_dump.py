@@ -23,6 +23,7 @@ from kts.codec.gofloat import format_g, format_json
 from kts.codec.json import MAX_DEPTH
 from kts.codec.stackless import Step
 from kts.codec.yaml import YAMLError
+from kts.codec.yaml_block import write_block
 from kts.codec.yaml_emit import DOUBLE, LITERAL, PLAIN, Emitter, Mapping, Scalar
 from kts.codec.yaml_load import GoYAMLError, decode_first_document
 from kts.codec.yaml_resolve import STR, is_base60_float, resolve
@@ -277,6 +278,9 @@ def _tree_v2(value: Any) -> tuple[Any, bool]:
 
 def marshal(value: Any) -> str:
     """``sigs.k8s.io/yaml.Marshal(value)`` with its trailing newline; raises YAMLError."""
+    text = write_block(value, _string_scalar, _sorted_keys)
+    if text is not None:
+        return text
     tree, c_safe = _tree_v2(value)
     if c_safe and _CEmitter is not None:
         return _emit_libyaml(tree)

@@ -249,3 +249,58 @@ def test_random_strings_fail_each_format_as_in_helm(tmp_path, fmt):
     assert isinstance(want, HelmFailure), "every batch holds invalid values"
     assert isinstance(got, RenderError), f"kts rendered where Helm failed: {want.message}"
     assert sorted(str(got).split("\n")) == sorted(want.message.split("\n"))
+
+
+def _random_schema(rnd: random.Random, depth: int) -> Any:
+    """A random schema of applicators, so that evaluated properties and items flow in every way."""
+    if depth <= 0 or rnd.random() < 0.25:
+        return rnd.choice([True, False, {}, {"type": "integer"}, {"type": "string"}, {"const": 1}])
+    keys = ["a", "b", "c"]
+    s: dict[str, Any] = {}
+    for _ in range(rnd.randint(1, 3)):
+        kw = rnd.choice(["properties", "patternProperties", "additionalProperties", "allOf", "anyOf", "oneOf",
+                         "not", "if", "then", "else", "dependentSchemas", "unevaluatedProperties",
+                         "unevaluatedItems", "prefixItems", "items", "contains", "required", "$ref", "type"])
+        if kw in ("properties", "dependentSchemas"):
+            s[kw] = {k: _random_schema(rnd, depth - 1) for k in rnd.sample(keys, rnd.randint(1, 2))}
+        elif kw == "patternProperties":
+            s[kw] = {rnd.choice(["^a", "b", "^[bc]$"]): _random_schema(rnd, depth - 1)}
+        elif kw in ("allOf", "anyOf", "oneOf", "prefixItems"):
+            s[kw] = [_random_schema(rnd, depth - 1) for _ in range(rnd.randint(1, 3))]
+        elif kw == "required":
+            s[kw] = rnd.sample(keys, 1)
+        elif kw == "$ref":
+            s[kw] = "#/$defs/d"
+        elif kw == "type":
+            s[kw] = rnd.choice(["object", "array"])
+        else:
+            s[kw] = _random_schema(rnd, depth - 1)
+    return s
+
+
+def _random_value(rnd: random.Random, depth: int = 2) -> Any:
+    r = rnd.random()
+    if depth <= 0 or r < 0.3:
+        return rnd.choice([1, "x", None, 2.5])
+    if r < 0.65:
+        return {k: _random_value(rnd, depth - 1) for k in rnd.sample(["a", "b", "c"], rnd.randint(0, 3))}
+    return [_random_value(rnd, depth - 1) for _ in range(rnd.randint(0, 4))]
+
+
+@pytest.mark.parametrize("draft", ["https://json-schema.org/draft/2020-12/schema",
+                                   "https://json-schema.org/draft/2019-09/schema"])
+@pytest.mark.parametrize("seed", range(4))
+def test_random_applicator_trees_leave_what_helm_leaves_unevaluated(tmp_path, draft, seed):
+    rnd = random.Random(f"{draft}-{seed}")
+    for n in range(15):
+        inner = _random_schema(rnd, 3)
+        inner = inner if isinstance(inner, dict) else {"allOf": [inner]}
+        inner.setdefault(rnd.choice(["unevaluatedProperties", "unevaluatedItems"]),
+                         rnd.choice([False, {"type": "integer"}]))
+        defs = {"d": _random_schema(rnd, 2)}
+        text = json.dumps({"$schema": draft, "$defs": defs, "properties": {"u": inner}})
+        if "2019" in draft:
+            text = text.replace('"prefixItems"', '"items"')
+        chart = _chart(tmp_path / str(n), text)
+        for _ in range(4):
+            _assert_like_helm(chart, {"u": _random_value(rnd)})

@@ -49,7 +49,7 @@ def _exercise(text: str) -> None:
             ts.execute("f", DATA)
         except RenderError as exc:
             not_internal(exc)
-    assert time.monotonic() - start < 20  # generous for loaded CI machines; a hang never ends
+    assert time.monotonic() - start < 60  # generous for loaded CI machines; a hang never ends
 
 
 @settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck),

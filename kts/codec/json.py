@@ -11,6 +11,8 @@ Structs (``GoObject``) marshal through hooks: ``go_marshal_json()`` returning ra
 from __future__ import annotations
 
 import base64
+import itertools
+import json as _pyjson
 import math
 import re
 from collections.abc import Iterator
@@ -570,18 +572,59 @@ def unmarshal(text: str | bytes, target: str = "any") -> Any:
         from kts.codec.yaml import go_string_from_bytes
 
         text = go_string_from_bytes(bytes(text))
-    parser = _Parser(text)
-    value = parser.document()
+    value = _loads_c(text)
+    if value is _DECLINED:
+        parser = _Parser(text)
+        value = parser.document()
+        top_number, range_error = parser.top_number, parser.range_error
+    else:
+        stripped = text.lstrip(" \t\r\n")
+        top_number, range_error = stripped[:1] == "-" or "0" <= stripped[:1] <= "9", None
     if target != "any":
         want = {"map": (dict, "map[string]interface {}"), "list": (list, "[]interface {}")}[target]
-        if parser.top_number:
+        if top_number:
             raise JSONTypeError(f"json: cannot unmarshal number into Go value of type {want[1]}")
         if value is not None and not isinstance(value, want[0]):
             raise JSONTypeError(f"json: cannot unmarshal {json_kind(value)} into Go value of type {want[1]}")
-    if parser.range_error is not None:
-        raise JSONTypeError(f"json: cannot unmarshal number {parser.range_error} into Go value of type "
+    if range_error is not None:
+        raise JSONTypeError(f"json: cannot unmarshal number {range_error} into Go value of type "
                             "float64", value)
     return value
+
+
+# Python's C decoder reads valid JSON as Go does once numbers become float64, except for
+# lone surrogate escapes (Go: U+FFFD), numbers out of float64's range (Go: an error) and
+# NaN/Infinity (Go: invalid). Texts that may hold any of those, that are not valid JSON (Go's
+# own error texts come from ``_Parser``), or that nest deep enough to strain the C stack take
+# the Python parser.
+_DECLINED: Any = object()
+_C_RISKY = re.compile(r"\\u[dD][89a-fA-F]|[\ud800-\udfff]|[eE][-+]?[0-9]{3}|[0-9]{300}")
+_C_MAX_DEPTH = 1000
+_JSON_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
+_NOT_BRACKET = re.compile(r"[^\[\]{}]+")
+_BRACKET_STEP = {"[": 1, "{": 1, "]": -1, "}": -1}
+
+
+def _refuse_constant(name: str) -> Any:
+    raise ValueError(name)
+
+
+def _nesting(text: str) -> int:
+    """An upper bound of the text's bracket nesting, at C speed."""
+    brackets = text.count("[") + text.count("{")
+    if brackets <= _C_MAX_DEPTH:
+        return brackets
+    skeleton = _NOT_BRACKET.sub("", _JSON_STRING.sub("", text))
+    return max(itertools.accumulate(map(_BRACKET_STEP.__getitem__, skeleton)), default=0)
+
+
+def _loads_c(text: str) -> Any:
+    if _C_RISKY.search(text) is not None or _nesting(text) > _C_MAX_DEPTH:
+        return _DECLINED
+    try:
+        return _pyjson.loads(text, parse_int=float, parse_constant=_refuse_constant)
+    except (ValueError, RecursionError):
+        return _DECLINED
 
 
 def json_kind(value: Any) -> str:

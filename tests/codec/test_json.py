@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kts.codec import json as gojson
@@ -112,3 +112,37 @@ def test_random_documents_decode_like_helm(texts: list[str]) -> None:
     expected = helm_lines("{{ fromJsonArray (printf \"[%s]\" $x) | toJson }}", texts)
     for text, exp in zip(texts, expected, strict=True):
         assert _from_json_list(f"[{text}]") == exp
+
+
+JSON_PIECES = ["{", "}", "[", "]", ",", ":", '"a"', '"\\u00e9"', '"\\ud83d\\ude00"', '"\\ud800"',
+               '"\\udc00x"', "1", "-0", "0.5", "1e3", "1E-400", "1e400", "12345678901234567890", "01", "-",
+               "true", "null",
+               "NaN", "Infinity", " ", "\n", "\t", '"\x01"', '"\\q"', "\ufeff", '"é"', '"\\/"', "0x1"]
+
+
+JSON_ATOMS = ['"a"', '"\\ud800"', '"\\udc00x"', '"\\ud83d\\ude00"', '"\\u00e9"', '"\\/"', "1e400", "1E-400",
+              "-0", "12345678901234567890", "1" * 320, "true", "null", "0.5", '"\\u2028"']
+VALID_JSON = st.recursive(
+    st.sampled_from(JSON_ATOMS),
+    lambda inner: st.one_of(st.lists(inner, max_size=3).map(lambda xs: "[" + ",".join(xs) + "]"),
+                            st.lists(st.tuples(st.sampled_from(JSON_ATOMS[:6]), inner), max_size=3).map(
+                                lambda kvs: "{" + ",".join(f"{k}:{v}" for k, v in kvs) + "}")),
+    max_leaves=6)
+
+
+@settings(max_examples=500, derandomize=True)
+@given(st.one_of(
+    st.lists(st.sampled_from(JSON_PIECES), max_size=14).map("".join),
+    json_values.map(lambda v: gojson.marshal(as_helm_values(v))),
+    VALID_JSON,
+))
+def test_c_decoder_agrees_with_go_parser(text: str) -> None:
+    """Python's C decoder, where used, reads a text exactly as the port of Go's parser does."""
+    fast = gojson._loads_c(text)
+    try:
+        slow = gojson._Parser(text).document()
+    except GoError:
+        assert fast is gojson._DECLINED, text
+        return
+    if fast is not gojson._DECLINED:
+        assert repr(fast) == repr(slow), text

@@ -1,6 +1,6 @@
 """The simulated control plane: one reconcile loop that runs the garbage collector, namespace
 deletion, CRD establishment, the scheduler/kubelet (``pods``), volume binding, service load
-balancers and the workload controllers (``workloads``) after every change."""
+balancers and the workload controllers (``workloads``, ``daemonsets``) after every change."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from kts.testing.daemonsets import DaemonSets
 from kts.testing.errors import ApiError
 from kts.testing.events import EventRecorder
 from kts.testing.operations import Api, WriteOptions, now
@@ -41,6 +42,7 @@ class ControlPlane:
         self.events = EventRecorder(api)
         self.pods = PodSimulator(self)
         self.workloads = Workloads(self)
+        self.daemonsets = DaemonSets(self.workloads)
         self._dirty = asyncio.Event()
         self._task: asyncio.Task | None = None
         self._timer: asyncio.TimerHandle | None = None
@@ -131,6 +133,7 @@ class ControlPlane:
         if self.proxy is not None:
             self.proxy.reconcile()
         self.workloads.reconcile(t, dues)
+        self.daemonsets.reconcile()
         pods = self.api.store.items("", "pods")
         due = self.pods.reconcile(pods, t)
         if due is not None:

@@ -173,32 +173,19 @@ async def test_custom_resource_conditions(kube: Kube) -> None:
 
 
 async def test_daemonset_rollout(kube: Kube) -> None:
-    import asyncio
-
     ds = {"apiVersion": "apps/v1", "kind": "DaemonSet", "metadata": {"name": "agent"},
           "spec": {"selector": {"matchLabels": {"app": "agent"}},
                    "template": {"metadata": {"labels": {"app": "agent"}},
                                 "spec": {"containers": [{"name": "main", "image": PAUSE}]}}}}  # fmt: skip
+    if kube.emu is not None:  # hold the emulator's DaemonSet controller: the spec stays unobserved
+        kube.emu.control_plane.paused = True
     (live,) = await _apply(kube, [ds])
-    if kube.emu is not None:  # the emulator runs no DaemonSet controller: report a rollout by hand
-
-        async def rollout() -> None:
-            await asyncio.sleep(0.2)
-            status = {"observedGeneration": live["metadata"]["generation"], "desiredNumberScheduled": 1,
-                      "currentNumberScheduled": 1, "updatedNumberScheduled": 1, "numberReady": 1,
-                      "numberAvailable": 1, "numberMisscheduled": 0}  # fmt: skip
-            await kube.client.transport.request(
-                "PATCH", f"/apis/apps/v1/namespaces/{kube.ns}/daemonsets/agent/status",
-                body={"status": status}, content_type="application/merge-patch+json",
-            )  # fmt: skip
-
-        task = asyncio.create_task(rollout())
+    if kube.emu is not None:
         with pytest.raises(NotReady, match="waiting for the daemonset spec to be observed"):
             await kube.client.wait_ready([live], timeout=0.1)
-        await kube.client.wait_ready([live], timeout=20)
-        await task
-    else:
-        await kube.client.wait_ready([live], timeout=120)
+        kube.emu.control_plane.paused = False
+        kube.emu.control_plane.wake()
+    await kube.client.wait_ready([live], timeout=120)
 
 
 async def test_concurrent_waits_share_one_pod_watch(kube: Kube) -> None:

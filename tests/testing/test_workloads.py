@@ -253,3 +253,86 @@ async def test_replicaset_reports_failed_create(kube_emulator: Emulator, http: H
             == 1
         )
     )
+
+
+DS = "/apis/apps/v1/namespaces/t/daemonsets"
+
+
+def daemonset(name: str, image: str = "agent:1", **pod_spec: Any) -> dict[str, Any]:
+    return {
+        "apiVersion": "apps/v1",
+        "kind": "DaemonSet",
+        "metadata": {"name": name},
+        "spec": {
+            "selector": {"matchLabels": {"app": name}},
+            "template": {
+                "metadata": {"labels": {"app": name}},
+                "spec": {"containers": [{"name": "agent", "image": image}], **pod_spec},
+            },
+        },
+    }
+
+
+async def test_daemonset_runs_one_pod_per_node_and_rolls_it(
+    kube_emulator: Emulator, http: Http, ns: str
+) -> None:
+    status, _ = await http.post(DS, daemonset("agent"))
+    assert status == 201
+
+    def rolled_out(gen: int, image: str) -> bool:
+        d = kube_emulator.get("apps/v1", "DaemonSet", "agent", "t") or {}
+        st = d.get("status") or {}
+        pods = kube_emulator.list("v1", "Pod", "t")
+        return (
+            st.get("observedGeneration") == gen
+            and st.get("desiredNumberScheduled") == 1
+            and st.get("updatedNumberScheduled") == 1
+            and st.get("numberAvailable") == 1
+            and st.get("numberReady") == 1
+            and "numberUnavailable" not in st
+            and [p["spec"]["containers"][0]["image"] for p in pods] == [image]
+        )
+
+    await kube_emulator.wait_for(lambda: rolled_out(1, "agent:1"))
+    (pod,) = kube_emulator.list("v1", "Pod", "t")
+    assert pod["metadata"]["name"].startswith("agent-")
+    assert pod["metadata"]["ownerReferences"][0]["kind"] == "DaemonSet"
+    assert pod["metadata"]["labels"]["pod-template-generation"] == "1"
+    assert pod["metadata"]["labels"]["controller-revision-hash"]
+    assert pod["spec"]["nodeName"] == "kts-node"
+    term = pod["spec"]["affinity"]["nodeAffinity"]["requiredDuringSchedulingIgnoredDuringExecution"]
+    assert term["nodeSelectorTerms"][0]["matchFields"][0]["values"] == ["kts-node"]
+    assert {"key": "node.kubernetes.io/unreachable", "operator": "Exists", "effect": "NoExecute"} in (
+        pod["spec"]["tolerations"]
+    )
+
+    await http.patch(
+        f"{DS}/agent",
+        {"spec": {"template": {"spec": {"containers": [{"name": "agent", "image": "agent:2"}]}}}},
+        "application/strategic-merge-patch+json",
+    )
+    await kube_emulator.wait_for(lambda: rolled_out(2, "agent:2"))
+    (new,) = kube_emulator.list("v1", "Pod", "t")
+    assert new["metadata"]["name"] != pod["metadata"]["name"]
+    reasons = [e["reason"] for e in kube_emulator.events_for("agent", "t")]
+    assert reasons.count("SuccessfulCreate") == 2 and "SuccessfulDelete" in reasons
+
+    status, _ = await http.delete(f"{DS}/agent")
+    assert status == 200
+    await kube_emulator.wait_for(lambda: kube_emulator.list("v1", "Pod", "t") == [])
+
+
+async def test_daemonset_skips_nodes_its_selector_excludes(
+    kube_emulator: Emulator, http: Http, ns: str
+) -> None:
+    await http.post(DS, daemonset("gpu", nodeSelector={"accelerator": "gpu"}))
+
+    def observed() -> bool:
+        st = (kube_emulator.get("apps/v1", "DaemonSet", "gpu", "t") or {}).get("status") or {}
+        return st.get("observedGeneration") == 1
+
+    await kube_emulator.wait_for(observed)
+    await kube_emulator.settle()
+    st = kube_emulator.get("apps/v1", "DaemonSet", "gpu", "t")["status"]  # type: ignore[index]
+    assert st["desiredNumberScheduled"] == 0 and st["currentNumberScheduled"] == 0
+    assert kube_emulator.list("v1", "Pod", "t") == []

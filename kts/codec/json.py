@@ -172,15 +172,14 @@ class _Encoder:
                 elif isinstance(v, (dict, list, tuple)):
                     self._depth_check(v, len(closers) + 1, seen)
                     if isinstance(v, dict):
-                        keys = sorted(v, key=lambda k: _key_text(k).encode("utf-8", "surrogatepass"))
-                        texts = [quote(_key_text(k), esc) for k in keys]
-                        if not keys:
+                        if not v:
                             w("{}")
                             continue
+                        keys, prefixes = _key_layout(v, esc)
                         w("{")
                         closers.append("}")
                         pending.append(items)
-                        items = _map_items(texts, keys, v)
+                        items = zip(prefixes, map(v.__getitem__, keys), strict=True)
                     else:
                         if not v:
                             w("[]")
@@ -240,10 +239,26 @@ class _Encoder:
                      for i, (name, value) in enumerate(_struct_items(obj))])
 
 
-def _map_items(texts: list[str], keys: list[Any], v: dict[Any, Any]) -> Iterator[tuple[str, Any]]:
-    yield texts[0] + ":", v[keys[0]]
-    for i in range(1, len(keys)):
-        yield "," + texts[i] + ":", v[keys[i]]
+# Maps repeat their key sets (env entries, ports, labels): their order and quoted keys are kept.
+_LAYOUTS: dict[tuple[bool, tuple[Any, ...]], tuple[list[Any], list[str]]] = {}
+_LAYOUTS_MAX = 4096
+
+
+def _key_layout(v: dict[Any, Any], esc: bool) -> tuple[list[Any], list[str]]:
+    """The map's keys in Go's order (bytewise) and each one's ``"key":`` text, comma first."""
+    names = tuple(v)
+    hit = _LAYOUTS.get((esc, names))
+    if hit is not None:
+        return hit
+    if not all(type(k) is str for k in names):  # typed keys (1 == 1.0 == True) are never kept
+        keys = sorted(names, key=lambda k: _key_text(k).encode("utf-8", "surrogatepass"))
+        return keys, [("," if i else "") + quote(_key_text(k), esc) + ":" for i, k in enumerate(keys)]
+    keys = sorted(names)  # code point order is UTF-8 byte order, surrogates included
+    hit = keys, [("," if i else "") + quote(k, esc) + ":" for i, k in enumerate(keys)]
+    if len(_LAYOUTS) >= _LAYOUTS_MAX:
+        _LAYOUTS.clear()
+    _LAYOUTS[(esc, names)] = hit
+    return hit
 
 
 def _list_items(v: Any) -> Iterator[tuple[str, Any]]:

@@ -82,7 +82,7 @@ FORMAT_VALUES: dict[str, list[Any]] = {
                              "http://x/%7Ba", "http://x/%7Ba}", "http://x/{a}?q={b", "x:{a", "{a}",
                              "http://x/%zz{"],
     "regex": ["^a+$", "(", "(?=x)", "[z-a]", "\\p{Greek}"],
-    "unknown-format": ["x"],
+    "unknown-format": ["x"], "idn-email": ["notanemail", "a@b.c"], "idn-hostname": ["-x", "a..b"],
 }
 
 

@@ -149,7 +149,7 @@ class Evaluator:
     # -- one schema ------------------------------------------------------------------
     def _val(self, node: Node, v: Any, vloc: tuple[str, ...], parent: _Scope | None, vid: int,
              boolr: bool, ref_kw: str, needs: bool) -> tuple[VError | None, _Uneval | None]:
-        """The schema's failure, or ``None`` and what it left unevaluated (``None``: all of it)."""
+        """The schema's failure or ``None``, and what it left unevaluated (``None``: it evaluated nothing)."""
         s = node.value
         if s is False:
             return VError(vloc, "false schema"), None

@@ -8,6 +8,10 @@ annotation ``kts-emulator/fail: <mode>`` (plus ``kts-emulator/exit-code: "<n>"``
 and a terminated lastState), ``unschedulable`` (PodScheduled False, FailedScheduling),
 ``exit`` (the container exits with ``exit_code``; terminal phase unless restartPolicy Always),
 ``not-ready`` (Running, but the readiness probe keeps failing: Ready False, Unhealthy events).
+
+Without being told, an image from a registry under the ``.invalid`` domain (RFC 2606: it never
+resolves) fails to pull as on any cluster, so a test can ask for a missing image the same way on
+the emulator and on a real cluster.
 """
 
 from __future__ import annotations
@@ -91,12 +95,34 @@ def _cond(type_: str, status: bool, reason: str = "", message: str = "") -> dict
     return c
 
 
+def _registry_host(image: str) -> str:
+    """The registry an image reference names ("" for Docker Hub's short names)."""
+    head = image.split("/", 1)[0] if "/" in image else ""
+    return head if "." in head or ":" in head or head == "localhost" else ""
+
+
+def _unresolvable(image: str) -> str | None:
+    """The kubelet's pull error for an image whose registry host cannot resolve, else None."""
+    host = _registry_host(image).split(":", 1)[0].lower()
+    if not (host == "invalid" or host.endswith(".invalid")):
+        return None
+    full = _full_image(image)
+    registry, path = full.split("/", 1)
+    repo, sep, digest = path.partition("@")
+    if not sep:
+        repo, _, digest = path.rpartition(":")
+    return (
+        f'rpc error: code = Unknown desc = failed to pull and unpack image "{full}": failed to resolve '
+        f'reference "{full}": failed to do request: Head "https://{registry}/v2/{repo}/manifests/'
+        f'{digest}": dial tcp: lookup {host}: no such host'
+    )
+
+
 def _full_image(image: str) -> str:
+    """An image reference as containerd names it: registry host, repository path, tag."""
     name = image
-    if "/" not in name.split(":")[0]:
-        name = "library/" + name
-    if name.count("/") == 1 and "." not in name.split("/")[0]:
-        name = "docker.io/" + name
+    if not _registry_host(name):
+        name = "docker.io/" + (name if "/" in name else "library/" + name)
     if ":" not in name.rsplit("/", 1)[-1] and "@" not in name:
         name += ":latest"
     return name
@@ -128,6 +154,11 @@ class PodSimulator:
         for f in self.failures:
             if f.matches(pod):
                 return f
+        for c in self._containers(pod):
+            image = c.get("image", "")
+            detail = _unresolvable(image)
+            if detail is not None:
+                return PodFailure("image-pull", image=image, message=detail)
         return None
 
     def _write(self, pod: dict[str, Any]) -> dict[str, Any] | None:
@@ -288,6 +319,12 @@ class PodSimulator:
     def _containers(pod: dict[str, Any]) -> list[dict[str, Any]]:
         return [c for c in (pod.get("spec") or {}).get("containers") or [] if isinstance(c, dict)]
 
+    @staticmethod
+    def _pulling(containers: list[dict[str, Any]], f: PodFailure) -> dict[str, Any]:
+        """The container whose image fails to pull: the one ``f`` names, else the first."""
+        named = [c for c in containers if f.image is not None and c.get("image") == f.image]
+        return named[0] if named else (containers[0] if containers else {})
+
     def _unready_msg(self, pod: dict[str, Any], names: list[str] | None = None) -> str:
         names = names if names is not None else [c.get("name", "") for c in self._containers(pod)]
         return "containers with unready status: [" + " ".join(names) + "]"
@@ -403,6 +440,8 @@ class PodSimulator:
             sim.due = retry
             return sim.due
         if f is not None and f.mode == "image-pull":
+            first = self._pulling(containers, f)
+            name, image = first.get("name", ""), first.get("image", "")
             self._event(pod, "Pulling", f'Pulling image "{image}"', container=name)
             full = _full_image(image)
             detail = f.message or (
@@ -411,10 +450,13 @@ class PodSimulator:
             )
             self._event(pod, "Failed", f'Failed to pull image "{image}": {detail}', "Warning", container=name)
             self._event(pod, "Failed", "Error: ErrImagePull", "Warning", container=name)
+            # the kubelet starts the containers it can; the pod stays Pending without the others
+            sim.started_at = _ts()
+            for c in containers:
+                if c is not first:
+                    self._started(pod, c)
             statuses = [
-                self._waiting(c, "ErrImagePull", detail)
-                if c is first
-                else self._waiting(c, "PodInitializing")
+                self._waiting(c, "ErrImagePull", detail) if c is first else self._running(c, sim, True)
                 for c in containers
             ]
             self._set_status(pod, "Pending", False, statuses)
@@ -433,19 +475,7 @@ class PodSimulator:
             return sim.due
         sim.started_at = _ts()
         for c in containers:
-            cimage = c.get("image", "")
-            self._event(pod, "Pulling", f'Pulling image "{cimage}"', container=c.get("name", ""))
-            self._event(
-                pod,
-                "Pulled",
-                f'Successfully pulled image "{cimage}" in 1.2s (1.2s including waiting). '
-                "Image size: 1024 bytes.",
-                container=c.get("name", ""),
-            )
-            self._event(
-                pod, "Created", f"Created container: {c.get('name', '')}", container=c.get("name", "")
-            )
-            self._event(pod, "Started", f"Started container {c.get('name', '')}", container=c.get("name", ""))
+            self._started(pod, c)
         if f is not None and f.mode in ("crash-loop", "exit"):
             return self._crash(pod, sim, now, f)
         if f is not None and f.mode == "not-ready":
@@ -468,6 +498,19 @@ class PodSimulator:
         sim.stage = "running"
         self._set_status(pod, "Running", True, [self._running(c, sim, True) for c in containers])
         return None
+
+    def _started(self, pod: dict[str, Any], c: dict[str, Any]) -> None:
+        """The kubelet's events for pulling, creating and starting one container."""
+        name, image = c.get("name", ""), c.get("image", "")
+        self._event(pod, "Pulling", f'Pulling image "{image}"', container=name)
+        self._event(
+            pod,
+            "Pulled",
+            f'Successfully pulled image "{image}" in 1.2s (1.2s including waiting). Image size: 1024 bytes.',
+            container=name,
+        )
+        self._event(pod, "Created", f"Created container: {name}", container=name)
+        self._event(pod, "Started", f"Started container {name}", container=name)
 
     def _lookup(self, plural: str, namespace: str, name: str) -> dict[str, Any] | None:
         rt = self.cp.rt("", plural)
@@ -649,14 +692,14 @@ class PodSimulator:
             return sim.due
         if f.mode == "image-pull":
             containers = self._containers(pod)
-            first = containers[0] if containers else {}
+            first = self._pulling(containers, f)
             image = first.get("image", "")
             self._event(pod, "BackOff", f'Back-off pulling image "{image}"', container=first.get("name", ""))
             self._event(pod, "Failed", "Error: ImagePullBackOff", "Warning", container=first.get("name", ""))
             statuses = [
                 self._waiting(c, "ImagePullBackOff", f'Back-off pulling image "{image}"')
                 if c is first
-                else self._waiting(c, "PodInitializing")
+                else self._running(c, sim, True)
                 for c in containers
             ]
             self._set_status(pod, "Pending", False, statuses)

@@ -80,6 +80,38 @@ async def test_image_pull_failure(kube_emulator: Emulator, http: Http, ns: str) 
     assert {"Pulling", "BackOff"} <= {e["reason"] for e in events}
 
 
+async def test_images_from_an_unresolvable_registry_never_pull(
+    kube_emulator: Emulator, http: Http, ns: str
+) -> None:
+    """No failure injected: the .invalid domain never resolves, so the kubelet cannot pull from it
+    (any container of the pod; the others start, and the pod stays Pending without it)."""
+    missing = "registry.invalid:5000/team/tool:2"
+    body = pod("p")
+    body["spec"]["containers"].append({"name": "tool", "image": missing})
+    await http.post(PODS, body)
+    await http.post(PODS, pod("fine", image="quay.io/app/app:1"))
+
+    def waiting(name: str) -> list[str]:
+        return [
+            (s.get("state") or {}).get("waiting", {}).get("reason", "")
+            for s in status_of(kube_emulator, name).get("containerStatuses") or []
+        ]
+
+    await kube_emulator.wait_for(lambda: "ImagePullBackOff" in waiting("p"))
+    assert waiting("p") == ["", "ImagePullBackOff"]
+    st = status_of(kube_emulator, "p")
+    assert st["phase"] == "Pending" and condition(st, "Ready")["status"] == "False"
+    assert [s["ready"] for s in st["containerStatuses"]] == [True, False]
+    assert "running" in st["containerStatuses"][0]["state"]
+    failed = [e for e in kube_emulator.events_for("p", "t") if e["reason"] == "Failed"]
+    pull = next(e for e in failed if e["message"].startswith("Failed to pull image"))
+    assert pull["message"].startswith(f'Failed to pull image "{missing}": ')
+    assert 'Head "https://registry.invalid:5000/v2/team/tool/manifests/2"' in pull["message"]
+    assert pull["message"].endswith("dial tcp: lookup registry.invalid: no such host")
+    assert pull["involvedObject"]["fieldPath"] == "spec.containers{tool}"
+    await kube_emulator.wait_for(lambda: status_of(kube_emulator, "fine").get("phase") == "Running")
+
+
 async def test_crash_loop(kube_emulator: Emulator, http: Http, ns: str) -> None:
     await http.post(PODS, pod("p", annotations={"kts-emulator/fail": "crash-loop"}))
     await kube_emulator.wait_for(

@@ -44,6 +44,10 @@ MAX_DEPTH = 10000  # go-yaml's max_flow_level and max_indents
 _DEPTH_PROBLEM = f"exceeded max depth of {MAX_DEPTH}"
 
 _BLANKZ = "\0 \t\r\n\x85\u2028\u2029"
+_SPACES = re.compile(" *")
+_COMMENT_RUN = re.compile("[^\0\r\n\x85\u2028\u2029\ufeff]*")
+_BLOCK_PLAIN_RUN = re.compile("[^\0 \t\r\n\x85\u2028\u2029\ufeff:]*")
+_FLOW_PLAIN_RUN = re.compile("[^\0 \t\r\n\x85\u2028\u2029\ufeff:,?\\[\\]{}]*")
 _BLANK_OR_BREAK = " \t\r\n\x85\u2028\u2029"
 
 
@@ -175,10 +179,14 @@ class _EventSource(pyyaml.reader.Reader, pyyaml.scanner.Scanner, pyyaml.parser.P
             if self.column == 0 and self.peek() == "\ufeff":
                 self.forward()
             # libyaml: tabs separate tokens in flow context and where no simple key may start.
-            while self.peek() == " " or (
-                    (self.flow_level or not self.allow_simple_key) and self.peek() == "\t"):
-                self.forward()
+            while True:
+                self._advance_run(_SPACES)
+                if (self.flow_level or not self.allow_simple_key) and self.peek() == "\t":
+                    self.forward()
+                    continue
+                break
             if self.peek() == "#":
+                self._advance_run(_COMMENT_RUN)
                 while self.peek() not in "\0\r\n\x85\u2028\u2029":
                     self.forward()
             if self.scan_line_break():
@@ -186,6 +194,17 @@ class _EventSource(pyyaml.reader.Reader, pyyaml.scanner.Scanner, pyyaml.parser.P
                     self.allow_simple_key = True
             else:
                 found = True
+
+    def _advance_run(self, pattern: re.Pattern[str]) -> str:
+        """Consume the run ``pattern`` matches here at once (PyYAML's ``forward`` goes a character
+        at a time); runs hold no line break and no BOM, so only the column moves."""
+        run: str = pattern.match(self.buffer, self.pointer).group()  # type: ignore[union-attr]
+        if run:
+            n = len(run)
+            self.pointer += n
+            self.index += n
+            self.column += n
+        return run
 
     def scan_plain(self) -> Any:
         chunks: list[str] = []
@@ -220,6 +239,9 @@ class _EventSource(pyyaml.reader.Reader, pyyaml.scanner.Scanner, pyyaml.parser.P
                     whitespaces = ""
                 chunks.append(ch)
                 self.forward()
+                run = self._advance_run(_FLOW_PLAIN_RUN if self.flow_level else _BLOCK_PLAIN_RUN)
+                if run:
+                    chunks.append(run)
                 end_mark = self.get_mark()
             if self.peek() not in _BLANK_OR_BREAK:
                 break

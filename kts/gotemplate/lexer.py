@@ -101,7 +101,9 @@ def is_alnum(c: str) -> bool:
 
 
 def _go_u(c: str) -> str:
-    """``%#U`` of a rune: ``U+0041 'A'``."""
+    """``%#U`` of a rune: ``U+0041 'A'``; an invalid UTF-8 byte is Go's RuneError, U+FFFD."""
+    if "\udc80" <= c <= "\udcff":  # kept as a surrogate escape (see Source)
+        c = "\ufffd"
     r = ord(c)
     text = f"U+{r:04X}"
     if c.isprintable():

@@ -36,6 +36,9 @@ CASES: dict[str, bytes] = {
     "call-string": b'{{ "x" | call }}',
     "call-arg": b"{{ call 1 }}",
     "call-bool": b"{{ true | call }}",
+    "action-invalid-byte": b"{{ \xff }}",
+    "action-truncated-rune": b"{{ \xc3 }}",
+    "field-invalid-byte": b"{{ .a\xfe }}",
 }
 
 

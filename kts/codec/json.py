@@ -613,7 +613,8 @@ def unmarshal(text: str | bytes, target: str = "any") -> Any:
 # own error texts come from ``_Parser``), or that nest deep enough to strain the C stack take
 # the Python parser.
 _DECLINED: Any = object()
-_C_RISKY = re.compile(r"\\u[dD][89a-fA-F]|[\ud800-\udfff]|[eE][-+]?[0-9]{3}|[0-9]{300}")
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+_RAW_SURROGATE = re.compile("[\ud800-\udfff]")
 _C_MAX_DEPTH = 1000
 _JSON_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
 _NOT_BRACKET = re.compile(r"[^\[\]{}]+")
@@ -622,6 +623,14 @@ _BRACKET_STEP = {"[": 1, "{": 1, "]": -1, "}": -1}
 
 def _refuse_constant(name: str) -> Any:
     raise ValueError(name)
+
+
+def _go_float(text: str) -> float:
+    """A number as float64; past its range Go reports an error, so the text is declined."""
+    value = float(text)
+    if math.isinf(value):
+        raise ValueError(text)
+    return value
 
 
 def _nesting(text: str) -> int:
@@ -634,10 +643,13 @@ def _nesting(text: str) -> int:
 
 
 def _loads_c(text: str) -> Any:
-    if _C_RISKY.search(text) is not None or _nesting(text) > _C_MAX_DEPTH:
+    if ("\\u" in text and _SURROGATE_ESCAPE.search(text)) or _RAW_SURROGATE.search(text):
+        return _DECLINED
+    if _nesting(text) > _C_MAX_DEPTH:
         return _DECLINED
     try:
-        return _pyjson.loads(text, parse_int=float, parse_constant=_refuse_constant)
+        return _pyjson.loads(text, parse_int=_go_float, parse_float=_go_float,
+                             parse_constant=_refuse_constant)
     except (ValueError, RecursionError):
         return _DECLINED
 

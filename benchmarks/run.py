@@ -11,8 +11,8 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).parent
-ORDER = ["bench_template.py", "bench_large.py", "bench_charts.py", "bench_kube.py", "bench_spawner.py",
-         "bench_emulator.py"]
+ORDER = ["bench_template.py", "bench_large.py", "bench_codec.py", "bench_charts.py", "bench_kube.py",
+         "bench_spawner.py", "bench_emulator.py"]
 
 
 def main() -> int:

@@ -42,7 +42,7 @@ def load(path: str) -> Any:
         with _lock:
             chart = _loaded.get(key)
             if chart is None:
-                from kts import load_chart
+                from kts.helm import load_chart
 
                 chart = _loaded[key] = load_chart(key)
     return chart
@@ -60,7 +60,7 @@ def render(chart: Any, values: dict[str, Any], *, release_name: str, namespace: 
            kube_version: str | None, api_versions: list[str] | None,
            lookup: Callable[..., Any] | None) -> list[Rendered]:  # fmt: skip
     """Render ``chart`` and split the output into objects in Helm's install order."""
-    from kts.helm.manifests import parse_objects
+    from kts.helm import parse_objects
 
     text = chart.render(
         values, release_name=release_name, namespace=namespace, kube_version=kube_version,

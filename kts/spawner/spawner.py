@@ -630,7 +630,7 @@ class KubeTemplateSpawner(KubeSpawner):  # type: ignore[misc]
             return SpawnFailed(f"server did not start: {e or 'timed out'}", reason="timeout")
         if isinstance(e, KubeError):
             return SpawnFailed(f"Kubernetes refused the server's objects: {e}", reason="kubernetes")
-        from kts import RenderError
+        from kts.helm import RenderError
 
         if isinstance(e, RenderError):
             return SpawnFailed(f"the server's chart failed to render: {e}", reason="chart", status_code=400)

@@ -65,6 +65,8 @@ async def kubespawner(
     monkeypatch.setattr(kube_config, "KUBE_CONFIG_DEFAULT_LOCATION", str(kube_env.kubeconfig))
 
     def make(user: str = "alice", server: str = "", **traits: Any) -> KubeSpawner:
+        traits.setdefault("image", PYTHON_IMAGE)
+        traits.setdefault("cmd", ["python", "-c", SERVE, "86400"])  # runs where the image runs
         sp = make_spawner(user, server, spawner_class=KubeSpawner, traits=_config(kube_env, **traits),
                           hub=Hub(ip="hub", port=8081))  # fmt: skip
         return sp  # type: ignore[no-any-return]
@@ -127,7 +129,6 @@ async def test_start_poll_stop_and_delete_forever(
         storage_access_modes=["ReadWriteOnce"],
         volumes=[{"name": "home", "persistentVolumeClaim": {"claimName": "{pvc_name}"}}],
         volume_mounts=[{"name": "home", "mountPath": "/home/jovyan"}],
-        image=PYTHON_IMAGE,
     )
     core = await _core(kube_env)
     future, progress = await _start_with_progress(sp)
@@ -177,12 +178,12 @@ async def test_a_restarted_spawner_finds_its_running_server(
     kube_env: KubeEnv, kubespawner: Callable[..., KubeSpawner]
 ) -> None:
     """A hub restart: a new spawner with the saved state polls the pod through a fresh reflector."""
-    first = kubespawner("erin", "lab", storage_pvc_ensure=False, image=PYTHON_IMAGE)
+    first = kubespawner("erin", "lab", storage_pvc_ensure=False)
     await asyncio.wait_for(first.start(), 120)
     state = first.get_state()
     await KubeSpawner._stop_all_reflectors()
 
-    again = kubespawner("erin", "lab", storage_pvc_ensure=False, image=PYTHON_IMAGE)
+    again = kubespawner("erin", "lab", storage_pvc_ensure=False)
     again.load_state(state)
     assert again.pod_name == first.pod_name
     assert await again.poll() is None
@@ -196,7 +197,7 @@ async def test_a_server_that_exits_is_reported_with_its_exit_code(
 ) -> None:
     """The notebook container ends cleanly while the server runs: poll() returns its exit code
     (KubeSpawner reads it from the container's terminated state) and deletes the pod."""
-    sp = kubespawner("frank", storage_pvc_ensure=False, image=PYTHON_IMAGE,
+    sp = kubespawner("frank", storage_pvc_ensure=False,
                      cmd=["python", "-c", SERVE, "4"])  # fmt: skip
     await asyncio.wait_for(sp.start(), 120)
     assert await sp.poll() is None
@@ -227,7 +228,7 @@ async def _start_fails(sp: KubeSpawner) -> tuple[BaseException, list[dict[str, A
 async def test_an_image_that_cannot_be_pulled_fails_the_start(
     kube_env: KubeEnv, kubespawner: Callable[..., KubeSpawner]
 ) -> None:
-    timeout = 3 if kube_env.emulator else 30
+    timeout = 3 if kube_env.emulator else 8  # a cluster fails the pull within seconds
     sp = kubespawner("grace", storage_pvc_ensure=False, image=MISSING_IMAGE, start_timeout=timeout)
     error, progress = await _start_fails(sp)
     assert f"pod {kube_env.namespace}/{sp.pod_name} did not start in {sp.start_timeout} seconds" in str(error)
@@ -252,7 +253,7 @@ async def test_a_crashing_server_fails_the_start(
 ) -> None:
     """The notebook process exits with an error before it listens: the kubelet restarts it
     (KubeSpawner's restartPolicy is OnFailure), the pod never becomes ready, start() times out."""
-    sp = kubespawner("heidi", storage_pvc_ensure=False, image=PYTHON_IMAGE,
+    sp = kubespawner("heidi", storage_pvc_ensure=False,
                      cmd=["python", "-c", "import sys; sys.exit(3)"],
                      start_timeout=4 if kube_env.emulator else 60)  # fmt: skip
     _, progress = await _start_fails(sp)

@@ -3,10 +3,11 @@
 Most values charts serialize are maps and lists of short strings and numbers. For them the
 libyaml emitter's decisions are few and fixed: keys at the mapping's indent, sequences in a
 mapping not indented, a nested collection in a sequence starting on the dash's line, scalars
-plain, single- or double-quoted as its analysis says, and no line folding while a scalar ends
-before column 80. This module writes exactly that and declines (returns None) on anything
-else: multi-line or long folding text, escapes, complex keys, non-string keys, structs, NaN,
-Go's depth limit. The caller then takes the general route, which owns every other case.
+plain, single- or double-quoted as its analysis says, no line folding while a scalar ends
+before column 80, and text with line breaks as a literal block. This module writes exactly
+that and declines (returns None) on anything else: text that would fold or need escapes,
+complex keys, non-string keys, structs, NaN, Go's depth limit. The caller then takes the
+general route, which owns every other case.
 """
 
 from __future__ import annotations
@@ -160,11 +161,15 @@ def _write(root: Any, request: Any, sort_keys: Any) -> str:
     # continues the current line (the root's, or a sequence item's after its dash).
     stack: list[tuple[bool, Any, int]] = [(is_map, items, 0)]
     first = True
+    fresh = False  # a literal block ended the last line: the next entry starts right away
     while stack:
         is_map, items, indent = stack[-1]
         for entry in items:
             if first:
                 first = False
+            elif fresh:
+                w(" " * indent)
+                fresh = False
             else:
                 w(_pad(indent))
             if is_map:
@@ -174,6 +179,10 @@ def _write(root: Any, request: Any, sort_keys: Any) -> str:
                 text = (rendered(key) or _render(key, request))[0]
                 w(text)
                 if type(v) is str:
+                    if "\n" in v:
+                        w(":" + _literal(v, indent + 2))
+                        fresh = v.endswith("\n")
+                        continue
                     value, last_space = rendered(v) or _render(v, request)
                     if last_space >= 0 and indent + len(text) + 2 + last_space > _WIDTH:
                         raise _Decline
@@ -192,6 +201,10 @@ def _write(root: Any, request: Any, sort_keys: Any) -> str:
                 w(": " + _fits(indent + len(text) + 2, _scalar(v, request)))
             else:
                 if type(entry) is str:
+                    if "\n" in entry:
+                        w("-" + _literal(entry, indent + 2))
+                        fresh = entry.endswith("\n")
+                        continue
                     value, last_space = rendered(entry) or _render(entry, request)
                     if last_space >= 0 and indent + 2 + last_space > _WIDTH:
                         raise _Decline
@@ -211,8 +224,19 @@ def _write(root: Any, request: Any, sort_keys: Any) -> str:
                 w("- " + _fits(indent + 2, _scalar(entry, request)))
         else:
             stack.pop()
-    w("\n")
+    if not fresh:
+        w("\n")
     return "".join(out)
+
+
+def _literal(s: str, indent: int) -> str:
+    """`` |`` and the block, as go-yaml writes text holding ``\\n`` (content at ``indent``)."""
+    if any(c in s for c in "\r\x85\u2028\u2029") or not analyze(s).block:
+        raise _Decline  # other line breaks, trailing spaces, specials: quoted or the emitter's care
+    hint = "2" if s[0] in " \n" else ""
+    chomp = "-" if s[-1] != "\n" else "+" if len(s) == 1 or s[-2] == "\n" else ""
+    pad = " " * indent
+    return " |" + hint + chomp + "\n" + "\n".join(pad + line if line else "" for line in s.split("\n"))
 
 
 __all__ = ["write_block"]

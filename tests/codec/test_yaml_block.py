@@ -76,9 +76,17 @@ def test_random_values_agree_or_decline(value: Any) -> None:
 
 
 def test_declines_what_it_does_not_write() -> None:
-    for value in [{"a": "multi\nline"}, {"a": "x" * 85 + " y"}, {"k" * 130: 1}, {1: "a"},
+    for value in [{"a": "trailing space \nline"}, {"a": "x\r\ny"}, {"a": "x" * 85 + " y"}, {"k" * 130: 1},
+                  {1: "a"},
                   {"a": float("nan")}, {"a": "tab\there"}, {"a": "\x85"}, ["\ud800"], "scalar", []]:
         if value == []:
             assert _fast(value) == "[]\n"
             continue
         assert _fast(value) is None, value
+
+
+def test_literal_blocks_are_written() -> None:
+    texts = ["a\nb", "a\nb\n", "a\n\n", "\n", "\n\n", " lead\nx", "\nlead", "x\n\n\ny\n", "é\nü"]
+    for text in texts:
+        for value in ({"k": text, "z": 1}, [text, "after"], {"a": [{"b": text}], "c": {"d": text}}, [[text]]):
+            assert _agrees(value), value

@@ -314,9 +314,13 @@ async def kubespawner_env(kube: KubeTarget, monkeypatch: pytest.MonkeyPatch) -> 
     import kubernetes_asyncio.config.kube_config as kube_config
 
     monkeypatch.setattr(kube_config, "KUBE_CONFIG_DEFAULT_LOCATION", kube.kubeconfig)
+    # KubeSpawner loads its configuration once per host (lru_cache); an emulator may get the port
+    # of an earlier one whose configuration was since replaced, so every test loads afresh.
+    kubespawner_clients.load_config.cache_clear()
     try:
         yield kube
     finally:
+        kubespawner_clients.load_config.cache_clear()
         await KubeSpawner._stop_all_reflectors()
         loop = asyncio.get_running_loop()
         for key, client in list(kubespawner_clients._client_cache.items()):

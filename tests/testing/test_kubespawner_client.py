@@ -63,6 +63,9 @@ async def kubespawner(
     import kubernetes_asyncio.config.kube_config as kube_config
 
     monkeypatch.setattr(kube_config, "KUBE_CONFIG_DEFAULT_LOCATION", str(kube_env.kubeconfig))
+    # load_config is cached per host: a later emulator may reuse an earlier one's port after another
+    # emulator's configuration replaced it, so every test loads afresh.
+    kubespawner_clients.load_config.cache_clear()
 
     def make(user: str = "alice", server: str = "", **traits: Any) -> KubeSpawner:
         traits.setdefault("image", PYTHON_IMAGE)
@@ -74,6 +77,7 @@ async def kubespawner(
     try:
         yield make
     finally:
+        kubespawner_clients.load_config.cache_clear()
         await KubeSpawner._stop_all_reflectors()
         loop = asyncio.get_running_loop()
         for key, api in list(kubespawner_clients._client_cache.items()):

@@ -1,229 +1,46 @@
 """Request bodies in Kubernetes' protobuf encoding (``application/vnd.kubernetes.protobuf``).
 
-kubectl's typed commands (``create configmap|secret|namespace|serviceaccount``, ``auth can-i``)
+kubectl's typed commands (``create``, ``run``, ``expose``, ``autoscale``, ``auth can-i``, ...)
 send protobuf. A body is the magic ``k8s\\x00`` and a ``runtime.Unknown`` envelope whose ``raw`` is
-the object's message. Field numbers are the wire contract of k8s.io/api's ``generated.proto``;
-only the kinds below are described, and another kind's body is refused with 415 (as the real
-server refuses protobuf for kinds it has no protobuf codec for: custom resources).
+the object's message. Any built-in kind of k8s.io/api is decoded, from the field table
+``protobuf_fields`` (generated from Kubernetes' own ``generated.proto`` files and Go types by
+tools/gen_protobuf_fields.py), into the JSON the Go types marshal to: Go zero values where a field
+is not ``omitempty``, pointers kept even when zero, inlined structs merged into their parent. A
+kind without a protobuf codec (custom resources) is refused with 415, as the real server does.
 """
 
 from __future__ import annotations
 
 import base64
 import datetime
+import json
+import struct
+from collections.abc import Callable
 from typing import Any
 
 from kts.testing.errors import ApiError
+from kts.testing.protobuf_fields import KINDS, LISTS, MESSAGES
 
 MEDIA_TYPE = "application/vnd.kubernetes.protobuf"
 _MAGIC = b"k8s\x00"
+_REPEATED, _POINTER, _OMITEMPTY, _INLINE = 1, 2, 4, 8
+_ABSENT = object()  # a field the JSON form leaves out
 
-# A field is (json name, kind). Kinds: "string", "bytes" (base64 in JSON), "int", "int0" / "bool0"
-# (a value the Go struct always carries, dropped when zero as JSON's omitempty drops it), "bool",
-# "map" / "map-bytes" (map<string, ...>), "strings" (repeated string), "intstr" (IntOrString), a
-# message name, or ("list", message name).
-Kind = str | tuple[str, str]
-Message = dict[int, tuple[str, Kind]]
-
-MESSAGES: dict[str, Message] = {
-    "TypeMeta": {1: ("apiVersion", "string"), 2: ("kind", "string")},
-    "Unknown": {
-        1: ("typeMeta", "TypeMeta"),
-        2: ("raw", "raw"),
-        3: ("contentEncoding", "string"),
-        4: ("contentType", "string"),
-    },
-    "Time": {1: ("seconds", "int"), 2: ("nanos", "int")},
-    "ObjectMeta": {
-        1: ("name", "string"),
-        2: ("generateName", "string"),
-        3: ("namespace", "string"),
-        4: ("selfLink", "string"),
-        5: ("uid", "string"),
-        6: ("resourceVersion", "string"),
-        7: ("generation", "int0"),
-        8: ("creationTimestamp", "Time"),
-        9: ("deletionTimestamp", "Time"),
-        10: ("deletionGracePeriodSeconds", "int"),
-        11: ("labels", "map"),
-        12: ("annotations", "map"),
-        13: ("ownerReferences", ("list", "OwnerReference")),
-        14: ("finalizers", "strings"),
-    },
-    "OwnerReference": {
-        1: ("kind", "string"),
-        3: ("name", "string"),
-        4: ("uid", "string"),
-        5: ("apiVersion", "string"),
-        6: ("controller", "bool"),
-        7: ("blockOwnerDeletion", "bool"),
-    },
-    "ObjectReference": {
-        1: ("kind", "string"),
-        2: ("namespace", "string"),
-        3: ("name", "string"),
-        4: ("uid", "string"),
-        5: ("apiVersion", "string"),
-        6: ("resourceVersion", "string"),
-        7: ("fieldPath", "string"),
-    },
-    "LocalObjectReference": {1: ("name", "string")},
-    "ConfigMap": {
-        1: ("metadata", "ObjectMeta"),
-        2: ("data", "map"),
-        3: ("binaryData", "map-bytes"),
-        4: ("immutable", "bool"),
-    },
-    "Secret": {
-        1: ("metadata", "ObjectMeta"),
-        2: ("data", "map-bytes"),
-        3: ("type", "string"),
-        4: ("stringData", "map"),
-        5: ("immutable", "bool"),
-    },
-    "Namespace": {
-        1: ("metadata", "ObjectMeta"),
-        2: ("spec", "NamespaceSpec"),
-        3: ("status", "NamespaceStatus"),
-    },
-    "NamespaceSpec": {1: ("finalizers", "strings")},
-    "NamespaceStatus": {1: ("phase", "string")},
-    "ServiceAccount": {
-        1: ("metadata", "ObjectMeta"),
-        2: ("secrets", ("list", "ObjectReference")),
-        3: ("imagePullSecrets", ("list", "LocalObjectReference")),
-        4: ("automountServiceAccountToken", "bool"),
-    },
-    "Deployment": {1: ("metadata", "ObjectMeta"), 2: ("spec", "DeploymentSpec")},
-    "DeploymentSpec": {
-        1: ("replicas", "int"),
-        2: ("selector", "LabelSelector"),
-        3: ("template", "PodTemplateSpec"),
-        4: ("strategy", "DeploymentStrategy"),
-        5: ("minReadySeconds", "int0"),
-        6: ("revisionHistoryLimit", "int"),
-        7: ("paused", "bool0"),
-        9: ("progressDeadlineSeconds", "int"),
-    },
-    "DeploymentStrategy": {1: ("type", "string")},
-    "Job": {1: ("metadata", "ObjectMeta"), 2: ("spec", "JobSpec")},
-    "JobSpec": {
-        1: ("parallelism", "int"),
-        2: ("completions", "int"),
-        3: ("activeDeadlineSeconds", "int"),
-        4: ("selector", "LabelSelector"),
-        5: ("manualSelector", "bool"),
-        6: ("template", "PodTemplateSpec"),
-        7: ("backoffLimit", "int"),
-        8: ("ttlSecondsAfterFinished", "int"),
-        9: ("completionMode", "string"),
-        10: ("suspend", "bool"),
-    },
-    "LabelSelector": {
-        1: ("matchLabels", "map"),
-        2: ("matchExpressions", ("list", "LabelSelectorRequirement")),
-    },
-    "LabelSelectorRequirement": {1: ("key", "string"), 2: ("operator", "string"), 3: ("values", "strings")},
-    "PodTemplateSpec": {1: ("metadata", "ObjectMeta"), 2: ("spec", "PodSpec")},
-    "PodSpec": {
-        2: ("containers", ("list", "Container")),
-        3: ("restartPolicy", "string"),
-        4: ("terminationGracePeriodSeconds", "int"),
-        6: ("dnsPolicy", "string"),
-        7: ("nodeSelector", "map"),
-        8: ("serviceAccountName", "string"),
-        10: ("nodeName", "string"),
-        11: ("hostNetwork", "bool0"),
-        12: ("hostPID", "bool0"),
-        13: ("hostIPC", "bool0"),
-        16: ("hostname", "string"),
-        17: ("subdomain", "string"),
-        19: ("schedulerName", "string"),
-        20: ("initContainers", ("list", "Container")),
-        24: ("priorityClassName", "string"),
-    },
-    "Container": {
-        1: ("name", "string"),
-        2: ("image", "string"),
-        3: ("command", "strings"),
-        4: ("args", "strings"),
-        5: ("workingDir", "string"),
-        6: ("ports", ("list", "ContainerPort")),
-        7: ("env", ("list", "EnvVar")),
-        13: ("terminationMessagePath", "string"),
-        14: ("imagePullPolicy", "string"),
-        16: ("stdin", "bool0"),
-        17: ("stdinOnce", "bool0"),
-        18: ("tty", "bool0"),
-        20: ("terminationMessagePolicy", "string"),
-    },
-    "ContainerPort": {
-        1: ("name", "string"),
-        2: ("hostPort", "int0"),
-        3: ("containerPort", "int"),
-        4: ("protocol", "string"),
-        5: ("hostIP", "string"),
-    },
-    "EnvVar": {1: ("name", "string"), 2: ("value", "string")},
-    "Service": {1: ("metadata", "ObjectMeta"), 2: ("spec", "ServiceSpec")},
-    "ServiceSpec": {
-        1: ("ports", ("list", "ServicePort")),
-        2: ("selector", "map"),
-        3: ("clusterIP", "string"),
-        4: ("type", "string"),
-        5: ("externalIPs", "strings"),
-        7: ("sessionAffinity", "string"),
-        10: ("externalName", "string"),
-    },
-    "ServicePort": {
-        1: ("name", "string"),
-        2: ("protocol", "string"),
-        3: ("port", "int"),
-        4: ("targetPort", "intstr"),
-        5: ("nodePort", "int0"),
-    },
-    "IntOrString": {1: ("type", "int"), 2: ("intVal", "int"), 3: ("strVal", "string")},
-    "SelfSubjectAccessReview": {1: ("metadata", "ObjectMeta"), 2: ("spec", "SelfSubjectAccessReviewSpec")},
-    "SelfSubjectAccessReviewSpec": {
-        1: ("resourceAttributes", "ResourceAttributes"),
-        2: ("nonResourceAttributes", "NonResourceAttributes"),
-    },
-    "ResourceAttributes": {
-        1: ("namespace", "string"),
-        2: ("verb", "string"),
-        3: ("group", "string"),
-        4: ("version", "string"),
-        5: ("resource", "string"),
-        6: ("subresource", "string"),
-        7: ("name", "string"),
-    },
-    "NonResourceAttributes": {1: ("path", "string"), 2: ("verb", "string")},
-    "SelfSubjectRulesReview": {1: ("metadata", "ObjectMeta"), 2: ("spec", "SelfSubjectRulesReviewSpec")},
-    "SelfSubjectRulesReviewSpec": {1: ("namespace", "string")},
-}
-
-# Kinds whose protobuf body the emulator decodes, by (apiVersion, kind).
-TOP_LEVEL = {
-    ("v1", "ConfigMap"),
-    ("v1", "Secret"),
-    ("v1", "Namespace"),
-    ("v1", "ServiceAccount"),
-    ("v1", "Service"),
-    ("apps/v1", "Deployment"),
-    ("batch/v1", "Job"),
-    ("authorization.k8s.io/v1", "SelfSubjectAccessReview"),
-    ("authorization.k8s.io/v1", "SelfSubjectRulesReview"),
-}
+Wire = int | bytes
 
 
-def _unsupported() -> ApiError:
+class _Malformed(Exception):
+    pass
+
+
+def _unsupported(api_version: str, kind: str) -> ApiError:
+    what = f"{api_version}, Kind={kind}" if kind else "the body's kind"
     return ApiError(
         415,
         "UnsupportedMediaType",
         f"the body of the request was in an unknown format - accepted media types include: "
-        f"application/json, application/yaml (the emulator decodes {MEDIA_TYPE} only for "
-        + ", ".join(sorted(k for _, k in TOP_LEVEL))
-        + ")",
+        f"application/json, application/yaml ({MEDIA_TYPE} is decoded for built-in kinds only, "
+        f"not for {what})",
     )
 
 
@@ -235,7 +52,7 @@ def _varint(data: bytes, pos: int) -> tuple[int, int]:
     out = shift = 0
     while True:
         if pos >= len(data) or shift > 63:
-            raise _malformed("truncated varint")
+            raise _Malformed("truncated varint")
         b = data[pos]
         pos += 1
         out |= (b & 0x7F) << shift
@@ -244,26 +61,26 @@ def _varint(data: bytes, pos: int) -> tuple[int, int]:
         shift += 7
 
 
-def _fields(data: bytes) -> list[tuple[int, int | bytes]]:
-    """The wire fields of one message: (number, varint value or length-delimited bytes)."""
-    out: list[tuple[int, int | bytes]] = []
+def _fields(data: bytes) -> dict[int, list[Wire]]:
+    """The wire fields of one message by number: varints as ints, everything else as bytes."""
+    out: dict[int, list[Wire]] = {}
     pos = 0
     while pos < len(data):
         tag, pos = _varint(data, pos)
         number, wire = tag >> 3, tag & 7
+        value: Wire
         if wire == 0:
             value, pos = _varint(data, pos)
-            out.append((number, value))
-        elif wire == 2:
-            size, pos = _varint(data, pos)
+        elif wire in (1, 2, 5):
+            size = 8 if wire == 1 else 4 if wire == 5 else 0
+            if wire == 2:
+                size, pos = _varint(data, pos)
             if pos + size > len(data):
-                raise _malformed("truncated field")
-            out.append((number, data[pos : pos + size]))
-            pos += size
-        elif wire in (1, 5):
-            pos += 8 if wire == 1 else 4
+                raise _Malformed("truncated field")
+            value, pos = data[pos : pos + size], pos + size
         else:
-            raise _malformed(f"unsupported wire type {wire}")
+            raise _Malformed(f"unsupported wire type {wire}")
+        out.setdefault(number, []).append(value)
     return out
 
 
@@ -271,69 +88,211 @@ def _signed(value: int) -> int:
     return value - (1 << 64) if value >= 1 << 63 else value
 
 
-def _time(msg: dict[str, Any]) -> str | None:
-    if not msg.get("seconds"):
-        return None
-    stamp = datetime.datetime.fromtimestamp(msg["seconds"], datetime.UTC)
-    return stamp.strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def decode_message(name: str, data: bytes) -> dict[str, Any]:
-    """One message as its JSON object (empty strings, messages and zero ints left out, as
-    ``omitempty`` leaves them out of the JSON encoding)."""
-    spec = MESSAGES[name]
-    out: dict[str, Any] = {}
-    for number, value in _fields(data):
-        if number not in spec:
+def _ints(values: list[Wire]) -> list[int]:
+    """Varints, unpacking packed repeated ones."""
+    out: list[int] = []
+    for value in values:
+        if isinstance(value, int):
+            out.append(value)
             continue
-        field, kind = spec[number]
-        if isinstance(kind, tuple):
-            if not isinstance(value, bytes):
-                raise _malformed(f"{name}.{field} is not a message")
-            out.setdefault(field, []).append(decode_message(kind[1], value))
-        elif kind in ("int", "int0", "bool", "bool0"):
-            if not isinstance(value, int):
-                raise _malformed(f"{name}.{field} is not a number")
-            out[field] = bool(value) if kind.startswith("bool") else _signed(value)
-        elif not isinstance(value, bytes):
-            raise _malformed(f"{name}.{field} is not length-delimited")
-        elif kind in ("string", "raw"):
-            out[field] = value if kind == "raw" else value.decode("utf-8", "replace")
-        elif kind == "bytes":
-            out[field] = base64.b64encode(value).decode()
-        elif kind == "strings":
-            out.setdefault(field, []).append(value.decode("utf-8", "replace"))
-        elif kind in ("map", "map-bytes"):
-            entry = dict(_fields(value))
-            key, item = entry.get(1, b""), entry.get(2, b"")
-            if not isinstance(key, bytes) or not isinstance(item, bytes):
-                raise _malformed(f"{name}.{field} has a malformed entry")
-            text = base64.b64encode(item).decode() if kind == "map-bytes" else item.decode("utf-8", "replace")
-            out.setdefault(field, {})[key.decode("utf-8", "replace")] = text
-        elif kind == "intstr":
-            parts = decode_message("IntOrString", value)
-            out[field] = parts.get("strVal", "") if parts.get("type") == 1 else parts.get("intVal", 0)
-        elif kind == "Time":
-            stamp = _time(decode_message("Time", value))
-            if stamp is not None:
-                out[field] = stamp
+        pos = 0
+        while pos < len(value):
+            n, pos = _varint(value, pos)
+            out.append(n)
+    return out
+
+
+def _scalar(kind: str, value: Wire) -> Any:
+    if kind in ("string", "bytes"):
+        if not isinstance(value, bytes):
+            raise _Malformed(f"a {kind} is not length-delimited")
+        return value.decode("utf-8", "replace") if kind == "string" else base64.b64encode(value).decode()
+    if kind in ("double", "float"):
+        if not isinstance(value, bytes) or len(value) not in (4, 8):
+            raise _Malformed(f"a {kind} is not fixed-width")
+        return struct.unpack("<d" if len(value) == 8 else "<f", value)[0]
+    if not isinstance(value, int):
+        raise _Malformed(f"a {kind} is not a varint")
+    return bool(value) if kind == "bool" else value if kind == "uint" else _signed(value)
+
+
+_ZERO = {"string": "", "bytes": "", "bool": False, "int": 0, "uint": 0, "double": 0.0, "float": 0.0}
+
+
+def _stamp(seconds: int, nanos: int, micro: bool) -> str:
+    moment = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC) + datetime.timedelta(
+        seconds=seconds, microseconds=nanos // 1000 if micro else 0
+    )
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.%fZ" if micro else "%Y-%m-%dT%H:%M:%SZ")
+
+
+def _time(data: bytes, micro: bool = False) -> Any:
+    """metav1.Time / MicroTime: empty is the zero time, whose JSON is null."""
+    if not data:
+        return _ABSENT
+    wire = _fields(data)
+    seconds = _signed(_ints(wire.get(1, [0]))[-1])
+    nanos = _signed(_ints(wire.get(2, [0]))[-1])
+    return _stamp(seconds, nanos, micro)
+
+
+def _fraction(value: int, digits: int) -> str:
+    whole, frac = divmod(value, 10**digits)
+    tail = str(frac).rjust(digits, "0").rstrip("0")
+    return f"{whole}.{tail}" if tail else str(whole)
+
+
+def go_duration(ns: int) -> str:
+    """Go's time.Duration String(): ``1h2m3.5s``, ``1.5ms``, ``0s``."""
+    if ns == 0:
+        return "0s"
+    sign, u = ("-" if ns < 0 else ""), abs(ns)
+    if u < 1000:
+        return f"{sign}{u}ns"
+    if u < 10**6:
+        return f"{sign}{_fraction(u, 3)}µs"
+    if u < 10**9:
+        return f"{sign}{_fraction(u, 6)}ms"
+    hours, rest = divmod(u, 3600 * 10**9)
+    minutes, rest = divmod(rest, 60 * 10**9)
+    text = _fraction(rest, 9) + "s"
+    if hours:
+        return f"{sign}{hours}h{minutes}m{text}"
+    return f"{sign}{minutes}m{text}" if minutes else sign + text
+
+
+def _duration(data: bytes) -> Any:
+    return go_duration(_signed(_ints(_fields(data).get(1, [0]))[-1]))
+
+
+def _quantity(data: bytes) -> Any:
+    text = _fields(data).get(1, [b""])[-1]
+    return _scalar("string", text) or "0"
+
+
+def _int_or_string(data: bytes) -> Any:
+    wire = _fields(data)
+    if _ints(wire.get(1, [0]))[-1] == 1:
+        return _scalar("string", wire.get(3, [b""])[-1])
+    return _signed(_ints(wire.get(2, [0]))[-1])
+
+
+def _raw_json(data: bytes) -> Any:
+    """RawExtension / FieldsV1: their bytes are the JSON itself (null when empty)."""
+    raw = _fields(data).get(1, [b""])[-1]
+    if not isinstance(raw, bytes) or not raw:
+        return _ABSENT
+    try:
+        return json.loads(raw)
+    except ValueError as e:
+        raise _Malformed(f"embedded JSON is invalid: {e}") from None
+
+
+# messages whose Go types marshal their own JSON
+_CUSTOM: dict[str, Callable[[bytes], Any]] = {
+    "apis.meta.v1.Time": _time,
+    "apis.meta.v1.MicroTime": lambda data: _time(data, micro=True),
+    "apis.meta.v1.Duration": _duration,
+    "apis.meta.v1.FieldsV1": _raw_json,
+    "runtime.RawExtension": _raw_json,
+    "api.resource.Quantity": _quantity,
+    "api.resource.QuantityValue": _quantity,
+    "util.intstr.IntOrString": _int_or_string,
+}
+
+
+def _value(kind: str, value: Wire) -> Any:
+    if kind in _ZERO:
+        return _scalar(kind, value)
+    if not isinstance(value, bytes):
+        raise _Malformed(f"{kind} is not length-delimited")
+    return decode_message(kind, value)
+
+
+def _map(kind: str, entries: list[Wire]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for entry in entries:
+        if not isinstance(entry, bytes):
+            raise _Malformed("a map entry is not length-delimited")
+        wire = _fields(entry)
+        key = _scalar("string", wire.get(1, [b""])[-1])
+        item = wire.get(2)
+        if item is None:
+            out[key] = _ZERO[kind] if kind in _ZERO else decode_message(kind, b"")
         else:
-            out[field] = decode_message(kind, value)
-    for field, kind in spec.values():
-        if out.get(field) in ("", {}) or (kind in ("int0", "bool0") and not out.get(field, True)):
-            out.pop(field, None)
+            out[key] = _value(kind, item[-1])
+    return out
+
+
+def _field(kind: str, flags: int, values: list[Wire] | None) -> Any:
+    """One field's JSON value, or _ABSENT where Go's encoding/json leaves it out."""
+    map_of = kind[4:] if kind.startswith("map:") else None
+    if map_of is not None or flags & _REPEATED:
+        if not values:
+            return _ABSENT  # a nil slice or map: omitted or null
+        if map_of is not None:
+            return _map(map_of, values)
+        if kind in ("int", "uint", "bool"):
+            return [_scalar(kind, v) for v in _ints(values)]
+        return [_value(kind, v) for v in values]
+    if values:
+        got = _value(kind, values[-1])
+        if flags & _OMITEMPTY and not flags & _POINTER and kind in _ZERO and got == _ZERO[kind]:
+            return _ABSENT
+        return got
+    if flags & _POINTER or kind == "bytes":
+        return _ABSENT  # nil: omitted or null
+    if kind in _ZERO:
+        return _ABSENT if flags & _OMITEMPTY else _ZERO[kind]
+    return decode_message(kind, b"")  # a struct value is always marshalled, if only as {}
+
+
+def decode_message(name: str, data: bytes) -> Any:
+    """One message as the JSON its Go type marshals to."""
+    custom = _CUSTOM.get(name)
+    if custom is not None:
+        return custom(data)
+    spec = MESSAGES.get(name)
+    if spec is None:
+        raise _Malformed(f"no description of message {name}")
+    wire = _fields(data)
+    if name in LISTS:
+        return [_value(spec[0][2], v) for v in wire.get(1, [])]
+    out: dict[str, Any] = {}
+    for number, field, kind, flags in spec:
+        value = _field(kind, flags, wire.get(number))
+        if value is _ABSENT:
+            continue
+        if flags & _INLINE and isinstance(value, dict):
+            out.update(value)
+        else:
+            out[field] = value
     return out
 
 
 def decode(body: bytes) -> dict[str, Any]:
-    """A protobuf request body as the JSON object it encodes."""
+    """A protobuf request body as the JSON object it encodes (400 when malformed, 415 for a kind
+    with no protobuf codec)."""
     if not body.startswith(_MAGIC):
         raise _malformed("missing the k8s protobuf prefix")
-    envelope = decode_message("Unknown", body[len(_MAGIC) :])
-    meta = envelope.get("typeMeta") or {}
-    api_version, kind = meta.get("apiVersion", ""), meta.get("kind", "")
-    if (api_version, kind) not in TOP_LEVEL:
-        raise _unsupported()
-    raw = envelope.get("raw", b"")
-    obj = decode_message(kind, raw if isinstance(raw, bytes) else b"")
+    try:
+        envelope = _fields(body[len(_MAGIC) :])
+        meta = _fields(_bytes(envelope.get(1)))
+        api_version = _scalar("string", _bytes(meta.get(1)))
+        kind = _scalar("string", _bytes(meta.get(2)))
+        message = KINDS.get((api_version, kind))
+        if message is None:
+            raise _unsupported(api_version, kind)
+        obj = decode_message(message, _bytes(envelope.get(2)))
+    except _Malformed as e:
+        raise _malformed(str(e)) from None
+    except RecursionError:
+        raise _malformed("messages nest too deeply") from None
     return {"apiVersion": api_version, "kind": kind, **obj}
+
+
+def _bytes(values: list[Wire] | None) -> bytes:
+    value = values[-1] if values else b""
+    if not isinstance(value, bytes):
+        raise _Malformed("a message field is not length-delimited")
+    return value

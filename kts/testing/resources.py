@@ -100,10 +100,12 @@ BUILTIN: tuple[ResourceType, ...] = (
         ("ep",),
         status_subresource=False,
     ),
+    ResourceType("", "v1", "ResourceQuota", "resourcequotas", True, ("quota",)),
     ResourceType("apps", "v1", "Deployment", "deployments", True, ("deploy",)),
     ResourceType("apps", "v1", "StatefulSet", "statefulsets", True, ("sts",)),
     ResourceType("apps", "v1", "ReplicaSet", "replicasets", True, ("rs",)),
     ResourceType("apps", "v1", "DaemonSet", "daemonsets", True, ("ds",)),
+    ResourceType("autoscaling", "v2", "HorizontalPodAutoscaler", "horizontalpodautoscalers", True, ("hpa",)),
     ResourceType("batch", "v1", "Job", "jobs", True, ()),
     ResourceType("batch", "v1", "CronJob", "cronjobs", True, ("cj",)),
     ResourceType("networking.k8s.io", "v1", "Ingress", "ingresses", True, ("ing",)),
@@ -155,6 +157,15 @@ BUILTIN: tuple[ResourceType, ...] = (
     ),
     ResourceType("policy", "v1", "PodDisruptionBudget", "poddisruptionbudgets", True, ("pdb",)),
     ResourceType(
+        "scheduling.k8s.io",
+        "v1",
+        "PriorityClass",
+        "priorityclasses",
+        False,
+        ("pc",),
+        status_subresource=False,
+    ),
+    ResourceType(
         "apiextensions.k8s.io",
         "v1",
         "CustomResourceDefinition",
@@ -183,11 +194,13 @@ REVIEWS: tuple[ResourceType, ...] = tuple(
 
 PREFERRED_GROUP_ORDER = (
     "apps",
+    "autoscaling",
     "batch",
     "networking.k8s.io",
     "rbac.authorization.k8s.io",
     "storage.k8s.io",
     "policy",
+    "scheduling.k8s.io",
     "apiextensions.k8s.io",
     "authorization.k8s.io",
 )

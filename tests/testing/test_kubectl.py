@@ -17,10 +17,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import aiohttp
 import pytest
 import yaml
 
-from kts.testing import Emulator
+from kts.testing import Emulator, protobuf
 from kts.testing.kubeschema import schemas_for
 
 pytestmark = pytest.mark.skipif(shutil.which("kubectl") is None, reason="kubectl is not on PATH")
@@ -136,19 +137,51 @@ def _subset(expected: Any, actual: Any, path: str = "") -> list[str]:
     return [] if expected == actual else [path]
 
 
-@pytest.mark.parametrize(
-    "args",
-    [
-        ("configmap", "cfg", "--from-literal=a=1", "--from-literal=b=two"),
-        ("secret", "generic", "sec", "--from-literal=token=s3cret", "--type=example.com/token"),
-        ("namespace", "team-a"),
-        ("serviceaccount", "robot"),
-        ("deployment", "web", "--image=nginx:1.27", "--replicas=2", "--port=8080"),
-        ("job", "once", "--image=busybox:1.36", "--", "echo", "hello"),
-        ("service", "clusterip", "front", "--tcp=80:8080"),
-    ],
-    ids=["configmap", "secret", "namespace", "serviceaccount", "deployment", "job", "service"],
-)
+def _no_nulls(value: Any) -> Any:
+    """``value`` without null members: Go prints a nil pointer or slice as null where the wire
+    simply lacks it."""
+    if isinstance(value, dict):
+        return {k: _no_nulls(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list):
+        return [_no_nulls(v) for v in value]
+    return value
+
+
+_TYPED_CREATE = {
+    "configmap": ("configmap", "cfg", "--from-literal=a=1", "--from-literal=b=two"),
+    "secret": ("secret", "generic", "sec", "--from-literal=token=s3cret", "--type=example.com/token"),
+    "docker-registry": (
+        "secret", "docker-registry", "reg", "--docker-server=r.example", "--docker-username=u",
+        "--docker-password=p",
+    ),
+    "namespace": ("namespace", "team-a"),
+    "serviceaccount": ("serviceaccount", "robot"),
+    "deployment": ("deployment", "web", "--image=nginx:1.27", "--replicas=2", "--port=8080"),
+    "deployment-0": ("deployment", "idle", "--image=nginx:1.27", "--replicas=0"),
+    "job": ("job", "once", "--image=busybox:1.36", "--", "echo", "hello"),
+    "cronjob": ("cronjob", "tick", "--image=busybox:1.36", "--schedule=*/5 * * * *", "--", "date"),
+    "service": ("service", "clusterip", "front", "--tcp=80:8080"),
+    "service-headless": ("service", "clusterip", "headless", "--clusterip=None"),
+    "service-nodeport": ("service", "nodeport", "np", "--tcp=80:8080", "--node-port=30080"),
+    "service-loadbalancer": ("service", "loadbalancer", "lb", "--tcp=443:8443"),
+    "service-externalname": ("service", "externalname", "ext", "--external-name=example.com"),
+    "role": ("role", "reader", "--verb=get", "--verb=list", "--resource=pods,deployments.apps"),
+    "rolebinding": ("rolebinding", "rb", "--role=reader", "--user=alice", "--serviceaccount=default:robot"),
+    "clusterrole": ("clusterrole", "creader", "--verb=get", "--resource=nodes", "--non-resource-url=/logs/*"),
+    "clusterrole-aggregated": ("clusterrole", "agg", "--aggregation-rule=team=a"),
+    "clusterrolebinding": ("clusterrolebinding", "crb", "--clusterrole=creader", "--group=devs"),
+    "quota": ("quota", "q", "--hard=cpu=1,memory=1G,pods=2,count/deployments.apps=3", "--scopes=BestEffort"),
+    "priorityclass": (
+        "priorityclass", "high", "--value=1000", "--description=important", "--preemption-policy=Never",
+    ),
+    "poddisruptionbudget": ("poddisruptionbudget", "pdb", "--selector=app=web", "--min-available=50%"),
+    "poddisruptionbudget-int": ("poddisruptionbudget", "pdb2", "--selector=app=web", "--max-unavailable=1"),
+    "ingress": ("ingress", "ing", "--rule=foo.com/bar*=svc1:8080,tls=my-cert", "--class=nginx"),
+    "ingress-default": ("ingress", "catch", "--default-backend=svc2:http", "--annotation=a=b"),
+}
+
+
+@pytest.mark.parametrize("args", _TYPED_CREATE.values(), ids=_TYPED_CREATE.keys())
 async def test_typed_create_sends_protobuf_and_the_object_arrives_whole(
     kubectl: Kubectl, kube_emulator: Emulator, args: tuple[str, ...]
 ) -> None:
@@ -156,19 +189,45 @@ async def test_typed_create_sends_protobuf_and_the_object_arrives_whole(
     head, command = args[:cut], args[cut:]
     expected = (await kubectl.ok("create", *head, "--dry-run=client", "-o", "json", *command)).json()
     created = (await kubectl.ok("create", *head, "-o", "json", "--show-managed-fields", *command)).json()
-    assert kube_emulator.requests(method="POST")[-1].content_type == "application/vnd.kubernetes.protobuf"
+    post = kube_emulator.requests(method="POST")[-1]
+    assert post.content_type == protobuf.MEDIA_TYPE
+    # the protobuf body decodes to exactly the object kubectl prints for it
+    assert _no_nulls(protobuf.decode(post.body)) == _no_nulls(expected)
     # everything kubectl set arrived (the server adds defaults and identity on top)
     assert _subset(expected, created) == []
     if expected["kind"] != "ServiceAccount":  # a name alone is no field: no entry, as on a real server
         assert created["metadata"]["managedFields"][0]["manager"] == "kubectl-create"
-    got = await kubectl.ok("get", expected["kind"].lower(), expected["metadata"]["name"], "-o", "json")
+    resource = f"{expected['kind'].lower()}.{expected['apiVersion'].rsplit('/', 1)[0]}"
+    got = await kubectl.ok("get", resource.removesuffix(".v1"), expected["metadata"]["name"], "-o", "json")
     assert got.json()["metadata"]["uid"] == created["metadata"]["uid"]
 
 
-async def test_create_of_a_kind_without_protobuf_decoding_is_a_415(kubectl: Kubectl) -> None:
-    run = await kubectl("create", "role", "reader", "--verb=get", "--resource=pods")
-    assert run.code != 0
-    assert "the body of the request was in an unknown format" in run.err
+def _pb_field(number: int, payload: bytes) -> bytes:
+    """One length-delimited protobuf field (tags and sizes here stay below 128)."""
+    return bytes([number << 3 | 2, len(payload)]) + payload
+
+
+async def test_protobuf_for_a_kind_without_a_codec_is_a_415_and_garbage_a_400(
+    kubectl: Kubectl, kube_emulator: Emulator, tmp_path: Path
+) -> None:
+    await kubectl.ok("create", "configmap", "probe", "--from-literal=a=1")
+    body = kube_emulator.requests(method="POST")[-1].body
+    assert body.startswith(b"k8s\x00")
+    kubeconfig = yaml.safe_load(Path(kube_emulator.kubeconfig_path or "").read_text())
+    server = kubeconfig["clusters"][0]["cluster"]["server"]
+    meta = _pb_field(1, b"example.com/v1") + _pb_field(2, b"Widget")
+    foreign = b"k8s\x00" + _pb_field(1, meta) + _pb_field(2, _pb_field(1, _pb_field(1, b"w")))
+    async with aiohttp.ClientSession() as http:
+        for payload, code in ((foreign, 415), (body[:-3], 400), (b"k8s\x00\xff\xff", 400)):
+            async with http.post(
+                f"{server}/api/v1/namespaces/default/configmaps",
+                data=payload,
+                headers={"Content-Type": protobuf.MEDIA_TYPE},
+            ) as r:
+                status = await r.json()
+            assert (r.status, status["kind"], status["code"]) == (code, "Status", code)
+            if code == 415:
+                assert "example.com/v1, Kind=Widget" in status["message"]
 
 
 # -- reads ----------------------------------------------------------------------------------------

@@ -4,6 +4,7 @@ server's objects go there, and no user's objects land in a namespace another use
 from __future__ import annotations
 
 import asyncio
+import uuid
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -11,7 +12,9 @@ import pytest
 
 from kts.kube import KubeClient
 from kts.spawner import KubeTemplateSpawner, SpawnFailed
-from kts.spawner.ownership import USER_ID_LABEL, USERNAME_ANNOTATION
+from kts.spawner.contract import INSTANCE_LABEL, SERVERNAME_LABEL, USERNAME_LABEL
+from kts.spawner.orphans import OrphanSweeper, user_namespaces
+from kts.spawner.ownership import SERVER_ID_LABEL, USER_ID_LABEL, USERNAME_ANNOTATION, Identity
 from tests.spawner.conftest import KubeTarget
 from tests.spawner.test_kubespawner_parity import (
     Case,
@@ -140,3 +143,79 @@ async def test_an_existing_namespace_is_taken_only_when_it_is_the_users(
     await sp.stop(now=True)
     assert pod is not None and ns is not None
     assert ns["metadata"]["labels"][USER_ID_LABEL] == sp.identity.user_id
+
+
+def _orphan_secret(name: str, namespace: str, instance: str, user: str) -> dict[str, Any]:
+    """A server-stopped Secret bearing every label the sweep selects an orphan of ``user`` by."""
+    return {
+        "apiVersion": "v1", "kind": "Secret",
+        "metadata": {
+            "name": name, "namespace": namespace,
+            "labels": {INSTANCE_LABEL: instance, USERNAME_LABEL: user, SERVERNAME_LABEL: "",
+                       SERVER_ID_LABEL: Identity(instance, user, "").server_id},
+            "annotations": {"kubetemplatespawner/lifecycle": "server-stopped", USERNAME_ANNOTATION: user},
+        },
+    }  # fmt: skip
+
+
+async def test_the_orphan_sweep_covers_the_user_namespaces_of_its_instance(
+    kube: KubeTarget, namespaces: list[str]
+) -> None:
+    instance = f"sweep-{uuid.uuid4().hex[:8]}"
+    other = f"{instance}-other"
+
+    def user_spawner(user: str, of: str = instance) -> Any:
+        sp = spawner_for(kube, user_case(kube, "{username}", user=user), KubeTemplateSpawner)
+        sp.instance = of
+        namespaces.append(sp.namespace)
+        return sp
+
+    running, orphan, theirs = user_spawner("alice"), user_spawner("bob"), user_spawner("carol", other)
+    for sp in (running, orphan, theirs):
+        await sp.start()
+    plain, forged = f"{kube.namespace}-plain", f"{kube.namespace}-forged"
+    namespaces += [plain, forged]
+    # Namespaces kts does not hold for this instance: one without labels, one with a copied user-id
+    # label that is not the identity of the user it names, and the other instance's. Each holds
+    # what would be an orphan of this instance; the user namespace holds one of the other instance.
+    planted = [(plain, "dave"), (forged, "mallory"), (theirs.namespace, "carol")]
+    async with await KubeClient.connect(kubeconfig=kube.kubeconfig) as client:
+        await client.apply([
+            {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": plain}},
+            {"apiVersion": "v1", "kind": "Namespace", "metadata": {
+                "name": forged, "labels": {USER_ID_LABEL: running.identity.user_id},
+                "annotations": {USERNAME_ANNOTATION: "mallory"}}},
+        ], namespace="", field_manager="someone-else")  # fmt: skip
+        await client.apply(
+            [_orphan_secret("planted", ns, instance, user) for ns, user in planted]
+            + [_orphan_secret("planted", orphan.namespace, other, "bob")],
+            namespace="", field_manager="someone-else",
+        )  # fmt: skip
+    cluster = await running.cluster()
+    assert await user_namespaces(cluster, instance) == sorted([running.namespace, orphan.namespace])
+    cleaned = await OrphanSweeper.sweep_once(running, cluster, {running.identity.server_id}, None, min_age=0)
+    assert cleaned == [("bob", "")]
+    async with await KubeClient.connect(kubeconfig=kube.kubeconfig) as client:
+        assert await client.get("v1", "Pod", orphan.pod_name, orphan.namespace) is None
+        assert await client.get("v1", "Secret", orphan.secret_name, orphan.namespace) is None
+        assert await client.get("v1", "Pod", running.pod_name, running.namespace) is not None
+        assert await client.get("v1", "Pod", theirs.pod_name, theirs.namespace) is not None
+        for ns in (plain, forged, theirs.namespace, orphan.namespace):
+            assert await client.get("v1", "Secret", "planted", ns) is not None, ns
+    await running.stop(now=True)
+    await theirs.stop(now=True)
+
+
+async def test_one_sweeper_runs_for_all_user_namespaces(kube: KubeTarget) -> None:
+    """Each spawner's namespace is its user's: the sweeper is started per instance, not per user."""
+    instance = f"sweep-{uuid.uuid4().hex[:8]}"
+    before = set(OrphanSweeper._tasks)
+    for user in ("alice", "bob"):
+        sp = spawner_for(kube, user_case(kube, "{username}", user=user), KubeTemplateSpawner)
+        sp.instance = instance
+        OrphanSweeper.ensure_started(sp)
+    started = OrphanSweeper._tasks - before
+    assert len(started) == 1
+    for task in started:
+        task.cancel()
+    await asyncio.gather(*started, return_exceptions=True)

@@ -50,32 +50,26 @@ def _resource_entries(rt: ResourceType) -> list[dict[str, Any]]:
     ):
         main["categories"] = ["all"]
     out = [main]
+    for sub, (group, version, kind), verbs in subresources(rt):
+        entry: dict[str, Any] = {"name": f"{rt.plural}/{sub}", "singularName": ""}
+        entry["namespaced"] = rt.namespaced
+        if (group, version) != (rt.group, rt.version):
+            entry.update(group=group, version=version)
+        out.append({**entry, "kind": kind, "verbs": list(verbs)})
+    return out
+
+
+def subresources(rt: ResourceType) -> list[tuple[str, tuple[str, str, str], tuple[str, ...]]]:
+    """The subresources the emulator serves for ``rt``: (name, response group/version/kind, verbs)."""
+    out: list[tuple[str, tuple[str, str, str], tuple[str, ...]]] = []
     if rt.status_subresource:
-        out.append(
-            {
-                "name": f"{rt.plural}/status",
-                "singularName": "",
-                "namespaced": rt.namespaced,
-                "kind": rt.kind,
-                "verbs": ["get", "patch", "update"],
-            }
-        )
+        out.append(("status", (rt.group, rt.version, rt.kind), ("get", "patch", "update")))
     if rt.builtin and rt.kind in ("Deployment", "StatefulSet", "ReplicaSet"):
-        out.append(
-            {
-                "name": f"{rt.plural}/scale",
-                "singularName": "",
-                "namespaced": True,
-                "group": "autoscaling",
-                "version": "v1",
-                "kind": "Scale",
-                "verbs": ["get", "patch", "update"],
-            }
-        )
+        out.append(("scale", ("autoscaling", "v1", "Scale"), ("get", "patch", "update")))
     if rt.builtin and rt.kind == "Pod":
-        out.append(
-            {"name": "pods/log", "singularName": "", "namespaced": True, "kind": "Pod", "verbs": ["get"]}
-        )
+        out.append(("log", (rt.group, rt.version, "Pod"), ("get",)))
+    if rt.builtin and rt.kind == "ServiceAccount":
+        out.append(("token", ("authentication.k8s.io", "v1", "TokenRequest"), ("create",)))
     return out
 
 
@@ -132,14 +126,16 @@ def _aggregated_resources(registry: Registry, group: str, version: str) -> list[
         }
         if rt.short_names:
             entry["shortNames"] = list(rt.short_names)
-        if rt.status_subresource:
-            entry["subresources"] = [
-                {
-                    "subresource": "status",
-                    "responseKind": entry["responseKind"],
-                    "verbs": ["get", "patch", "update"],
-                }
-            ]
+        subs = [
+            {
+                "subresource": sub,
+                "responseKind": {"group": g, "version": v, "kind": k},
+                "verbs": list(verbs),
+            }
+            for sub, (g, v, k), verbs in subresources(rt)
+        ]
+        if subs:
+            entry["subresources"] = subs
         out.append(entry)
     return out
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import json
 from typing import Any
 
 from kts.testing.errors import ApiError, bad_request
@@ -22,34 +23,68 @@ def json_merge_patch(target: Any, patch: Any) -> Any:
     return out
 
 
+_ORDER = "$setElementOrder/"
+
+
 def strategic_merge_patch(target: Any, patch: Any, rules: Rules, path: Path = ()) -> Any:
     """Maps merge, null deletes, lists with a patch merge key (containers, env, ports, ...) merge
     by it and honour ``$patch: delete`` items, scalar lists with the merge strategy take the union;
-    other lists are replaced."""
+    other lists are replaced. A merged list is ordered as apimachinery orders it: the patch's items
+    (or a ``$setElementOrder`` directive's) in their order, the live-only items kept in theirs."""
     if not isinstance(patch, dict):
         return copy.deepcopy(patch)
     if patch.get("$patch") == "replace":
         return {k: copy.deepcopy(v) for k, v in patch.items() if k != "$patch"}
     out = dict(target) if isinstance(target, dict) else {}
+    orders = {k[len(_ORDER) :]: v for k, v in patch.items() if k.startswith(_ORDER) and isinstance(v, list)}
     for k, v in patch.items():
         if k.startswith("$"):
             continue
         p = (*path, ("f", k))
+        keys = rules.patch_merge(path, k) if isinstance(v, list) else None
         if v is None:
             out.pop(k, None)
-        elif (
-            isinstance(v, list)
-            and (keys := rules.patch_merge(path, k)) is not None
-            and isinstance(out.get(k), list)
-        ):
+        elif keys is not None and isinstance(v, list) and isinstance(out.get(k), list):
+            live = out[k]
             if keys:
-                out[k] = _merge_keyed(out[k], v, keys, rules, p)
+                merged = _merge_keyed(live, v, keys, rules, p)
             else:
-                out[k] = list(out[k]) + [copy.deepcopy(i) for i in v if i not in out[k]]
+                merged = list(live) + [copy.deepcopy(i) for i in v if i not in live]
+            out[k] = _ordered(merged, orders.get(k, v), live, keys)
         elif isinstance(v, dict):
             out[k] = strategic_merge_patch(out.get(k), v, rules, p)
         else:
             out[k] = copy.deepcopy(v)
+    for k, order in orders.items():
+        keys = rules.patch_merge(path, k)
+        if k not in patch and keys is not None and isinstance(out.get(k), list):
+            out[k] = _ordered(out[k], order, out[k], keys)
+    return out
+
+
+def _ordered(merged: list, order: list, live: list, keys: tuple[str, ...]) -> list:
+    """apimachinery's normalizeElementOrder: the items named in ``order`` sorted as there, the
+    others as in ``live``, interleaved so each keeps its place relative to the live order."""
+
+    def ident(item: Any) -> Any:
+        return item_key(item, keys) if keys else json.dumps(item, sort_keys=True)
+
+    def position(items: list[Any], item: Any) -> int:
+        want = ident(item)
+        return next((n for n, i in enumerate(items) if ident(i) == want), -1)
+
+    wanted = [i for i in order if not (isinstance(i, dict) and i.get("$patch") == "delete")]
+    named = [m for m in merged if position(wanted, m) >= 0]
+    rest = [m for m in merged if position(wanted, m) < 0]
+    named.sort(key=lambda m: position(wanted, m))
+    rest.sort(key=lambda m: position(live, m))
+    out: list = []
+    while named or rest:
+        if rest and named:
+            left, right = position(live, rest[0]), position(live, named[0])
+            out.append(rest.pop(0) if left >= 0 and right >= 0 and left < right else named.pop(0))
+        else:
+            out.append((named or rest).pop(0))
     return out
 
 

@@ -105,7 +105,7 @@ BUILTIN: tuple[ResourceType, ...] = (
     ResourceType("apps", "v1", "StatefulSet", "statefulsets", True, ("sts",)),
     ResourceType("apps", "v1", "ReplicaSet", "replicasets", True, ("rs",)),
     ResourceType("apps", "v1", "DaemonSet", "daemonsets", True, ("ds",)),
-    ResourceType("autoscaling", "v2", "HorizontalPodAutoscaler", "horizontalpodautoscalers", True, ("hpa",)),
+    ResourceType("autoscaling", "v1", "HorizontalPodAutoscaler", "horizontalpodautoscalers", True, ("hpa",)),
     ResourceType("batch", "v1", "Job", "jobs", True, ()),
     ResourceType("batch", "v1", "CronJob", "cronjobs", True, ("cj",)),
     ResourceType("networking.k8s.io", "v1", "Ingress", "ingresses", True, ("ing",)),

@@ -15,8 +15,8 @@ from typing import Any
 import yaml
 from aiohttp import web
 
-from kts.testing import authz, discovery, protobuf, tables
-from kts.testing.errors import ApiError, bad_request, invalid, status_body
+from kts.testing import authz, discovery, protobuf, tables, tokens
+from kts.testing.errors import ApiError, bad_request, invalid, modified_conflict, status_body
 from kts.testing.faults import Faults, RequestRecord
 from kts.testing.openapi import OpenAPI
 from kts.testing.operations import Api, WriteOptions
@@ -203,6 +203,13 @@ class Server:
             return self._pod_log(rt, namespace or "", name, request.query.get("container"))
         if sub == "scale" and rt.builtin and rt.plural in _SCALABLE and name:
             return await self._scale(request, rt, namespace or "", name)
+        if sub == "token" and rt.builtin and rt.plural == "serviceaccounts" and name:
+            if request.method != "POST":
+                raise ApiError(
+                    405, "MethodNotAllowed", "the server does not allow this method on the requested resource"
+                )
+            account = self.api.get(rt, namespace or "", name)
+            return self._json(tokens.token_request(account, await self._body(request)), 201)
         if (
             sub
             and (sub != "status" or not rt.status_subresource)
@@ -292,20 +299,38 @@ class Server:
 
     async def _scale(self, request: web.Request, rt: ResourceType, namespace: str, name: str) -> web.Response:
         if request.method in ("PUT", "PATCH"):
-            raw = await request.read()
-            try:
-                body = json.loads(raw or b"{}")
-            except ValueError:
-                raise bad_request("invalid Scale body") from None
-            if request.method == "PATCH" and isinstance(body, list):
-                raise ApiError(415, "UnsupportedMediaType", "json patch on scale is not supported")
-            replicas = ((body or {}).get("spec") or {}).get("replicas")
-            if not isinstance(replicas, int):
+            current = self.api.get(rt, namespace, name)
+            replicas: Any = (current.get("spec") or {}).get("replicas", 1)
+            if request.method == "PUT":
+                body = await self._body(request)  # JSON, YAML or kubectl's protobuf
+                if not isinstance(body, dict):
+                    raise bad_request("invalid Scale body")
+                given = (body.get("metadata") or {}).get("resourceVersion")
+                if given and given != current["metadata"].get("resourceVersion"):
+                    raise modified_conflict(rt.group, rt.plural, name)
+                # ScaleSpec.replicas is omitempty: a Scale to zero carries no replicas at all
+                replicas = (body.get("spec") or {}).get("replicas", 0)
+            else:
+                try:
+                    body = json.loads(await request.read() or b"{}")
+                except ValueError:
+                    raise bad_request("invalid Scale body") from None
+                if isinstance(body, list):
+                    raise ApiError(415, "UnsupportedMediaType", "json patch on scale is not supported")
+                replicas = ((body or {}).get("spec") or {}).get("replicas", replicas)
+            if not isinstance(replicas, int) or isinstance(replicas, bool) or replicas < 0:
                 raise invalid(
                     "Scale",
                     "autoscaling",
                     name,
-                    [{"reason": "FieldValueRequired", "message": "Required value", "field": "spec.replicas"}],
+                    [
+                        {
+                            "reason": "FieldValueInvalid",
+                            "message": f"Invalid value: {json.dumps(replicas)}: must be greater than or "
+                            "equal to 0",
+                            "field": "spec.replicas",
+                        }
+                    ],
                 )
             patch = json.dumps({"spec": {"replicas": replicas}}).encode()
             self.api.patch(

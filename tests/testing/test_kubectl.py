@@ -10,6 +10,7 @@ published schemas, never typed in.
 from __future__ import annotations
 
 import asyncio
+import base64
 import json
 import shutil
 from collections.abc import AsyncIterator
@@ -228,6 +229,159 @@ async def test_protobuf_for_a_kind_without_a_codec_is_a_415_and_garbage_a_400(
             assert (r.status, status["kind"], status["code"]) == (code, "Status", code)
             if code == 415:
                 assert "example.com/v1, Kind=Widget" in status["message"]
+
+
+def _changed_by_writes(obj: dict[str, Any]) -> dict[str, Any]:
+    """``obj`` without what every write moves on (resourceVersion, generation, managedFields)."""
+    moving = ("resourceVersion", "generation", "managedFields")
+    return {**obj, "metadata": {k: v for k, v in obj["metadata"].items() if k not in moving}}
+
+
+_MUTATIONS = {
+    "label": ("label", "deployment", "web", "tier=front"),
+    "label-overwrite": ("label", "deployment", "web", "app=web", "--overwrite", "extra=1"),
+    "label-remove": ("label", "deployment", "web", "app-"),
+    "annotate": ("annotate", "deployment", "web", "note=hi", "other=there"),
+    "set-image": ("set", "image", "deployment/web", "nginx=nginx:1.28"),
+    "set-env": ("set", "env", "deployment/web", "FOO=bar", "BAZ=qux"),
+    "set-resources": ("set", "resources", "deployment", "web", "--limits=cpu=200m,memory=512Mi"),
+    "set-serviceaccount": ("set", "serviceaccount", "deployment", "web", "robot"),
+    "patch-strategic-add": (
+        "patch", "deployment", "web", "-p",
+        json.dumps({"spec": {"template": {"spec": {"containers": [{"name": "side", "image": "busybox"}]}}}}),
+    ),
+    "patch-strategic-order": (
+        "patch", "deployment", "web", "-p",
+        json.dumps({"spec": {"template": {"spec": {
+            "$setElementOrder/containers": [{"name": "side"}, {"name": "nginx"}],
+            "containers": [{"name": "side", "image": "busybox"}],
+        }}}}),
+    ),
+    "patch-strategic-delete": (
+        "patch", "deployment", "web", "-p",
+        json.dumps({"spec": {"template": {"spec": {"containers": [{"name": "nginx", "$patch": "delete"},
+                                                                   {"name": "solo", "image": "busybox"}]}}}}),
+    ),
+    "patch-merge": ("patch", "deployment", "web", "--type=merge", "-p", '{"metadata":{"labels":{"m":"1"}}}'),
+    "patch-json": (
+        "patch", "deployment", "web", "--type=json", "-p",
+        json.dumps([
+            {"op": "replace", "path": "/spec/replicas", "value": 4},
+            {"op": "add", "path": "/metadata/labels/j", "value": "2"},
+        ]),
+    ),
+}
+
+
+@pytest.mark.parametrize("args", _MUTATIONS.values(), ids=_MUTATIONS.keys())
+async def test_imperative_changes_give_what_kubectl_computes_itself(
+    kubectl: Kubectl, kube_emulator: Emulator, args: tuple[str, ...]
+) -> None:
+    """kubectl computes each change on the live object itself with --dry-run=client (using
+    apimachinery's patch code, the real server's); the server's answer must be that object."""
+    await kubectl.ok("create", "deployment", "web", "--image=nginx:1.27", "--replicas=2")
+    await kubectl.ok("create", "serviceaccount", "robot")
+    expected = (await kubectl.ok(*args, "--dry-run=client", "-o", "json")).json()
+    changed = (await kubectl.ok(*args, "-o", "json")).json()
+    assert kube_emulator.requests(method="PATCH")[-1].path.startswith("/apis/apps/v1/namespaces/default/")
+    # equal but for what the server moves on and the defaults it adds (lists equal in order)
+    assert _subset(_changed_by_writes(expected), changed) == []
+    containers = changed["spec"]["template"]["spec"]["containers"]
+    assert [c["name"] for c in containers] == [
+        c["name"] for c in expected["spec"]["template"]["spec"]["containers"]
+    ]
+    # kubectl prints the answer through the Go types (a template's null creationTimestamp)
+    live = (await kubectl.ok("get", "deployment", "web", "-o", "json")).json()
+    assert _no_nulls(live["spec"]) == _no_nulls(changed["spec"])
+
+
+async def test_scale_through_the_scale_subresource(kubectl: Kubectl, kube_emulator: Emulator) -> None:
+    await kubectl.ok("create", "deployment", "web", "--image=nginx:1.27", "--replicas=1")
+    await kubectl.ok("scale", "deployment", "web", "--replicas=2")
+    assert kube_emulator.requests(method="PATCH")[-1].path.endswith("/deployments/web/scale")
+    live = (await kubectl.ok("get", "deployment", "web", "-o", "json")).json()
+    assert live["spec"]["replicas"] == 2
+    # with a precondition kubectl reads the Scale and writes it back whole (zero replicas omitted)
+    run = await kubectl("scale", "deployment", "web", "--current-replicas=5", "--replicas=3")
+    assert run.code != 0 and "Expected replicas to be 5, was 2" in run.err
+    await kubectl.ok("scale", "deployment", "web", "--current-replicas=2", "--replicas=0")
+    live = (await kubectl.ok("get", "deployment", "web", "-o", "json")).json()
+    assert live["spec"]["replicas"] == 0
+
+
+async def test_rollout_restart_stamps_the_template_and_rolls_out(kubectl: Kubectl) -> None:
+    await kubectl.ok("create", "deployment", "web", "--image=nginx:1.27", "--replicas=1")
+    await kubectl.ok("rollout", "status", "deployment/web", "--timeout=20s")
+    before = (await kubectl.ok("get", "deployment", "web", "-o", "json")).json()
+    run = await kubectl.ok("rollout", "restart", "deployment/web")
+    assert "deployment.apps/web restarted" in run.out
+    after = (await kubectl.ok("get", "deployment", "web", "-o", "json")).json()
+    stamp = after["spec"]["template"]["metadata"]["annotations"]["kubectl.kubernetes.io/restartedAt"]
+    assert stamp[:4].isdigit() and "T" in stamp
+    assert after["metadata"]["generation"] == before["metadata"]["generation"] + 1
+    await kubectl.ok("rollout", "status", "deployment/web", "--timeout=20s")
+    sets = (await kubectl.ok("get", "replicasets", "-l", "app=web", "-o", "json")).json()["items"]
+    assert len(sets) == 2
+
+
+async def test_run_and_expose(kubectl: Kubectl, kube_emulator: Emulator) -> None:
+    run_args = ("run", "pod1", "--image=busybox:1.36", "--labels=app=p,tier=t", "--env=A=1", "--port=80",
+                "--restart=Never")
+    expected = (await kubectl.ok(*run_args, "--dry-run=client", "-o", "json", "--", "sleep", "3600")).json()
+    created = (await kubectl.ok(*run_args, "-o", "json", "--", "sleep", "3600")).json()
+    assert _subset(expected, created) == []
+    await kubectl.ok("create", "deployment", "web", "--image=nginx:1.27", "--port=8080")
+    for args in (
+        ("expose", "deployment", "web", "--port=80", "--target-port=8080", "--name=web-svc"),
+        ("expose", "pod", "pod1", "--port=8000", "--target-port=80", "--type=NodePort", "--name=pod-svc"),
+    ):
+        expected = (await kubectl.ok(*args, "--dry-run=client", "-o", "json")).json()
+        created = (await kubectl.ok(*args, "-o", "json")).json()
+        assert _subset(expected, created) == []
+        assert created["spec"]["clusterIP"] == created["spec"]["clusterIPs"][0]
+    node_port = created["spec"]["ports"][0]["nodePort"]
+    assert 30000 <= node_port <= 32767
+    assert kube_emulator.get("v1", "Service", "web-svc", "default") is not None
+
+
+async def test_autoscale_sends_protobuf(kubectl: Kubectl, kube_emulator: Emulator) -> None:
+    await kubectl.ok("create", "deployment", "web", "--image=nginx:1.27")
+    args = ("autoscale", "deployment", "web", "--min=2", "--max=5", "--cpu-percent=80")
+    expected = (await kubectl.ok(*args, "--dry-run=client", "-o", "json")).json()
+    created = (await kubectl.ok(*args, "-o", "json")).json()
+    post = kube_emulator.requests(method="POST")[-1]
+    assert post.content_type == protobuf.MEDIA_TYPE
+    assert _no_nulls(protobuf.decode(post.body)) == _no_nulls(expected)
+    assert _subset(expected, created) == []
+    got = (await kubectl.ok("get", "hpa", "web", "-o", "json")).json()
+    assert got["spec"]["scaleTargetRef"] == {"apiVersion": "apps/v1", "kind": "Deployment", "name": "web"}
+
+
+def _claims(token: str) -> dict[str, Any]:
+    payload = token.split(".")[1]
+    return dict(json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4))))
+
+
+async def test_create_token(kubectl: Kubectl, kube_emulator: Emulator) -> None:
+    await kubectl.ok("create", "serviceaccount", "robot")
+    answer = (await kubectl.ok("create", "token", "robot", "--duration=2h", "-o", "json")).json()
+    post = kube_emulator.requests(method="POST")[-1]
+    assert post.path == "/api/v1/namespaces/default/serviceaccounts/robot/token"
+    assert post.content_type == protobuf.MEDIA_TYPE
+    sent = protobuf.decode(post.body)
+    assert (sent["kind"], sent["spec"]["expirationSeconds"]) == ("TokenRequest", 7200)
+    assert answer["kind"] == "TokenRequest" and answer["spec"]["expirationSeconds"] == 7200
+    claims = _claims(answer["status"]["token"])
+    assert claims["sub"] == "system:serviceaccount:default:robot"
+    assert claims["exp"] - claims["iat"] == 7200
+    sa = kube_emulator.get("v1", "ServiceAccount", "robot", "default")
+    assert sa is not None and claims["kubernetes.io"]["serviceaccount"]["uid"] == sa["metadata"]["uid"]
+    token = (await kubectl.ok("create", "token", "robot", "--audience=one", "--audience=two")).out.strip()
+    assert _claims(token)["aud"] == ["one", "two"]
+    run = await kubectl("create", "token", "robot", "--duration=5m")
+    assert run.code != 0 and "may not specify a duration less than 10 minutes" in run.err
+    run = await kubectl("create", "token", "ghost")
+    assert run.code != 0 and 'serviceaccounts "ghost" not found' in run.err
 
 
 # -- reads ----------------------------------------------------------------------------------------

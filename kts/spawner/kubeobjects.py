@@ -23,6 +23,11 @@ _SERIALIZER = ApiClient.__new__(ApiClient)
 
 NOTEBOOK_CONTAINER = "notebook"
 
+FOLLOWS_DELETE_PVC_ANNOTATION = "kubetemplatespawner/follows-delete-pvc"
+"""Annotation (value "true") on a claim whose lifecycle comes from ``delete_pvc``: when its user
+or server is deleted, kts gives it the lifecycle the current ``delete_pvc`` says first, as
+KubeSpawner reads ``delete_pvc`` only then."""
+
 
 def serialize(model: Any) -> Any:
     """A kubernetes client model as the JSON-able data the API server would receive."""
@@ -35,12 +40,14 @@ def pvc_per_server(spawner: KubeSpawner) -> bool:
     return "{user_server}" in spawner.pvc_name_template
 
 
-def pvc_lifecycle(spawner: KubeSpawner) -> str:
+def pvc_lifecycle(spawner: KubeSpawner, *, per_server: bool | None = None) -> str:
     """When KubeSpawner's ``delete_forever`` would delete the PVC: with the server when it has its
-    own, else with the user; never with ``delete_pvc = False``."""
+    own (``per_server``, by default from ``pvc_name_template``), else with the user; never with
+    ``delete_pvc = False``."""
     if not spawner.delete_pvc:
         return NEVER_DELETED
-    return SERVER_DELETED if pvc_per_server(spawner) else USER_DELETED
+    own = pvc_per_server(spawner) if per_server is None else per_server
+    return SERVER_DELETED if own else USER_DELETED
 
 
 def token_env_names(pod: dict[str, Any], token: str | None) -> list[str]:
@@ -108,6 +115,7 @@ async def kubespawner_values(
         "pvc_lifecycle": pvc_lifecycle(spawner) if ensure else "",
         "pvc_per_server": pvc_per_server(spawner),
         "create_only_annotation": create_only_key,
+        "follows_delete_pvc_annotation": FOLLOWS_DELETE_PVC_ANNOTATION,
         "secret_name": spawner.secret_name,
         "secret_env": token_env_names(pod, spawner.api_token),
         "ssl_secret": ssl_secret(spawner),

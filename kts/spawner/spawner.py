@@ -30,7 +30,7 @@ from kts.spawner.contract import (
     check,
 )
 from kts.spawner.errors import OwnershipError, SpawnFailed
-from kts.spawner.kubeobjects import kubespawner_values
+from kts.spawner.kubeobjects import FOLLOWS_DELETE_PVC_ANNOTATION, kubespawner_values, pvc_lifecycle
 from kts.spawner.orphans import OrphanSweeper
 from kts.spawner.ownership import (
     SERVER_ID_LABEL,
@@ -564,7 +564,8 @@ class KubeTemplateSpawner(KubeSpawner):  # type: ignore[misc]
         meta = body["metadata"]
         label_keys = {INSTANCE_LABEL, USERNAME_LABEL, SERVERNAME_LABEL, USER_ID_LABEL, SERVER_ID_LABEL}
         annotation_keys = {self.lifecycle_annotation, self.create_only_annotation,
-                           USERNAME_ANNOTATION, SERVERNAME_ANNOTATION}  # fmt: skip
+                           FOLLOWS_DELETE_PVC_ANNOTATION, USERNAME_ANNOTATION,
+                           SERVERNAME_ANNOTATION}  # fmt: skip
         kept: dict[str, Any] = {"name": meta["name"]}
         if meta.get("namespace"):
             kept["namespace"] = meta["namespace"]
@@ -971,20 +972,45 @@ class KubeTemplateSpawner(KubeSpawner):  # type: ignore[misc]
         deleted) also the user's user-deleted objects. Searches every kind: this is rare."""
         cluster = await self.cluster()
         for namespace, labels in self._where(every_slug=True):
+            user_labels = {k: v for k, v in labels.items() if k not in (SERVERNAME_LABEL, SERVER_ID_LABEL)}
+            await self._follow_delete_pvc(cluster, namespace, labels if self.name else user_labels)
             await cluster.delete(
                 namespace=namespace, labels=labels, lifecycles=[SERVER_DELETED], include_unannotated=False,
                 timeout=self.delete_timeout, lifecycle_annotation=self.lifecycle_annotation,
             )  # fmt: skip
             if not self.name:
-                user_labels = {
-                    k: v for k, v in labels.items() if k not in (SERVERNAME_LABEL, SERVER_ID_LABEL)
-                }
                 await cluster.delete(
                     namespace=namespace, labels=user_labels, lifecycles=[USER_DELETED],
                     include_unannotated=False, timeout=self.delete_timeout,
                     lifecycle_annotation=self.lifecycle_annotation,
                 )  # fmt: skip
         self._state = ServerState()
+
+    async def _follow_delete_pvc(self, cluster: Cluster, namespace: str, labels: dict[str, str]) -> None:
+        """Give the claims whose lifecycle came from ``delete_pvc`` (the default chart's) the one
+        the current ``delete_pvc`` says, before deleting by lifecycle: KubeSpawner reads the setting
+        when the user is deleted, so one switched on (or off) since the claim was applied holds."""
+        found = await cluster.find(namespace=namespace, labels=labels, kinds={"v1/PersistentVolumeClaim"})
+        changes = []
+        for claim in found:
+            meta = claim.get("metadata") or {}
+            annotations = meta.get("annotations") or {}
+            if annotations.get(FOLLOWS_DELETE_PVC_ANNOTATION) != "true" or meta.get("deletionTimestamp"):
+                continue
+            wanted = pvc_lifecycle(self, per_server=SERVERNAME_LABEL in (meta.get("labels") or {}))
+            if annotations.get(self.lifecycle_annotation) == wanted:
+                continue
+            self.log.info("%s: claim %s takes lifecycle %s from delete_pvc = %s",
+                          self._log_name, meta.get("name"), wanted, self.delete_pvc)  # fmt: skip
+            changes.append({
+                "apiVersion": "v1", "kind": "PersistentVolumeClaim",
+                "metadata": {"name": meta["name"], "namespace": meta.get("namespace") or namespace,
+                             "annotations": {self.lifecycle_annotation: wanted}},
+            })  # fmt: skip
+        if changes:
+            # A manager of its own owns only this annotation: the others' fields stay as they are.
+            manager = f"{self.field_manager}-delete-pvc"
+            await cluster.apply(changes, namespace=namespace, field_manager=manager, force=True)
 
 
 def _key(body: dict[str, Any]) -> tuple[str, ...]:

@@ -37,7 +37,8 @@ CONNECTION = "kubetemplatespawner/connection"
 LIFECYCLE = "kubetemplatespawner/lifecycle"
 KTS_LABELS = {INSTANCE_LABEL, USER_ID_LABEL, SERVER_ID_LABEL, SERVERNAME_LABEL}
 CREATE_ONLY = "kubetemplatespawner/create-only"
-KTS_ANNOTATIONS = {CONNECTION, LIFECYCLE, CREATE_ONLY, "hub.jupyter.org/servername"}
+FOLLOWS_DELETE_PVC = "kubetemplatespawner/follows-delete-pvc"
+KTS_ANNOTATIONS = {CONNECTION, LIFECYCLE, CREATE_ONLY, FOLLOWS_DELETE_PVC, "hub.jupyter.org/servername"}
 SERVER_FILLED = ("uid", "resourceVersion", "creationTimestamp", "managedFields", "generation")
 
 Z2JH = {
@@ -482,6 +483,7 @@ def assert_same_pvc(created: Created, theirs: dict[str, Any] | None, their_pod: 
     deleted_with = "server-deleted" if per_server else "user-deleted"
     assert annotations[LIFECYCLE] == ("never-deleted" if kept else deleted_with)
     assert annotations[CREATE_ONLY] == "true"  # KubeSpawner creates it when missing, never updates it
+    assert annotations[FOLLOWS_DELETE_PVC] == "true"  # its lifecycle is delete_pvc's when the user goes
     assert_same(_as_kubespawner_would(created.pvc, theirs, contract), _server_fields_dropped(theirs))
 
 
@@ -710,3 +712,44 @@ async def test_a_kept_claim_outlives_its_user(kube: KubeTarget, pvc_name: str) -
         assert back is not None and back["metadata"]["uid"] == claim["metadata"]["uid"]
         await again.stop(now=True)
         await _gone(client, "PersistentVolumeClaim", again.pvc_name, kube.namespace)
+
+
+async def _claim_after(kube: KubeTarget, cls: type, case: Case, later: Case) -> dict[str, Any] | None:
+    """The claim left once the server, started and stopped under ``case``, is deleted (the named
+    server, or the user for the default one) by a hub restarted with ``later``'s settings."""
+    first = spawner_for(kube, case, cls)
+    await asyncio.wait_for(first.start(), 60)
+    await first.stop(now=True)
+    first.clear_state()
+    state = first.get_state()
+    deleting = spawner_for(kube, later, cls)
+    deleting.load_state(state)
+    await deleting.delete_forever()
+    async with await KubeClient.connect(kubeconfig=kube.kubeconfig) as client:
+        for _ in range(100):  # KubeSpawner does not wait for the deletion to finish
+            claim = await _read(client, "PersistentVolumeClaim", first.pvc_name, kube.namespace)
+            if claim is None or claim["metadata"].get("deletionTimestamp") is None:
+                break
+            await asyncio.sleep(0.05)
+        if claim is not None:
+            await _gone(client, "PersistentVolumeClaim", first.pvc_name, kube.namespace)
+    return claim
+
+
+@pytest.mark.parametrize("pvc_name", ["claim-{username}", "claim-{user_server}"])
+@pytest.mark.parametrize("delete_pvc", [True, False], ids=["switched-on", "switched-off"])
+async def test_delete_pvc_as_set_when_the_user_is_deleted(
+    kubespawner_env: KubeTarget, pvc_name: str, delete_pvc: bool
+) -> None:
+    """The operator changes delete_pvc after the claim was made: KubeSpawner reads it when the
+    user (or the named server owning the claim) is deleted, and so does kts."""
+    kube = kubespawner_env
+    server = "lab" if "{user_server}" in pvc_name else ""
+    case = Case("delete-pvc", {"delete_pvc": not delete_pvc, "pvc_name_template": pvc_name}, server=server)
+    later = Case("delete-pvc", {**case.config, "delete_pvc": delete_pvc}, server=server)
+    theirs = await _claim_after(kube, KubeSpawner, case, later)
+    ours = await _claim_after(kube, KubeTemplateSpawner, case, later)
+    assert (theirs is None) == delete_pvc, "KubeSpawner deletes the claim exactly when delete_pvc is on"
+    assert (ours is None) == (theirs is None), (ours, theirs)
+    if ours is not None:
+        assert ours["metadata"]["annotations"][LIFECYCLE] == "never-deleted"

@@ -303,6 +303,15 @@ class Parser:
         return cls(self.src, tok.pos, tok.line)
 
     def pipeline(self, context: str, end: int) -> PipeNode:
+        n = self.peek_count
+        if n == 0 or (n == 1 and self.token[0] is self.items[self.idx - 1]):
+            quick = self._quick_pipeline(self.idx - n, end, 0)
+            if quick is not None:
+                pipe, close = quick
+                self.idx = close + 1  # the closing token is never the last item (EOF is)
+                self.token[0] = self.items[close]
+                self.peek_count = 0
+                return pipe
         token = self.peek_non_space()
         pipe = PipeNode(self.src, token.pos, token.line)
         while True:  # the decls loop
@@ -341,6 +350,134 @@ class Parser:
                 pipe.cmds.append(self.command())
             else:
                 self.unexpected(token, context)
+
+    def _quick_pipeline(self, i: int, end: int, depth: int) -> tuple[PipeNode, int] | None:
+        """The pipeline starting at item ``i`` and the index of its closing ``end`` item, read
+        straight off the item list; None for anything unusual, which the step-for-step parser
+        then reads again (so errors and their lines stay Go's).
+
+        The same nodes as the general path, for declarations of one variable, commands of
+        plain operands, field chains and shallow parentheses: nearly every action in a chart.
+        """
+        items = self.items
+        src = self.src
+        it = items[i]
+        while it.typ == SPACE:
+            i += 1
+            it = items[i]
+        pipe = PipeNode(src, it.pos, it.line)
+        declared = None
+        if it.typ == VARIABLE:
+            k = i + 1
+            nxt = items[k]
+            while nxt.typ == SPACE:
+                k += 1
+                nxt = items[k]
+            if nxt.typ in (ASSIGN, DECLARE):
+                pipe.is_assign = nxt.typ == ASSIGN
+                declared = it.val
+                pipe.decl.append(VariableNode(src, it.pos, declared))
+                i = k + 1
+            elif nxt.typ == CHAR:
+                return None
+        cmds = pipe.cmds
+        while True:
+            it = items[i]
+            while it.typ == SPACE:
+                i += 1
+                it = items[i]
+            if it.typ == end:
+                if not cmds or any(isinstance(c.args[0], _CONSTANT_NODES) for c in cmds[1:]):
+                    return None
+                if declared is not None:
+                    self.vars.push(declared, None)
+                return pipe, i
+            if it.typ not in _OPERAND_START:
+                return None
+            cmd = CommandNode(src, it.pos)
+            args = cmd.args
+            while True:
+                it = items[i]
+                while it.typ == SPACE:
+                    i += 1
+                    it = items[i]
+                typ = it.typ
+                node: Node | None
+                if typ == FIELD:
+                    node = FieldNode(src, it.pos, it.val)
+                elif typ == IDENTIFIER:
+                    if not self.has_function(it.val):
+                        return None
+                    node = IdentifierNode(src, it.pos, it.val)
+                elif typ == VARIABLE:
+                    if it.val != declared and it.val not in self.vars:
+                        return None
+                    node = VariableNode(src, it.pos, it.val)
+                elif typ in (STRING, RAW_STRING):
+                    try:
+                        node = StringNode(src, it.pos, it.val, unquote(it.val))
+                    except LiteralError:
+                        return None
+                elif typ == DOT:
+                    node = DotNode(src, it.pos)
+                elif typ in (NUMBER, CHAR_CONSTANT, COMPLEX):
+                    node = NumberNode(src, it.pos, it.val)
+                    try:
+                        make_number(node, typ == COMPLEX)
+                    except LiteralError:
+                        return None
+                elif typ == BOOL:
+                    node = BoolNode(src, it.pos, it.val == "true")
+                elif typ == NIL:
+                    node = NilNode(src, it.pos)
+                elif typ == LEFT_PAREN:
+                    if depth >= _QUICK_DEPTH or self.stack_depth + depth >= MAX_STACK_DEPTH:
+                        return None
+                    inner = self._quick_pipeline(i + 1, RIGHT_PAREN, depth + 1)
+                    if inner is None:
+                        return None
+                    node, i = inner
+                else:
+                    node = None
+                if node is not None:
+                    i += 1
+                    if items[i].typ == FIELD:
+                        node = self._quick_chain(node, i)
+                        if node is None:
+                            return None
+                        while items[i].typ == FIELD:
+                            i += 1
+                    args.append(node)
+                typ = items[i].typ
+                if typ == SPACE:
+                    i += 1
+                    continue
+                if typ == PIPE:
+                    i += 1
+                elif typ != RIGHT_DELIM and typ != RIGHT_PAREN:
+                    return None
+                break
+            if not args:
+                return None
+            cmds.append(cmd)
+
+    def _quick_chain(self, node: Node, i: int) -> Node | None:
+        """``operand``'s field chain after ``node``, its fields starting at item ``i``."""
+        items = self.items
+        if isinstance(node, _CONSTANT_NODES):
+            return None
+        chain = ChainNode(self.src, items[i].pos, node)
+        while items[i].typ == FIELD:
+            chain.add(items[i].val)
+            i += 1
+        if isinstance(node, FieldNode):
+            joined: Node = FieldNode(self.src, chain.pos, ".")
+        elif isinstance(node, VariableNode):
+            joined = VariableNode(self.src, chain.pos, "$")
+        else:
+            return chain
+        joined.ident = node.ident + chain.field  # type: ignore[attr-defined]
+        return joined
 
     def check_pipeline(self, pipe: PipeNode, context: str) -> None:
         if not pipe.cmds:
@@ -514,6 +651,9 @@ class Parser:
         self.backup()
         return None
 
+
+_QUICK_DEPTH = 16  # parentheses the quick path follows; deeper ones take the general path
+_CONSTANT_NODES = (BoolNode, DotNode, NilNode, NumberNode, StringNode)
 
 _OPERAND_START = frozenset({
     BOOL, CHAR_CONSTANT, COMPLEX, DOT, FIELD, IDENTIFIER, NUMBER, NIL,

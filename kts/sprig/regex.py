@@ -35,6 +35,8 @@ _GO_CODES = {
     "invalid UTF-8": "invalid UTF-8",
 }
 
+_UNANCHORED = getattr(getattr(re2, "_Anchor", None), "UNANCHORED", None)
+_NO_SPAN = (-1, -1)
 _OPTIONS = re2.Options()
 _OPTIONS.log_errors = False
 _NAMED = re.compile(r"\(\?P?<([^>]*)>")
@@ -56,46 +58,63 @@ class Regexp:
         self.re = _compile(expr)
         self.num_groups = self.re.groups
         self.names = _group_names(expr, self.num_groups)
+        raw = getattr(getattr(self.re, "_regexp", None), "Match", None)
+        self._raw = raw if _UNANCHORED is not None else None
 
-    def _search(self, text: bytes, pos: int) -> Any:
+    def _spans(self, text: bytes, pos: int) -> list[tuple[int, int]] | None:
+        """The span of every group of the leftmost match from ``pos`` (``(-1, -1)`` for a group
+        that did not take part), or None.
+
+        RE2's own matcher, called directly: the Python wrapper's ``search`` builds a generator
+        and a match object per call, which dominates a loop over a million small matches.
+        """
+        raw = self._raw
+        if raw is None:
+            m = self.re.search(text, pos)
+            return None if m is None else [m.span(i) for i in range(self.num_groups + 1)]
+        spans = raw(_UNANCHORED, text, pos, len(text))
+        return None if spans[0] == _NO_SPAN else spans
+
+    def _search(self, text: bytes, pos: int) -> list[tuple[int, int]] | None:
         """The leftmost match from ``pos`` that starts on a rune boundary, as Go's are.
 
         RE2 also tries empty-width assertions (``\\B``, say) between the bytes of one
         multi-byte rune; such a match is passed over. ``text`` is valid UTF-8.
         """
-        search = self.re.search
-        m = search(text, pos)
+        spans = self._spans(text, pos)
         end = len(text)
-        while m is not None:
-            start = m.start()
+        while spans is not None:
+            start = spans[0][0]
             if start >= end or text[start] & 0xC0 != 0x80:
-                return m
+                return spans
             start += 1
             while start < end and text[start] & 0xC0 == 0x80:
                 start += 1
-            m = search(text, start)
+            spans = self._spans(text, start)
         return None
 
     def _exec(self, text: bytes, pos: int) -> list[tuple[int, int]] | None:
-        m = self._search(text, pos)
-        if m is None:
-            return None
-        return [m.span(i) for i in range(self.num_groups + 1)]
+        return self._search(text, pos)
 
     def _all(self, text: bytes, n: int) -> list[Any]:
         """Go's ``allMatches``: successive matches; empty ones abutting a match are dropped.
 
-        Each match is a tuple of (start, stop) spans, one per group.
+        Each match is a list of (start, stop) spans, one per group.
         """
         out: list[Any] = []
         ascii_text = text.isascii()  # then every rune is one byte wide
-        search = self.re.search if ascii_text else self._search
+        search = self._spans if ascii_text else self._search
+        raw = self._raw if ascii_text else None
         pos, prev_end, end = 0, -1, len(text)
         while len(out) < n and pos <= end:
-            m = search(text, pos)
-            if m is None:
-                break
-            spans = m._spans  # the span of every group, as span(i) returns them
+            if raw is not None:
+                spans = raw(_UNANCHORED, text, pos, end)
+                if spans[0] == _NO_SPAN:
+                    break
+            else:
+                spans = search(text, pos)
+                if spans is None:
+                    break
             start, stop = spans[0]
             accept = True
             if stop == pos:
@@ -130,6 +149,8 @@ class Regexp:
 
     def find_all_string(self, s: str, n: int) -> list[str]:
         original, matches = self._all_original(s, n)
+        if len(original) == len(s):  # ASCII: byte offsets are character offsets
+            return [s[m[0][0]:m[0][1]] for m in matches]
         return [_decode(original[m[0][0]:m[0][1]]) for m in matches]
 
     def split(self, s: str, n: int) -> list[str] | None:

@@ -4,11 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
+from kts.gotemplate.fmt import format_value
 from kts.gotemplate.gotypes import GoObject
 
 
 def strval(value: Any) -> str:
     """A string as is, bytes decoded, a Stringer/error via its method, anything else via ``%v``."""
+    t = type(value)
+    if t is str:
+        return value
+    if t is int:
+        return str(value)
     if isinstance(value, str):
         return value
     if isinstance(value, (bytes, bytearray)):
@@ -17,6 +23,4 @@ def strval(value: Any) -> str:
         text = value.go_string()
         if text is not None:
             return text
-    from kts.gotemplate.fmt import format_value
-
     return format_value(value)

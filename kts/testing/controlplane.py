@@ -15,6 +15,7 @@ from kts.testing.daemonsets import DaemonSets
 from kts.testing.errors import ApiError
 from kts.testing.events import EventRecorder
 from kts.testing.operations import Api, WriteOptions, now
+from kts.testing.ownerindex import OwnerIndex
 from kts.testing.pods import PodSimulator
 from kts.testing.proxy import ServiceProxy
 from kts.testing.resources import ResourceType, custom_types_from_crd
@@ -52,6 +53,8 @@ class ControlPlane:
         self._namespaces_seen: set[str] = set()
         self.paused = False
         self.proxy = ServiceProxy(api.store) if config.run_pods else None
+        self.owners = OwnerIndex()
+        self.owners.seed(api.store.objects)
         api.store.listeners.append(self._on_event)
 
     def rt(self, group: str, plural: str, version: str = "v1") -> ResourceType:
@@ -66,6 +69,7 @@ class ControlPlane:
     # -- loop --------------------------------------------------------------------------------
 
     def _on_event(self, ev: Event) -> None:
+        self.owners.observe(ev)
         if ev.plural != "events":
             self._dirty.set()
 
@@ -238,19 +242,19 @@ class ControlPlane:
             self.api.delete(rt, namespace, name, {"propagationPolicy": policy})
 
     def _gc_pass(self) -> None:
-        objects = [(k, o) for k, o in self.api.store.objects.items() if k[1] != "events"]
-        uids = {o["metadata"]["uid"]: (k, o) for k, o in objects}
-        dependents: dict[str, list[tuple[Any, dict[str, Any]]]] = {}
-        for key, obj in objects:
-            for ref in obj["metadata"].get("ownerReferences") or []:
-                dependents.setdefault(ref.get("uid", ""), []).append((key, obj))
-        for key, obj in objects:
-            meta = obj["metadata"]
-            if not meta.get("deletionTimestamp"):
+        """Finalize what is being deleted and collect objects whose owners are all gone; the owner
+        index hands over only the objects whose references or owners changed since the last pass."""
+        store, index = self.api.store, self.owners
+        for key in sorted(index.terminating):
+            obj = store.get(key)
+            if obj is None:
                 continue
+            meta = obj["metadata"]
             finalizers = meta.get("finalizers") or []
             uid = meta["uid"]
-            deps = dependents.get(uid, [])
+            deps = [
+                (d, dep) for d in sorted(index.dependents.get(uid, ())) if (dep := store.get(d)) is not None
+            ]
             if "orphan" in finalizers:
                 for dkey, dep in deps:
                     new = copy.deepcopy(dep)
@@ -267,19 +271,20 @@ class ControlPlane:
                 blocking = []
                 for dkey, dep in deps:
                     rt = self._type_for(dkey[0], dkey[1])
-                    if rt is None or self.api.store.get(dkey) is None:
+                    if rt is None or store.get(dkey) is None:
                         continue
                     if not dep["metadata"].get("deletionTimestamp"):
                         self._safe_delete(rt, dkey[2], dkey[3], "Foreground")
-                    if self.api.store.get(dkey) is not None:
+                    if store.get(dkey) is not None:
                         blocking.append(dkey)
                 if not blocking:
                     self._drop_finalizer(key, obj, "foregroundDeletion")
-        for key, obj in objects:
-            refs = obj["metadata"].get("ownerReferences") or []
-            if not refs or self.api.store.get(key) is None or obj["metadata"].get("deletionTimestamp"):
+        for key in index.take_orphan_candidates():
+            obj = store.get(key)
+            if obj is None or obj["metadata"].get("deletionTimestamp"):
                 continue
-            if all(r.get("uid") not in uids for r in refs):
+            refs = obj["metadata"].get("ownerReferences") or []
+            if refs and all(r.get("uid") not in index.uids for r in refs):
                 rt = self._type_for(key[0], key[1])
                 if rt is not None:
                     self._safe_delete(rt, key[2], key[3])
@@ -319,13 +324,13 @@ class ControlPlane:
                 continue
             self._namespaces_seen.discard(ns["metadata"]["name"])
             name = ns["metadata"]["name"]
-            remaining = [(k, o) for k, o in self.api.store.objects.items() if k[2] == name]
-            for k, o in remaining:
-                if not o["metadata"].get("deletionTimestamp"):
+            for k in sorted(self.owners.by_namespace.get(name, ())):
+                o = self.api.store.get(k)
+                if o is not None and not o["metadata"].get("deletionTimestamp"):
                     rt = self._type_for(k[0], k[1])
                     if rt is not None:
                         self._safe_delete(rt, k[2], k[3])
-            left = [k for k in self.api.store.objects if k[2] == name]
+            left = self.owners.by_namespace.get(name)
             if not left and not ns["metadata"].get("finalizers"):
                 self.api.force_remove(ns_rt, "", name)
 

@@ -25,7 +25,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from kts.testing.quantity import parse_quantity
-from kts.testing.store import obj_key
+from kts.testing.store import Event, Key, obj_key
 
 if TYPE_CHECKING:
     from kts.testing.controlplane import ControlPlane
@@ -128,11 +128,41 @@ def _full_image(image: str) -> str:
     return name
 
 
+class NodeUsage:
+    """The summed requests of the pods bound to the node and not finished, kept from the store's
+    pod events so the scheduler's fit check does not walk every pod."""
+
+    def __init__(self) -> None:
+        self.by_key: dict[Key, dict[str, Decimal]] = {}
+        self.total: dict[str, Decimal] = {}
+
+    def observe(self, ev: Event) -> None:
+        if ev.group or ev.plural != "pods":
+            return
+        for res, q in self.by_key.pop(ev.key, {}).items():
+            self.total[res] -= q
+        pod = ev.obj
+        bound = (pod.get("spec") or {}).get("nodeName") == NODE_NAME
+        finished = (pod.get("status") or {}).get("phase") in ("Succeeded", "Failed")
+        if ev.type == "DELETED" or not bound or finished:
+            return
+        requests = PodSimulator._requests(pod)
+        if requests:
+            self.by_key[ev.key] = requests
+            for res, q in requests.items():
+                self.total[res] = self.total.get(res, Decimal(0)) + q
+
+
 class PodSimulator:
     """Drives every pod through its lifecycle; called from the control plane's reconcile loop."""
 
     def __init__(self, cp: ControlPlane) -> None:
         self.cp = cp
+        self.usage = NodeUsage()
+        store = cp.api.store
+        for key, pod in list(store.by_type.get(("", "pods"), {}).items()):
+            self.usage.observe(Event(store.rv, "ADDED", "", "pods", pod, key))
+        store.listeners.append(self.usage.observe)
         self.sims: dict[str, PodSim] = {}
         self.failures: list[PodFailure] = []
         self._next_ip = 2
@@ -295,13 +325,7 @@ class PodSimulator:
         """The scheduler's message when the node cannot fit the pod's cpu/memory requests."""
         node = self.cp.api.store.get(("", "nodes", "", NODE_NAME)) or {}
         allocatable = (node.get("status") or {}).get("allocatable") or {}
-        used: dict[str, Decimal] = {}
-        for other in self.cp.api.store.items("", "pods"):
-            if (other.get("spec") or {}).get("nodeName") == NODE_NAME and (other.get("status") or {}).get(
-                "phase"
-            ) not in ("Succeeded", "Failed"):
-                for res, q in self._requests(other).items():
-                    used[res] = used.get(res, Decimal(0)) + q
+        used = self.usage.total
         short = []
         for res, q in sorted(self._requests(pod).items()):
             cap = parse_quantity(allocatable.get(res))

@@ -26,6 +26,7 @@ class Event:
     group: str
     plural: str
     obj: dict[str, Any]
+    key: Key = ("", "", "", "")
 
 
 @dataclass
@@ -49,6 +50,7 @@ class Store:
         self.history_limit = history_limit
         self.compacted_rv = 0
         self.watchers: list[Watcher] = []
+        self._watchers_of: dict[tuple[str, str], list[Watcher]] = {}  # by (group, plural)
         self.listeners: list[Callable[[Event], None]] = []
 
     def next_rv(self) -> int:
@@ -72,7 +74,7 @@ class Store:
         obj["metadata"]["resourceVersion"] = str(rv)
         self.objects[key] = obj
         self.by_type.setdefault((key[0], key[1]), {})[key] = obj
-        self._emit(Event(rv, event_type, key[0], key[1], obj))
+        self._emit(Event(rv, event_type, key[0], key[1], obj, key))
         return obj
 
     def remove(self, key: Key) -> dict[str, Any] | None:
@@ -83,7 +85,7 @@ class Store:
         obj = copy.deepcopy(obj)
         rv = self.next_rv()
         obj["metadata"]["resourceVersion"] = str(rv)
-        self._emit(Event(rv, "DELETED", key[0], key[1], obj))
+        self._emit(Event(rv, "DELETED", key[0], key[1], obj, key))
         return obj
 
     def _emit(self, ev: Event) -> None:
@@ -91,7 +93,7 @@ class Store:
         while len(self.history) > self.history_limit:
             old = self.history.popleft()
             self.compacted_rv = old.rv
-        for w in list(self.watchers):
+        for w in list(self._watchers_of.get((ev.group, ev.plural), ())):
             if not w.closed and self._watch_matches(w, ev):
                 w.queue.put_nowait(ev)
         for listener in list(self.listeners):
@@ -116,11 +118,17 @@ class Store:
 
     def add_watcher(self, w: Watcher) -> None:
         self.watchers.append(w)
+        self._watchers_of.setdefault((w.group, w.plural), []).append(w)
 
     def drop_watcher(self, w: Watcher) -> None:
         w.closed = True
         if w in self.watchers:
             self.watchers.remove(w)
+        same = self._watchers_of.get((w.group, w.plural))
+        if same is not None and w in same:
+            same.remove(w)
+            if not same:
+                del self._watchers_of[(w.group, w.plural)]
 
     def close_watches(self) -> int:
         """End every open watch stream (clients see the connection close)."""
@@ -130,4 +138,5 @@ class Store:
             w.queue.put_nowait(None)
             n += 1
         self.watchers.clear()
+        self._watchers_of.clear()
         return n

@@ -283,8 +283,8 @@ class Lexer:
         append = self.items.append
         pos = self.pos
         depth = self.paren_depth
-        lpos = self._lpos
-        lline = self._lline
+        lline = self.line_at(pos)  # from here on, ``lline`` is the line of ``lpos``
+        lpos = pos
         match = _ACTION_TOKEN.match
         words = self._words
         while True:
@@ -309,6 +309,9 @@ class Lexer:
                 lline += s.count("\n", lpos, x)
                 lpos = x
                 append(Item(LEFT_DELIM, x, LEFT, lline))
+                if trim:
+                    lline += s.count("\n", x, inner)
+                    lpos = inner
                 pos = inner
                 depth = 0
                 in_action = True
@@ -321,9 +324,15 @@ class Lexer:
             end = m.end()
             val = None
             if g == _G_SPACE:
-                typ = SPACE
                 if s.startswith("-}}", end):
                     end -= 1  # the last space belongs to the trim marker
+                append(Item(SPACE, pos, s[pos:end], lline))
+                newlines = s.count("\n", pos, end)
+                if newlines:  # spaces are the only tokens here that span lines
+                    lline += newlines
+                    lpos = end
+                pos = end
+                continue
             elif g == _G_WORD:
                 val = s[pos:end]
                 typ = words.get(val, IDENTIFIER)
@@ -349,9 +358,6 @@ class Lexer:
             else:
                 assert g is not None
                 typ = _GROUP_TYPES[g]
-            if pos > lpos:
-                lline += s.count("\n", lpos, pos)
-                lpos = pos
             append(Item(typ, pos, s[pos:end] if val is None else val, lline))
             pos = end
         self.paren_depth = depth

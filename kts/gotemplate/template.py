@@ -7,6 +7,7 @@ from contextvars import ContextVar
 from typing import Any
 
 from kts.gotemplate.builtins import BUILTINS
+from kts.gotemplate.collector import collector_paused
 from kts.gotemplate.deep import descend
 from kts.gotemplate.errors import ExecError, InternalError, ParseError, RenderError
 from kts.gotemplate.exec import Compiled, Ctx, compile_tree
@@ -40,7 +41,8 @@ class Template:
     def compiled(self) -> Compiled:
         compiled = self._compiled
         if compiled is None:
-            compiled = self._compiled = compile_tree(self.tree)
+            with collector_paused():
+                compiled = self._compiled = compile_tree(self.tree)
         return compiled
 
     def run(self, ctx: Ctx, dot: Any) -> None:
@@ -71,7 +73,8 @@ class TemplateSet:
         """Parse ``text`` as template ``name``; its defines join the set (Go's rules)."""
         _ensure_recursion_limit()
         try:
-            trees = parse(name, text, self.funcs.__contains__)
+            with collector_paused():
+                trees = parse(name, text, self.funcs.__contains__)
         except RecursionError:
             # Python's stack is smaller than Go's: report what Go reports at its own limit.
             raise ParseError("max expression depth exceeded", template=name, line=1) from None

@@ -385,6 +385,16 @@ def _lint_parser() -> argparse.ArgumentParser:
     p.add_argument("-n", "--namespace", default=None,
                    help="namespace of the release (default $HELM_NAMESPACE or \"default\")")
     p.add_argument("--debug", action="store_true", help="accepted for Helm compatibility")
+    spawner = p.add_argument_group(
+        "KubeTemplateSpawner (needs the [spawner] extra)",
+        "Render each chart as KubeTemplateSpawner renders a user's server, for sample servers with "
+        "hostile names and for every profile and choice the hub config offers, and report every "
+        "contract violation, guard refusal and object two servers would share.")
+    spawner.add_argument("--spawner", action="store_true",
+                         help="also check the chart against the spawner's contract")
+    spawner.add_argument("--hub-config", default=None, metavar="FILE",
+                         help="the hub's jupyterhub_config.py, for its c.KubeTemplateSpawner and "
+                              "c.KubeSpawner settings and profile_list (implies --spawner)")
     ignored = p.add_argument_group("helm's global flags with no effect on linting (accepted, ignored)",
                                    ", ".join(_GLOBAL_IGNORED))
     for flag in _GLOBAL_IGNORED:
@@ -444,6 +454,10 @@ def run_lint(argv: Sequence[str], out: Any, err: Any) -> int:
         report.extend(f"{m}\n" for m in result.messages if not ns.quiet or m.severity > 1)
         failed += result.failed
         report.append("\n")
+        if ns.spawner or ns.hub_config:
+            spawner_failed, lines = _lint_spawner(path, values, ns.hub_config)
+            failed += spawner_failed and not result.failed
+            report.extend(lines)
     out.write("".join(report))
     summary = f"{len(paths)} chart(s) linted, {failed} chart(s) failed"
     if failed:
@@ -451,6 +465,22 @@ def run_lint(argv: Sequence[str], out: Any, err: Any) -> int:
     if not ns.quiet or flagged:
         out.write(summary + "\n")
     return 0
+
+
+def _lint_spawner(path: str, values: dict[str, Any], hub_config: str | None) -> tuple[bool, list[str]]:
+    """The spawner's contract lint of one chart: whether it failed, and its report lines."""
+    try:
+        from kts.spawner.lint import lint_spawner_chart
+    except ModuleNotFoundError as e:
+        raise CommandError(str(e)) from None
+    if hub_config is not None and not os.path.isfile(hub_config):
+        raise CommandError(f"open {hub_config}: no such file or directory")
+    result = lint_spawner_chart(path, values=values, config_file=hub_config)
+    lines = [f"==> Checking {path} against KubeTemplateSpawner's contract "
+             f"({result.rendered} sample server(s) rendered)\n"]
+    lines.extend(f"{finding}\n" for finding in result.findings)
+    lines.append("\n")
+    return result.failed, lines
 
 
 class _Out:

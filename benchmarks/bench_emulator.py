@@ -30,7 +30,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from kts.testing.emulator import Emulator
 
 NAMESPACES = 50
-POD_EVERY = 50  # one object in 50 is a Pod: the control plane's pod pass visits every pod
+POD_EVERY = 50  # one object in 50 is a Pod, which the control plane schedules and starts
 # The memory budget: what the emulator's code may hold (traced allocations in kts/testing and the
 # aiohttp server) per 1,000 objects and per 100 open watches; 5,000 objects and 500 watches may
 # use 45 MiB. Measured: 19 MiB for the objects (the store, the watch history of the last 2,000

@@ -138,8 +138,7 @@ class ControlPlane:
             self.proxy.reconcile()
         self.workloads.reconcile(t, dues)
         self.daemonsets.reconcile()
-        pods = self.api.store.items("", "pods")
-        due = self.pods.reconcile(pods, t)
+        due = self.pods.reconcile(t)
         if due is not None:
             dues.append(due)
         return min(dues) if dues else None

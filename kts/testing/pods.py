@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import copy
 import fnmatch
+import heapq
 import random
 import secrets
 from dataclasses import dataclass, field
@@ -154,15 +155,23 @@ class NodeUsage:
 
 
 class PodSimulator:
-    """Drives every pod through its lifecycle; called from the control plane's reconcile loop."""
+    """Drives every pod through its lifecycle; called from the control plane's reconcile loop,
+    it steps only the pods that changed or have a transition due."""
 
     def __init__(self, cp: ControlPlane) -> None:
         self.cp = cp
         self.usage = NodeUsage()
+        # pods to step on the next pass, timed transitions as a heap of (due, key), ended pods
+        self._changed: set[Key] = set()
+        self._due: list[tuple[float, Key]] = []
+        self._due_at: dict[Key, float] = {}
+        self._gone: list[str] = []
         store = cp.api.store
         for key, pod in list(store.by_type.get(("", "pods"), {}).items()):
             self.usage.observe(Event(store.rv, "ADDED", "", "pods", pod, key))
+            self._changed.add(key)
         store.listeners.append(self.usage.observe)
+        store.listeners.append(self.observe)
         self.sims: dict[str, PodSim] = {}
         self.failures: list[PodFailure] = []
         self._next_ip = 2
@@ -208,22 +217,42 @@ class PodSimulator:
 
     # -- lifecycle ---------------------------------------------------------------------------
 
-    def reconcile(self, pods: list[dict[str, Any]], now: float) -> float | None:
-        """Advance every pod; returns the earliest time something is due again."""
-        live = set()
-        next_due: float | None = None
-        for pod in pods:
-            uid = pod["metadata"]["uid"]
-            live.add(uid)
-            sim = self.sims.setdefault(uid, PodSim())
-            due = self._step(pod, sim, now)
-            if due is not None:
-                next_due = due if next_due is None else min(next_due, due)
-        for uid in list(self.sims):
-            if uid not in live:
-                del self.sims[uid]
+    def observe(self, ev: Event) -> None:
+        """Note a pod's change for the next pass; a deleted pod's simulation ends there."""
+        if ev.group or ev.plural != "pods":
+            return
+        if ev.type == "DELETED":
+            self._gone.append(ev.obj["metadata"].get("uid", ""))
+        else:
+            self._changed.add(ev.key)
+
+    def reconcile(self, now: float) -> float | None:
+        """Advance the pods that changed or whose timed transition is due; returns the earliest
+        time something is due again."""
+        for uid in self._gone:
+            if self.sims.pop(uid, None) is not None:
                 self.cp.stop_process(uid)
-        return next_due
+        self._gone.clear()
+        keys, self._changed = self._changed, set()
+        while self._due and self._due[0][0] <= now:
+            when, key = heapq.heappop(self._due)
+            if self._due_at.get(key) == when:
+                del self._due_at[key]
+                keys.add(key)
+        store = self.cp.api.store
+        for key in sorted(keys, key=lambda k: (k[2], k[3])):
+            pod = store.get(key)
+            if pod is None:
+                self._due_at.pop(key, None)
+                continue
+            sim = self.sims.setdefault(pod["metadata"]["uid"], PodSim())
+            due = self._step(pod, sim, now)
+            if due is not None and self._due_at.get(key) != due:
+                self._due_at[key] = due
+                heapq.heappush(self._due, (due, key))
+        while self._due and self._due_at.get(self._due[0][1]) != self._due[0][0]:
+            heapq.heappop(self._due)  # superseded by a later step
+        return self._due[0][0] if self._due else None
 
     def _step(self, pod: dict[str, Any], sim: PodSim, now: float) -> float | None:
         meta = pod["metadata"]

@@ -315,3 +315,29 @@ async def test_not_ready(kube_emulator: Emulator, http: Http, ns: str) -> None:
     assert st["phase"] == "Running" and condition(st, "Ready")["status"] == "False"
     assert st["containerStatuses"][0]["state"]["running"]
     assert unhealthy()[0]["message"] == "Readiness probe failed: HTTP probe failed with statuscode: 503"
+
+
+async def test_a_pass_steps_only_the_pods_that_changed(
+    kube_emulator: Emulator, http: Http, ns: str, monkeypatch: Any
+) -> None:
+    """The kubelet simulation's work follows what changed, not how many pods there are."""
+    names = [f"p{i}" for i in range(30)]
+    for name in names:
+        await http.post(PODS, pod(name))
+    await kube_emulator.wait_for(
+        lambda: all(condition(status_of(kube_emulator, n), "Ready").get("status") == "True" for n in names)
+    )
+    await kube_emulator.settle()
+    sim = kube_emulator.control_plane.pods  # type: ignore[union-attr]
+    stepped: list[str] = []
+    real_step = sim._step
+
+    def counting(pod: dict[str, Any], state: Any, now: float) -> float | None:
+        stepped.append(pod["metadata"]["name"])
+        return real_step(pod, state, now)
+
+    monkeypatch.setattr(sim, "_step", counting)
+    status, _ = await http.patch(f"{PODS}/p7", {"metadata": {"labels": {"touched": "yes"}}})
+    assert status == 200
+    await kube_emulator.settle()
+    assert set(stepped) == {"p7"}

@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+import html
+
 from tornado import web
 
 try:  # JupyterHub >= 6
     from jupyterhub.spawner import SpawnException as _Base
 except ImportError:  # pragma: no cover - JupyterHub 5
     _Base = None
+
+
+def html_message(message: str) -> str:
+    """``message`` for the hub's spawn page, which shows ``html_message`` as HTML: escaped (pod logs
+    and names are untrusted), its lines kept (a log's last lines are the reason a server failed)."""
+    return f'<span style="white-space: pre-wrap">{html.escape(message)}</span>'
 
 
 if _Base is not None:
@@ -18,6 +26,7 @@ if _Base is not None:
         def __init__(self, message: str, *, reason: str, status_code: int = 500) -> None:
             super().__init__(message, reason=reason, status_code=status_code)
             self.jupyterhub_message = message
+            self.jupyterhub_html_message = html_message(message)
 
         def __str__(self) -> str:
             return self.message
@@ -32,6 +41,7 @@ else:  # pragma: no cover - JupyterHub 5
             self.message = message
             self.reason = reason
             self.jupyterhub_message = message
+            self.jupyterhub_html_message = html_message(message)
 
         def __str__(self) -> str:
             return self.message

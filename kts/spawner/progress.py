@@ -6,9 +6,14 @@ import asyncio
 from collections.abc import AsyncIterator
 from typing import Any
 
+from kts.spawner.errors import html_message
+
 
 class ProgressLog:
     """Append-only events of one spawn; readers follow until it is closed.
+
+    Each event also carries its message as HTML (escaped, line breaks kept), which JupyterHub's
+    spawn page shows instead of the text.
 
     A fresh log per spawn means a reader never sees an earlier spawn's events, and closing it
     on every exit path means a reader always terminates.
@@ -23,7 +28,8 @@ class ProgressLog:
     def add(self, message: str, progress: int | None = None, **extra: Any) -> None:
         if self.closed:
             return
-        event: dict[str, Any] = {"message": message, **extra}
+        # The spawn page shows html_message when there is one: a pod's log keeps its lines.
+        event: dict[str, Any] = {"message": message, "html_message": html_message(message), **extra}
         if progress is not None:
             event["progress"] = progress
         self.events.append(event)

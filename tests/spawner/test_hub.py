@@ -19,6 +19,7 @@ import pytest_asyncio
 
 from kts.demo import DEMO_CONFIG, objects_of
 from kts.spawner import charts
+from kts.spawner.errors import html_message
 from kts.spawner.hubprocess import HubProcess
 from kts.testing.emulator import Emulator
 from tests.spawner.browser import Browser, forms_of, text_of
@@ -218,6 +219,8 @@ async def test_a_failing_server_shows_the_end_of_its_log(env: HubEnv) -> None:
     message = events[-1]["message"]
     assert "CrashLoopBackOff" in message and "jupyter-erin" in message, message
     assert "expected an int, not the str 'not-a-port'" in message, message
+    # The spawn page shows the HTML form: escaped, its line breaks kept.
+    assert events[-1]["html_message"] == html_message(message)
     await env.hub.api("DELETE", "/users/erin")
 
 

@@ -129,6 +129,20 @@ def _full_image(image: str) -> str:
     return name
 
 
+def _tolerated(taint: dict[str, Any], tolerations: list[Any]) -> bool:
+    """Whether a toleration matches the taint: same effect (or any), and the key with Exists (an
+    empty key matching every taint) or the key and value with Equal."""
+    for t in tolerations:
+        if not isinstance(t, dict) or t.get("effect") not in (None, "", taint.get("effect")):
+            continue
+        if t.get("operator") == "Exists":
+            if not t.get("key") or t.get("key") == taint.get("key"):
+                return True
+        elif t.get("key") == taint.get("key") and (t.get("value") or "") == (taint.get("value") or ""):
+            return True
+    return False
+
+
 class NodeUsage:
     """The summed requests of the pods bound to the node and not finished, kept from the store's
     pod events so the scheduler's fit check does not walk every pod."""
@@ -284,7 +298,7 @@ class PodSimulator:
                 "nodes are available: 3 No preemption victims found for incoming pod."
             )
         else:
-            problem = self._insufficient(pod) or self.cp.bind_claims_for(pod)
+            problem = self._node_refuses(pod) or self._insufficient(pod) or self.cp.bind_claims_for(pod)
         if problem is not None:
             status = pod.get("status") or {}
             conds = status.get("conditions") or []
@@ -349,6 +363,32 @@ class PodSimulator:
             for res, q in ((c.get("resources") or {}).get("requests") or {}).items():
                 total[res] = max(total.get(res, Decimal(0)), parse_quantity(q) or Decimal(0))
         return total
+
+    def _node_refuses(self, pod: dict[str, Any]) -> str | None:
+        """The scheduler's message when the node is cordoned or has a taint the pod does not
+        tolerate (the NodeUnschedulable and TaintToleration filters, in the scheduler's order)."""
+        node = self.cp.api.store.get(("", "nodes", "", NODE_NAME)) or {}
+        spec = node.get("spec") or {}
+        tolerations = (pod.get("spec") or {}).get("tolerations") or []
+        cordon = {"key": "node.kubernetes.io/unschedulable", "effect": "NoSchedule"}
+        if spec.get("unschedulable") and not _tolerated(cordon, tolerations):
+            reason = "1 node(s) were unschedulable."
+        else:
+            taint = next(
+                (
+                    t
+                    for t in spec.get("taints") or []
+                    if t.get("effect") in ("NoSchedule", "NoExecute") and not _tolerated(t, tolerations)
+                ),
+                None,
+            )
+            if taint is None:
+                return None
+            reason = f"1 node(s) had untolerated taint {{{taint.get('key', '')}: {taint.get('value', '')}}}."
+        return (
+            f"0/1 nodes are available: {reason} preemption: 0/1 nodes are available: 1 Preemption is not "
+            "helpful for scheduling."
+        )
 
     def _insufficient(self, pod: dict[str, Any]) -> str | None:
         """The scheduler's message when the node cannot fit the pod's cpu/memory requests."""

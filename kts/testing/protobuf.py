@@ -188,6 +188,9 @@ def _raw_json(data: bytes) -> Any:
         raise _Malformed(f"embedded JSON is invalid: {e}") from None
 
 
+# option kinds apimachinery registers in every group version (a DELETE's DeleteOptions body)
+_OPTIONS = frozenset({"DeleteOptions", "CreateOptions", "UpdateOptions", "PatchOptions", "GetOptions"})
+
 # messages whose Go types marshal their own JSON
 _CUSTOM: dict[str, Callable[[bytes], Any]] = {
     "apis.meta.v1.Time": _time,
@@ -281,6 +284,8 @@ def decode(body: bytes) -> dict[str, Any]:
         api_version = _scalar("string", _bytes(meta.get(1)))
         kind = _scalar("string", _bytes(meta.get(2)))
         message = KINDS.get((api_version, kind))
+        if message is None and kind in _OPTIONS:
+            message = f"apis.meta.v1.{kind}"
         if message is None:
             raise _unsupported(api_version, kind)
         obj = decode_message(message, _bytes(envelope.get(2)))

@@ -404,7 +404,10 @@ class Server:
     async def _delete_opts(self, request: web.Request) -> dict[str, Any]:
         opts: dict[str, Any] = {}
         raw = await request.read()
-        if raw:
+        media = request.headers.get("Content-Type", "").split(";")[0].strip().lower()
+        if raw and media == protobuf.MEDIA_TYPE:  # kubectl's typed deletes (drain) send protobuf
+            opts.update({k: v for k, v in protobuf.decode(raw).items() if k not in ("apiVersion", "kind")})
+        elif raw:
             try:
                 body = json.loads(raw)
             except ValueError:

@@ -19,10 +19,28 @@ if TYPE_CHECKING:
     from kts.testing.operations import Api
 
 _MANAGER = "kube-controller-manager"
+_REVISION = "deployment.kubernetes.io/revision"
+_REVISION_HISTORY = "deployment.kubernetes.io/revision-history"
+
+
+def _revision(rs: dict[str, Any]) -> int:
+    """A ReplicaSet's rollout revision (its annotation; 0 when unset or not a number)."""
+    text = (rs["metadata"].get("annotations") or {}).get(_REVISION, "")
+    return int(text) if text.isdigit() else 0
+
+
+def _without_nulls(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _without_nulls(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list):
+        return [_without_nulls(v) for v in value]
+    return value
 
 
 def template_hash(template: dict[str, Any]) -> str:
-    digest = hashlib.sha256(json.dumps(template, sort_keys=True).encode()).digest()
+    """The pod-template-hash: of the template as its Go type holds it, so a null (a template's
+    ``creationTimestamp: null`` as Go clients write it back) changes nothing."""
+    digest = hashlib.sha256(json.dumps(_without_nulls(template), sort_keys=True).encode()).digest()
     alphabet = "bcdfghjklmnpqrstvwxz2456789"
     return "".join(alphabet[b % len(alphabet)] for b in digest[:10])
 
@@ -181,6 +199,22 @@ class Workloads:
             desired = int(spec.get("replicas", 1))
             owned = self._owned("apps", "replicasets", ns, meta["uid"])
             new_rs = next((r for r in owned if r["metadata"]["name"] == rs_name), None)
+            top = max((_revision(r) for r in owned), default=0)
+            if new_rs is not None and _revision(new_rs) < top:
+                # back to an older template (rollout undo): its ReplicaSet becomes the newest revision
+                bumped = copy.deepcopy(new_rs)
+                ann = bumped["metadata"].setdefault("annotations", {})
+                history = [h for h in ann.get(_REVISION_HISTORY, "").split(",") if h]
+                ann[_REVISION_HISTORY] = ",".join([*history, str(_revision(new_rs))])
+                ann[_REVISION] = str(top + 1)
+                new_rs = self.api.system_update(rs_rt, bumped, manager=_MANAGER, subresource="") or new_rs
+                top += 1
+            stamp = str(_revision(new_rs)) if new_rs is not None else None
+            if stamp is not None and (meta.get("annotations") or {}).get(_REVISION) != stamp:
+                stamped = copy.deepcopy(d)
+                stamped["metadata"].setdefault("annotations", {})[_REVISION] = stamp
+                d = self.api.system_update(rt, stamped, manager=_MANAGER, subresource="") or d
+                meta = d["metadata"]
             if new_rs is None and self.api.store.get(obj_key(rs_rt, ns, rs_name)) is None:
                 labels = {**((template.get("metadata") or {}).get("labels") or {}), "pod-template-hash": h}
                 tpl = copy.deepcopy(template)
@@ -195,7 +229,7 @@ class Workloads:
                         "labels": labels,
                         "annotations": {
                             "deployment.kubernetes.io/desired-replicas": str(desired),
-                            "deployment.kubernetes.io/revision": str(len(owned) + 1),
+                            _REVISION: str(top + 1),
                         },
                         "ownerReferences": [self._owner_ref(d, rt)],
                     },

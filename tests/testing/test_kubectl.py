@@ -357,6 +357,58 @@ async def test_autoscale_sends_protobuf(kubectl: Kubectl, kube_emulator: Emulato
     assert got["spec"]["scaleTargetRef"] == {"apiVersion": "apps/v1", "kind": "Deployment", "name": "web"}
 
 
+async def test_rollout_undo_returns_to_the_previous_revision(kubectl: Kubectl) -> None:
+    await kubectl.ok("create", "deployment", "web", "--image=nginx:1.27", "--replicas=1")
+    await kubectl.ok("rollout", "status", "deployment/web", "--timeout=20s")
+    await kubectl.ok("set", "image", "deployment/web", "nginx=nginx:1.28")
+    await kubectl.ok("rollout", "status", "deployment/web", "--timeout=20s")
+    history = await kubectl.ok("rollout", "history", "deployment/web")
+    assert [row[0] for row in _table(history.out)[2:]] == ["1", "2"]
+    assert "rolled back" in (await kubectl.ok("rollout", "undo", "deployment/web")).out
+    await kubectl.ok("rollout", "status", "deployment/web", "--timeout=20s")
+    live = (await kubectl.ok("get", "deployment", "web", "-o", "json")).json()
+    assert live["spec"]["template"]["spec"]["containers"][0]["image"] == "nginx:1.27"
+    assert live["metadata"]["annotations"]["deployment.kubernetes.io/revision"] == "3"
+    history = await kubectl.ok("rollout", "history", "deployment/web")
+    assert [row[0] for row in _table(history.out)[2:]] == ["2", "3"]  # revision 1 became 3
+
+
+async def test_drain_deletes_with_protobuf_options_and_nothing_lands_on_the_cordoned_node(
+    kubectl: Kubectl, kube_emulator: Emulator
+) -> None:
+    await kubectl.ok("create", "deployment", "web", "--image=nginx:1.27", "--replicas=2")
+    await kubectl.ok("rollout", "status", "deployment/web", "--timeout=20s")
+    node = (await kubectl.ok("get", "nodes", "-o", "json")).json()["items"][0]["metadata"]["name"]
+    run = await kubectl.ok("drain", node, "--ignore-daemonsets", "--timeout=20s")
+    assert f"node/{node} drained" in run.out
+    deletes = kube_emulator.requests(method="DELETE", path="/pods/")
+    assert len(deletes) == 2 and all(r.content_type == protobuf.MEDIA_TYPE for r in deletes)
+    assert protobuf.decode(deletes[0].body)["kind"] == "DeleteOptions"
+    # the replacements stay Pending: the node is cordoned
+    await kube_emulator.wait_for(
+        lambda: len([e for e in kube_emulator.list("v1", "Event") if e["reason"] == "FailedScheduling"]) >= 2
+    )
+    pods = (await kubectl.ok("get", "pods", "-l", "app=web", "-o", "json")).json()["items"]
+    assert len(pods) == 2 and {p["status"]["phase"] for p in pods} == {"Pending"}
+    events = await kubectl.ok("get", "events", "--field-selector=reason=FailedScheduling", "-o", "json")
+    assert any("1 node(s) were unschedulable" in e["message"] for e in events.json()["items"])
+    await kubectl.ok("uncordon", node)
+    await kubectl.ok("rollout", "status", "deployment/web", "--timeout=20s")
+    await kubectl.ok("taint", "nodes", node, "dedicated=gpu:NoSchedule")
+    await kubectl.ok("run", "plain", "--image=busybox:1.36", "--restart=Never")
+
+    def scheduled() -> dict[str, Any] | None:
+        pod = kube_emulator.get("v1", "Pod", "plain", "default") or {}
+        conditions = (pod.get("status") or {}).get("conditions") or []
+        return next((c for c in conditions if c["type"] == "PodScheduled"), None)
+
+    await kube_emulator.wait_for(scheduled)
+    pod = (await kubectl.ok("get", "pod", "plain", "-o", "json")).json()
+    condition = next(c for c in pod["status"]["conditions"] if c["type"] == "PodScheduled")
+    assert condition["status"] == "False"
+    assert "untolerated taint {dedicated: gpu}" in condition["message"]
+
+
 def _claims(token: str) -> dict[str, Any]:
     payload = token.split(".")[1]
     return dict(json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4))))

@@ -388,36 +388,19 @@ SCOPES = [
 ]
 
 
-@pytest.mark.parametrize("template", SCOPES)
-def test_scopes_like_helm(chart_factory, template):
-    check(chart_factory, template)
+# Every execution case, one test, ids "<group>-<template>" so a failure names its group.
+CASES = {
+    "fields": FIELDS_AND_PRINTING,
+    "control": CONTROL,
+    "variables": VARIABLES,
+    "and_or_not": AND_OR_NOT,
+    "exec_errors": EXEC_ERRORS,
+    "more_fields": MORE_FIELDS,
+    "scopes": SCOPES,
+}
 
 
-@pytest.mark.parametrize("template", MORE_FIELDS)
-def test_more_fields_like_helm(chart_factory, template):
-    check(chart_factory, template)
-
-
-@pytest.mark.parametrize("template", FIELDS_AND_PRINTING)
-def test_fields_like_helm(chart_factory, template):
-    check(chart_factory, template)
-
-
-@pytest.mark.parametrize("template", CONTROL)
-def test_control_like_helm(chart_factory, template):
-    check(chart_factory, template)
-
-
-@pytest.mark.parametrize("template", VARIABLES)
-def test_variables_like_helm(chart_factory, template):
-    check(chart_factory, template)
-
-
-@pytest.mark.parametrize("template", AND_OR_NOT)
-def test_and_or_not_like_helm(chart_factory, template):
-    check(chart_factory, template)
-
-
-@pytest.mark.parametrize("template", EXEC_ERRORS)
-def test_exec_errors_like_helm(chart_factory, template):
+@pytest.mark.parametrize("template", [pytest.param(template, id=f"{group}-{template}")
+                                      for group, templates in CASES.items() for template in templates])
+def test_executes_like_helm(chart_factory, template):
     check(chart_factory, template)

@@ -86,11 +86,6 @@ TEXT_AND_TRIM = [
 ]
 
 
-@pytest.mark.parametrize("template", TEXT_AND_TRIM)
-def test_syntax_renders_like_helm(chart_factory, template):
-    check(chart_factory, template)
-
-
 PARSE_ERRORS = [
     "{{ if }}{{ end }}",
     "{{ }}",
@@ -299,11 +294,15 @@ MORE_SYNTAX = [
 ]
 
 
-@pytest.mark.parametrize("template", MORE_SYNTAX)
-def test_more_syntax_like_helm(chart_factory, template):
-    check(chart_factory, template)
+# Every lexing and parsing case, one test, ids "<group>-<template>" so a failure names its group.
+CASES = {
+    "text_and_trim": TEXT_AND_TRIM,
+    "parse_errors": PARSE_ERRORS,
+    "more_syntax": MORE_SYNTAX,
+}
 
 
-@pytest.mark.parametrize("template", PARSE_ERRORS)
-def test_parse_errors_like_helm(chart_factory, template):
+@pytest.mark.parametrize("template", [pytest.param(template, id=f"{group}-{template}")
+                                      for group, templates in CASES.items() for template in templates])
+def test_parses_like_helm(chart_factory, template):
     check(chart_factory, template)

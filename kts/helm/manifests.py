@@ -8,17 +8,7 @@ from typing import Any
 
 from kts.helm.errors import ManifestError
 from kts.helm.yamlio import YAMLError, load_document
-
-INSTALL_ORDER: tuple[str, ...] = (
-    "PriorityClass", "Namespace", "NetworkPolicy", "ResourceQuota", "LimitRange", "PodSecurityPolicy",
-    "PodDisruptionBudget", "ServiceAccount", "Secret", "SecretList", "ConfigMap", "StorageClass",
-    "PersistentVolume", "PersistentVolumeClaim", "CustomResourceDefinition", "ClusterRole",
-    "ClusterRoleList", "ClusterRoleBinding", "ClusterRoleBindingList", "Role", "RoleList", "RoleBinding",
-    "RoleBindingList", "Service", "DaemonSet", "Pod", "ReplicationController", "ReplicaSet", "Deployment",
-    "HorizontalPodAutoscaler", "StatefulSet", "Job", "CronJob", "IngressClass", "Ingress", "APIService",
-    "MutatingWebhookConfiguration", "ValidatingWebhookConfiguration",
-)
-_RANK = {k: i for i, k in enumerate(INSTALL_ORDER)}
+from kts.ordering import INSTALL_RANK
 
 HOOK_ANNOTATION = "helm.sh/hook"
 HOOK_WEIGHT_ANNOTATION = "helm.sh/hook-weight"
@@ -60,10 +50,6 @@ class Manifest:
     weight: int = 0
     delete_policies: tuple[str, ...] = ()
     document: Any = field(default=None, repr=False, compare=False)  # the decoded YAML, kept for reuse
-
-    @property
-    def is_hook(self) -> bool:
-        return bool(self.events) or HOOK_ANNOTATION in self.annotations
 
 
 def _scalar_str(v: Any) -> str:
@@ -170,7 +156,7 @@ def sort_manifests(files: dict[str, str]) -> tuple[list[Manifest], list[Manifest
 
 
 def _kind_key(kind: str) -> tuple[int, bytes]:
-    rank = _RANK.get(kind)
+    rank = INSTALL_RANK.get(kind)
     if rank is not None:
         return (0, rank.to_bytes(2, "big"))
     return (1, kind.encode("utf-8", "surrogateescape"))

@@ -10,9 +10,9 @@ from typing import Any
 
 from kts.kube.discovery import Discovery, Resource
 from kts.kube.errors import Conflict, Invalid, UnknownKind
-from kts.kube.ordering import install_batches
 from kts.kube.refs import ObjectRef
 from kts.kube.transport import Transport
+from kts.ordering import install_batches
 
 APPLY_CONTENT_TYPE = "application/apply-patch+yaml"
 Force = bool | Callable[[dict[str, Any]], bool]

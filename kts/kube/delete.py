@@ -11,10 +11,10 @@ from typing import Any
 
 from kts.kube.discovery import Discovery, Resource
 from kts.kube.errors import Conflict, DeleteTimeout, Forbidden, NotFound
-from kts.kube.ordering import uninstall_batches
 from kts.kube.refs import ObjectRef
 from kts.kube.transport import Transport
 from kts.kube.watch import ListWatch, label_selector
+from kts.ordering import uninstall_batches
 
 log = logging.getLogger(__name__)
 

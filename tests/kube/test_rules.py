@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from kts.kube.errors import Conflict, Forbidden, Gone, Invalid, NotFound, Unavailable, error_from_response
-from kts.kube.ordering import install_batches, uninstall_batches
 from kts.kube.readiness import assess, pod_problem
 from kts.kube.refs import ObjectRef
 from kts.kube.watch import selector_from_spec
+from kts.ordering import install_batches, uninstall_batches
 
 REF = ObjectRef("v1", "Pod", "ns", "web")
 

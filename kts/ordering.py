@@ -1,4 +1,5 @@
-"""Helm's install and uninstall order by kind (v4 lists), for applying and deleting in safe batches."""
+"""Helm's install and uninstall order by kind (v4 lists): the renderer sorts manifests by it, the
+engine applies and deletes in batches by it. A leaf both build on (it knows neither)."""
 
 from __future__ import annotations
 
@@ -27,14 +28,14 @@ UNINSTALL_ORDER: tuple[str, ...] = (
     "ResourceQuota", "NetworkPolicy", "Namespace", "PriorityClass",
 )  # fmt: skip
 
-_INSTALL_RANK = {k: i for i, k in enumerate(INSTALL_ORDER)}
+INSTALL_RANK = {k: i for i, k in enumerate(INSTALL_ORDER)}
 _UNINSTALL_RANK = {k: i for i, k in enumerate(UNINSTALL_ORDER)}
 
 
 def install_batches(items: Iterable[T], kind_of: Callable[[T], str] | None = None) -> list[list[T]]:
     """Group items into batches in Helm's install order; unknown kinds (custom resources) come last,
     one batch per kind in alphabetical order, input order kept within a batch."""
-    return _batches(items, kind_of or _kind, _INSTALL_RANK, unknown_first=False)
+    return _batches(items, kind_of or _kind, INSTALL_RANK, unknown_first=False)
 
 
 def uninstall_batches(items: Iterable[T], kind_of: Callable[[T], str] | None = None) -> list[list[T]]:

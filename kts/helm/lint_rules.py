@@ -161,7 +161,7 @@ def _documents(linter: Linter, path: str, content: str) -> list[dict[str, str] |
     for text in docs:
         try:
             head = k8s_head(text)
-        except (YAMLError, codec_yaml.YAMLError) as exc:
+        except YAMLError as exc:
             linter.rule(Severity.ERROR, path, f"unable to parse YAML: {exc}")
             out.append(None)
             return out

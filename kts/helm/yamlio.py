@@ -1,6 +1,7 @@
 """YAML input for charts (values files, Chart.yaml, manifests), decoded as sigs.k8s.io/yaml does.
 
-A thin layer over ``kts.codec.yaml`` that turns its errors into one type with Go's text.
+A thin layer over ``kts.codec.yaml``: Helm's shapes (a values file is a map, its documents
+merge); failures are the codec's ``YAMLError``, with Go's text.
 """
 
 from __future__ import annotations
@@ -9,18 +10,14 @@ from typing import Any
 
 from kts.codec import yaml as codec_yaml
 from kts.codec.json import json_kind
+from kts.codec.yaml import YAMLError, merge_maps
 
-
-class YAMLError(ValueError):
-    """Text that sigs.k8s.io/yaml rejects; ``str()`` is Go's wording."""
+__all__ = ["YAMLError", "load_document", "load_values", "merge_maps"]
 
 
 def load_values(text: str, *, multi_doc: bool = True) -> dict[str, Any]:
     """Decode a values file into a ``map[string]interface {}``; Helm v4 merges its documents."""
-    try:
-        result = codec_yaml.load_values(text, multi_doc=multi_doc)
-    except codec_yaml.YAMLError as exc:
-        raise YAMLError(str(exc)) from exc
+    result = codec_yaml.load_values(text, multi_doc=multi_doc)
     if result is None:
         return {}
     if not isinstance(result, dict):
@@ -31,20 +28,4 @@ def load_values(text: str, *, multi_doc: bool = True) -> dict[str, Any]:
 
 def load_document(text: str) -> Any:
     """Decode one YAML document into generic Go values (Chart.yaml, manifests)."""
-    try:
-        return codec_yaml.unmarshal(text)
-    except codec_yaml.YAMLError as exc:
-        raise YAMLError(str(exc)) from exc
-
-
-def merge_maps(a: dict[str, Any], b: dict[str, Any]) -> dict[str, Any]:
-    """Helm's loader ``MergeMaps``: b wins, nested maps merge recursively."""
-    out = dict(a)
-    for key, value in b.items():
-        if isinstance(value, dict) and isinstance(out.get(key), dict):
-            out[key] = merge_maps(out[key], value)
-        else:
-            out[key] = value
-    return out
-
-
+    return codec_yaml.unmarshal(text)

@@ -18,11 +18,11 @@ import time
 from pathlib import Path
 from typing import Any
 
+from kts.spawner.contract import INSTANCE_LABEL as INSTANCE
+from kts.spawner.contract import LIFECYCLE_ANNOTATION as LIFECYCLE
 from kts.spawner.hubprocess import HubProcess, ProxyMissing, find_proxy, port_free, singleuser_command
 
 NAMESPACE = "default"
-LIFECYCLE = "kubetemplatespawner/lifecycle"
-INSTANCE = "app.kubernetes.io/instance"
 # Kinds the example chart creates, checked for leftovers after each step.
 CHART_KINDS = (("v1", "Pod"), ("v1", "Service"), ("v1", "Secret"), ("v1", "PersistentVolumeClaim"))
 

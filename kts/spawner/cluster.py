@@ -14,6 +14,7 @@ from typing import Any, Protocol
 
 from kts.kube import Force
 from kts.kube.errors import NotFound, UnknownKind
+from kts.spawner.contract import LIFECYCLE_ANNOTATION
 
 
 class PodView(Protocol):
@@ -164,7 +165,7 @@ class Cluster:
         timeout: float,
         now: bool = False,
         kinds: set[str] | None = None,
-        lifecycle_annotation: str = "kubetemplatespawner/lifecycle",
+        lifecycle_annotation: str = LIFECYCLE_ANNOTATION,
     ) -> list[Any]:
         """Delete (and wait for) labelled objects; ``kinds`` (``apiVersion/Kind``) narrows the scan."""
         return await self.client.delete_by_labels(

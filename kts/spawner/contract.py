@@ -19,6 +19,10 @@ from kts.names import is_valid_label
 from kts.spawner.errors import ContractError
 
 INSTANCE_LABEL = "app.kubernetes.io/instance"
+CONNECTION_ANNOTATION = "kubetemplatespawner/connection"
+"""The default key marking the one Pod or Service the hub connects to."""
+LIFECYCLE_ANNOTATION = "kubetemplatespawner/lifecycle"
+"""The default key saying when an object is deleted (one of ``LIFECYCLES``)."""
 USERNAME_LABEL = "hub.jupyter.org/username"
 SERVERNAME_LABEL = "hub.jupyter.org/servername"
 
@@ -83,8 +87,8 @@ class Rules:
     username: str
     servername: str
     namespace: str
-    connection_key: str = "kubetemplatespawner/connection"
-    lifecycle_key: str = "kubetemplatespawner/lifecycle"
+    connection_key: str = CONNECTION_ANNOTATION
+    lifecycle_key: str = LIFECYCLE_ANNOTATION
     create_only_key: str = "kubetemplatespawner/create-only"
     allowed_kinds: tuple[str, ...] = ()
     allow_cluster_scoped: bool = False
@@ -99,8 +103,9 @@ class Rules:
 
 
 @dataclass(frozen=True)
-class ObjectRef:
-    """Where one applied object lives; kept in spawner state to find it again."""
+class ServerObject:
+    """One of a server's objects: where it lives and when it goes (its lifecycle); kept in the
+    spawner's state to find it again. (``kts.kube.ObjectRef`` is the engine's plain reference.)"""
 
     api_version: str
     kind: str
@@ -116,7 +121,7 @@ class ObjectRef:
         return [self.api_version, self.kind, self.name, self.namespace, self.lifecycle]
 
     @classmethod
-    def from_json(cls, data: list[Any]) -> ObjectRef:
+    def from_json(cls, data: list[Any]) -> ServerObject:
         api_version, kind, name, namespace, lifecycle = data
         return cls(str(api_version), str(kind), str(name), namespace, str(lifecycle))
 
@@ -130,8 +135,8 @@ class CheckedObjects:
     """Objects that passed the contract, with namespaces filled in, in install order."""
 
     bodies: list[dict[str, Any]]
-    refs: list[ObjectRef]
-    connection: ObjectRef
+    refs: list[ServerObject]
+    connection: ServerObject
     labels: dict[str, str] = field(default_factory=dict)
     """The username and servername label values the set uses: what deletion selects on."""
     create_only: list[bool] = field(default_factory=list)
@@ -227,9 +232,9 @@ def check(objects: Iterable[Rendered], rules: Rules) -> CheckedObjects:
     a server has no use for them. Lists are checked item by item (see :func:`flatten`).
     """
     bodies: list[dict[str, Any]] = []
-    refs: list[ObjectRef] = []
+    refs: list[ServerObject] = []
     create_only: list[bool] = []
-    connection: ObjectRef | None = None
+    connection: ServerObject | None = None
     connection_source = ""
     seen: dict[tuple[str, str, str | None, str], str] = {}
     chosen: dict[str, tuple[str, str]] = {}
@@ -309,7 +314,7 @@ def check(objects: Iterable[Rendered], rules: Rules) -> CheckedObjects:
                 f"every server object (lifecycle {lifecycle})",
                 chosen,
             )
-        ref = ObjectRef(api_version, kind, meta["name"], namespace, lifecycle)
+        ref = ServerObject(api_version, kind, meta["name"], namespace, lifecycle)
         key = (ref.group, kind, namespace, ref.name)
         if key in seen:
             raise ContractError(src, what, f"the same object is also rendered by {seen[key]}")

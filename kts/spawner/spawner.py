@@ -18,15 +18,17 @@ from kts.spawner import charts, reaper
 from kts.spawner import namespaces as user_namespaces
 from kts.spawner.cluster import Cluster, Connection, shared_cluster
 from kts.spawner.contract import (
+    CONNECTION_ANNOTATION,
     INSTANCE_LABEL,
+    LIFECYCLE_ANNOTATION,
     SERVER_DELETED,
     SERVER_STOPPED,
     SERVERNAME_LABEL,
     USER_DELETED,
     USERNAME_LABEL,
     CheckedObjects,
-    ObjectRef,
     Rules,
+    ServerObject,
     check,
 )
 from kts.spawner.errors import OwnershipError, SpawnFailed
@@ -106,12 +108,12 @@ class KubeTemplateSpawner(KubeSpawner):  # type: ignore[misc]
         carry. Hubs sharing a namespace need different instances.""",
     )
     connection_annotation = Unicode(
-        "kubetemplatespawner/connection",
+        CONNECTION_ANNOTATION,
         config=True,
         help='Annotation marking the one Pod or Service the hub connects to (value "true").',
     )
     lifecycle_annotation = Unicode(
-        "kubetemplatespawner/lifecycle",
+        LIFECYCLE_ANNOTATION,
         config=True,
         help="""Annotation saying when an object is deleted: server-stopped (the default),
         server-deleted, user-deleted, or never-deleted (kts never deletes it).""",
@@ -386,7 +388,7 @@ class KubeTemplateSpawner(KubeSpawner):  # type: ignore[misc]
         poll() finds it and stop() deletes it (by name, once its annotations show it is this
         server's); the next start adopts its PVC by the same annotations."""
         KubeSpawner.load_state(self, state)
-        pod = ObjectRef("v1", "Pod", self.pod_name, self.namespace, SERVER_STOPPED)
+        pod = ServerObject("v1", "Pod", self.pod_name, self.namespace, SERVER_STOPPED)
         self._state = ServerState(
             namespace=self.namespace, refs=[pod], connection=pod, running=True, kinds=["v1/Pod"],
             namespaces=[self.namespace], adopted=[pod],
@@ -586,7 +588,7 @@ class KubeTemplateSpawner(KubeSpawner):  # type: ignore[misc]
         for body in checked.bodies:
             stamp(body, identity)
 
-        async def existing(ref: ObjectRef) -> dict[str, Any] | None:
+        async def existing(ref: ServerObject) -> dict[str, Any] | None:
             try:
                 return await cluster.get(ref.api_version, ref.kind, ref.name, ref.namespace)
             except UnknownKind:
@@ -692,7 +694,7 @@ class KubeTemplateSpawner(KubeSpawner):  # type: ignore[misc]
             raise SpawnFailed(f"{conn.describe()} disappeared while starting", reason="not-ready")
         return fetched
 
-    def _planned_host(self, ref: ObjectRef) -> str | None:
+    def _planned_host(self, ref: ServerObject) -> str | None:
         """The host the hub will connect to, when the rendered connection object decides it: a
         Pod's DNS name (``dns_name_template``, with ``internal_ssl`` or ``services_enabled``, as
         KubeSpawner connects through the Service named after its Pod) or ``pod_connect_ip``; a
@@ -713,7 +715,7 @@ class KubeTemplateSpawner(KubeSpawner):  # type: ignore[misc]
             return self.service_host.format(name=ref.name, namespace=namespace, cluster_ip="")
         return None
 
-    def _require_tls_name(self, host: str, ref: ObjectRef) -> None:
+    def _require_tls_name(self, host: str, ref: ServerObject) -> None:
         """With internal_ssl, refuse a server whose certificate does not name ``host``: the hub's
         TLS check would fail once it runs."""
         certfile = (self.cert_paths or {}).get("certfile") if self.internal_ssl else None
@@ -746,7 +748,7 @@ class KubeTemplateSpawner(KubeSpawner):  # type: ignore[misc]
                 f"after_pod_created_hook failed: {type(e).__name__}: {e}", reason="hook"
             ) from e
 
-    async def _url_of(self, cluster: Cluster, obj: dict[str, Any], ref: ObjectRef) -> str:
+    async def _url_of(self, cluster: Cluster, obj: dict[str, Any], ref: ServerObject) -> str:
         """The server's URL: KubeSpawner's for a Pod (``get_pod_url``, ``pod_connect_ip``, its DNS
         name with ``internal_ssl`` or ``services_enabled``, else its IP); a Service's name (or
         cluster IP, or backing pod)."""
@@ -877,7 +879,7 @@ class KubeTemplateSpawner(KubeSpawner):  # type: ignore[misc]
         its labels."""
         ids = self._server_ids()
 
-        def ours(ref: ObjectRef, pod: dict[str, Any] | None) -> dict[str, Any] | None:
+        def ours(ref: ServerObject, pod: dict[str, Any] | None) -> dict[str, Any] | None:
             if pod is None:
                 return None
             if ref in self._state.adopted:

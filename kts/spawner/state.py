@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from kts.spawner.contract import ObjectRef
+from kts.spawner.contract import ServerObject
 
 STATE_VERSION = 1
 STATE_KEY = "kts"
@@ -25,8 +25,8 @@ class ServerState:
 
     namespace: str = ""
     release: str = ""
-    refs: list[ObjectRef] = field(default_factory=list)
-    connection: ObjectRef | None = None
+    refs: list[ServerObject] = field(default_factory=list)
+    connection: ServerObject | None = None
     running: bool = False
     kinds: list[str] = field(default_factory=list)
     labels: dict[str, str] = field(default_factory=dict)
@@ -36,7 +36,7 @@ class ServerState:
     names stay those across user and server renames, so it keeps its volume and objects."""
     pvc_name: str = ""
     """KubeSpawner's ``pvc_name`` when the server started (kept as ``remember_pvc_name`` asks)."""
-    adopted: list[ObjectRef] = field(default_factory=list)
+    adopted: list[ServerObject] = field(default_factory=list)
     """Objects another spawner made (KubeSpawner, before the switch) that this running server is:
     found by name and checked by their raw-name annotations, as they carry no kts identity."""
 
@@ -73,13 +73,13 @@ class ServerState:
         return cls(
             namespace=str(data.get("namespace") or ""),
             release=str(data.get("release") or ""),
-            refs=[ObjectRef.from_json(r) for r in data.get("refs") or []],
-            connection=ObjectRef.from_json(conn) if conn else None,
+            refs=[ServerObject.from_json(r) for r in data.get("refs") or []],
+            connection=ServerObject.from_json(conn) if conn else None,
             running=bool(data.get("running")),
             kinds=[str(k) for k in data.get("kinds") or []],
             labels={str(k): str(v) for k, v in (data.get("labels") or {}).items()},
             namespaces=[str(n) for n in data.get("namespaces") or []],
             origin=[str(n) for n in data.get("origin") or []][:2],
             pvc_name=str(data.get("pvc_name") or ""),
-            adopted=[ObjectRef.from_json(r) for r in data.get("adopted") or []],
+            adopted=[ServerObject.from_json(r) for r in data.get("adopted") or []],
         )

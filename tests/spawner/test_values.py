@@ -7,7 +7,7 @@ import re
 import pytest
 
 from kts.names import is_valid_object_name
-from kts.spawner.contract import ObjectRef
+from kts.spawner.contract import ServerObject
 from kts.spawner.spawner import _exit_status
 from kts.spawner.state import ServerState
 from kts.spawner.values import RELEASE_MAX, merge, release_name
@@ -80,7 +80,7 @@ def test_merge_is_deep_and_copies() -> None:
 
 def test_state_round_trip_keeps_no_secrets() -> None:
     sp = make_spawner()
-    ref = ObjectRef("v1", "Pod", "jupyter-alice", "ns", "server-stopped")
+    ref = ServerObject("v1", "Pod", "jupyter-alice", "ns", "server-stopped")
     sp._state = ServerState(
         namespace="ns", release="r", refs=[ref], connection=ref, running=True, kinds=["v1/Pod"]
     )

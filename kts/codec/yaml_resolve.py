@@ -114,11 +114,6 @@ def is_base60_float(s: str) -> bool:
     return bool(_BASE60.match(s))
 
 
-def needs_quotes(s: str) -> bool:
-    """Whether go-yaml v2 must quote ``s`` so it reads back as the same string."""
-    return resolve("", s)[0] != STR or is_base60_float(s)
-
-
 # --- timestamps: the subset of layouts go-yaml tries with time.Parse --------------------------
 
 _N12 = r"([0-9]{1,2})"

@@ -81,10 +81,6 @@ MAX_STACK_DEPTH = 10000
 _LEVEL_FRAMES = 6  # Python frames one level of nesting costs the parser, rounded up
 
 
-class _Abort(Exception):
-    pass
-
-
 class Parser:
     """Parses one template text; defines go into ``tree_set`` keyed by name."""
 
@@ -108,13 +104,6 @@ class Parser:
     # -- token stream ------------------------------------------------------------
     # Go's parser keeps up to three tokens of lookahead in ``token``; these methods are
     # written out flat because they run once or more per item.
-    def _lex_next(self) -> L.Item:
-        idx = self.idx
-        item = self.items[idx]
-        if idx < self.last:
-            self.idx = idx + 1
-        return item
-
     def next(self) -> L.Item:
         n = self.peek_count
         if n > 0:

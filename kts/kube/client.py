@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import builtins
 import os
-import weakref
 from types import TracebackType
 from typing import Any
 
@@ -18,10 +17,6 @@ from kts.kube.refs import ObjectRef
 from kts.kube.transport import RetryPolicy, Stats, Transport, load_configuration
 from kts.kube.wait import EventCallback, Waiter
 from kts.kube.watch import label_selector
-
-_SHARED: weakref.WeakKeyDictionary[
-    asyncio.AbstractEventLoop, dict[tuple[str | None, str | None, bool | None], KubeClient]
-] = weakref.WeakKeyDictionary()
 
 
 class KubeClient:
@@ -68,19 +63,6 @@ class KubeClient:
 
         transport = Transport(cfg, retry=retry, reload=reload, max_inflight=max_inflight)
         return cls(transport, pull_grace=pull_grace)
-
-    @classmethod
-    async def for_loop(
-        cls, kubeconfig: str | None = None, context: str | None = None, in_cluster: bool | None = None
-    ) -> KubeClient:
-        """The shared client of the running event loop for these settings, connected on first use."""
-        loop = asyncio.get_running_loop()
-        per_loop = _SHARED.setdefault(loop, {})
-        key = (kubeconfig, context, in_cluster)
-        client = per_loop.get(key)
-        if client is None or client._closed:
-            client = per_loop[key] = await cls.connect(kubeconfig, context, in_cluster)
-        return client
 
     async def close(self) -> None:
         self._closed = True

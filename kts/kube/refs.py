@@ -29,9 +29,3 @@ class ObjectRef:
 
     def __str__(self) -> str:
         return f"{self.kind} {self.namespace}/{self.name}" if self.namespace else f"{self.kind} {self.name}"
-
-
-def split_api_version(api_version: str) -> tuple[str, str]:
-    """``apps/v1`` -> ``("apps", "v1")``; ``v1`` -> ``("", "v1")``."""
-    group, _, version = api_version.rpartition("/")
-    return group, version

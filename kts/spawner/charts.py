@@ -48,14 +48,6 @@ def load(path: str) -> Any:
     return chart
 
 
-def forget(path: str = "") -> None:
-    """Drop cached charts (all, or the one at ``path``), e.g. after the chart changed on disk."""
-    if path:
-        _loaded.pop(str(Path(path).resolve()), None)
-    else:
-        _loaded.clear()
-
-
 def render(chart: Any, values: dict[str, Any], *, release_name: str, namespace: str,
            kube_version: str | None, api_versions: list[str] | None,
            lookup: Callable[..., Any] | None) -> list[Rendered]:  # fmt: skip

@@ -94,19 +94,6 @@ async def test_persistent_outage_becomes_unavailable(
     assert 6 <= proxy.dropped <= 12  # six attempts (the HTTP library may reconnect once per attempt)
 
 
-async def test_one_shared_client_per_loop(kube_env: Any) -> None:
-    path = str(kube_env.kubeconfig)
-    a = await KubeClient.for_loop(path)
-    try:
-        assert await KubeClient.for_loop(path) is a
-        assert (await a.version())["major"]
-    finally:
-        await a.close()
-    b = await KubeClient.for_loop(path)
-    assert b is not a
-    await b.close()
-
-
 async def test_aggregated_and_legacy_discovery_agree(kube: Kube) -> None:
     from kts.kube.discovery import Discovery
 

@@ -16,6 +16,7 @@ import re2
 
 from kts.gotemplate.gotypes import FuncMap, GoError, GoFunc, GoPanic, GoSlice, Signature
 from kts.gotemplate.limits import check_string, current_limits
+from kts.gotemplate.strconv import can_backquote, quote
 from kts.sprig.reflection import NilSlice
 
 # RE2's error codes as Go's regexp/syntax words them.
@@ -572,25 +573,7 @@ def must_compile(expr: str) -> Regexp:
 
 def _quote(s: str) -> str:
     """Go's ``regexp`` quote: backquoted when ``strconv.CanBackquote``, else ``strconv.Quote``."""
-    if "`" not in s and "\ufeff" not in s and all(c == "\t" or (c >= " " and c != "\x7f") for c in s):
-        return "`" + s + "`"
-    out = ['"']
-    for ch in s:
-        code = ord(ch)
-        if ch in '"\\':
-            out.append("\\" + ch)
-        elif ch in "\a\b\f\n\r\t\v":
-            out.append("\\" + "abfnrtv"["\a\b\f\n\r\t\v".index(ch)])
-        elif ch.isprintable() or ch == " ":
-            out.append(ch)
-        elif code < 0x80 or 0xDC80 <= code <= 0xDCFF:
-            out.append(f"\\x{code & 0xFF:02x}")
-        elif code < 0x10000:
-            out.append(f"\\u{code:04x}")
-        else:
-            out.append(f"\\U{code:08x}")
-    out.append('"')
-    return "".join(out)
+    return "`" + s + "`" if can_backquote(s) else quote(s)
 
 
 def _strings(items: list[str] | None) -> GoSlice:

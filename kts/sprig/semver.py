@@ -11,6 +11,7 @@ import re
 from typing import Any, ClassVar
 
 from kts.gotemplate.gotypes import FuncMap, GoError, GoObject, GoPanic, Signature, Uint64, gofunc
+from kts.gotemplate.strconv import quote
 
 _MAX_UINT64 = 2**64 - 1
 _S = r"[\t\n\f\r ]"  # Go's \s
@@ -401,23 +402,8 @@ _OPS_TABLE = {
 
 
 def _quote(s: str) -> str:
-    """Go ``%q`` for the ASCII-ish constraint texts these errors quote."""
-    out = ['"']
-    for ch in s:
-        if ch in '"\\':
-            out.append("\\" + ch)
-        elif ch in "\a\b\f\n\r\t\v":
-            out.append("\\" + "abfnrtv"["\a\b\f\n\r\t\v".index(ch)])
-        elif ch.isprintable() or ch == " ":
-            out.append(ch)
-        elif ord(ch) < 0x80:
-            out.append(f"\\x{ord(ch):02x}")
-        elif ord(ch) < 0x10000:
-            out.append(f"\\u{ord(ch):04x}")
-        else:
-            out.append(f"\\U{ord(ch):08x}")
-    out.append('"')
-    return "".join(out)
+    """Go ``%q`` of the constraint texts these errors quote."""
+    return quote(s)
 
 
 @gofunc("string", result=_PTR, error=True)

@@ -12,8 +12,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from kts.kube import Force
+from kts.kube import Force, KubeClient, ObjectRef
+from kts.kube.discovery import ResourceMap
 from kts.kube.errors import NotFound, UnknownKind
+from kts.kube.reflector import Reflector
+from kts.kube.wait import EventCallback
 from kts.spawner.contract import LIFECYCLE_ANNOTATION
 
 
@@ -45,9 +48,9 @@ class Cluster:
     """Seconds between re-discoveries asked for by kinds the scope table does not know: a chart
     with a misspelt kind cannot make every spawn walk discovery, yet never gets a stale answer."""
 
-    def __init__(self, client: Any) -> None:
+    def __init__(self, client: KubeClient) -> None:
         self.client = client
-        self._pods: dict[tuple[str, str], Any] = {}
+        self._pods: dict[tuple[str, str], Reflector] = {}
         self._synced: set[tuple[str, str]] = set()
         self._pods_lock = asyncio.Lock()
         self._capabilities: tuple[str | None, list[str] | None] | None = None
@@ -59,8 +62,6 @@ class Cluster:
 
     @classmethod
     async def connect(cls, conn: Connection) -> Cluster:
-        from kts.kube import KubeClient
-
         client = await KubeClient.connect(
             kubeconfig=conn.kubeconfig, context=conn.context, in_cluster=conn.in_cluster
         )
@@ -108,7 +109,7 @@ class Cluster:
             self._learn(await self.client.discovery(refresh=True))
             self._rediscovered_at = started
 
-    def _learn(self, rmap: Any) -> None:
+    def _learn(self, rmap: ResourceMap) -> None:
         self._namespaced = {(r.api_version, r.kind): r.namespaced for r in rmap.resources}
         self._group_versions = {r.api_version for r in rmap.resources}
 
@@ -133,7 +134,8 @@ class Cluster:
         return await self.client.find_by_labels(namespace=namespace, labels=labels, kinds=kinds)
 
     async def wait_ready(
-        self, bodies: list[dict[str, Any]], *, timeout: float, on_event: Any, pull_grace: float | None = None
+        self, bodies: list[dict[str, Any]], *, timeout: float, on_event: EventCallback | None,
+        pull_grace: float | None = None,
     ) -> None:
         await self.client.wait_ready(bodies, timeout=timeout, on_event=on_event, pull_grace=pull_grace)
 
@@ -166,7 +168,7 @@ class Cluster:
         now: bool = False,
         kinds: set[str] | None = None,
         lifecycle_annotation: str = LIFECYCLE_ANNOTATION,
-    ) -> list[Any]:
+    ) -> list[ObjectRef]:
         """Delete (and wait for) labelled objects; ``kinds`` (``apiVersion/Kind``) narrows the scan."""
         return await self.client.delete_by_labels(
             namespace=namespace,

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from kts.testing.daemonsets import DaemonSets
+from kts.testing.disruption import Disruption
 from kts.testing.errors import ApiError
 from kts.testing.events import EventRecorder
 from kts.testing.operations import Api, WriteOptions, now
@@ -44,6 +45,7 @@ class ControlPlane:
         self.pods = PodSimulator(self)
         self.workloads = Workloads(self)
         self.daemonsets = DaemonSets(self.workloads)
+        self.disruption = Disruption(self)
         self._dirty = asyncio.Event()
         self._task: asyncio.Task | None = None
         self._timer: asyncio.TimerHandle | None = None
@@ -141,6 +143,7 @@ class ControlPlane:
         due = self.pods.reconcile(t)
         if due is not None:
             dues.append(due)
+        self.disruption.reconcile()
         return min(dues) if dues else None
 
     # -- CRDs --------------------------------------------------------------------------------

@@ -68,6 +68,7 @@ def subresources(rt: ResourceType) -> list[tuple[str, tuple[str, str, str], tupl
         out.append(("scale", ("autoscaling", "v1", "Scale"), ("get", "patch", "update")))
     if rt.builtin and rt.kind == "Pod":
         out.append(("log", (rt.group, rt.version, "Pod"), ("get",)))
+        out.append(("eviction", ("policy", "v1", "Eviction"), ("create",)))
     if rt.builtin and rt.kind == "ServiceAccount":
         out.append(("token", ("authentication.k8s.io", "v1", "TokenRequest"), ("create",)))
     return out

@@ -104,6 +104,7 @@ class Emulator:
 
     async def start(self) -> None:
         self.control_plane = ControlPlane(self.api, self.config, self.runner)
+        self.server.disruption = self.control_plane.disruption
         self._seed()
         self.control_plane.start()
         self._runner = web.AppRunner(

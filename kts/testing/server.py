@@ -10,7 +10,7 @@ import json
 import logging
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 from aiohttp import web
@@ -22,6 +22,9 @@ from kts.testing.openapi import OpenAPI
 from kts.testing.operations import Api, WriteOptions
 from kts.testing.resources import Registry, ResourceType
 from kts.testing.store import Store, Watcher
+
+if TYPE_CHECKING:
+    from kts.testing.disruption import Disruption
 
 _BOOL_FALSE = ("0", "false")
 _LOG_LIMIT = 100_000
@@ -63,6 +66,7 @@ class Server:
         self._streams: set[web.StreamResponse] = set()
         self.openapi = OpenAPI(registry)
         self.pod_logs: Callable[[dict[str, Any]], str] | None = None
+        self.disruption: Disruption | None = None  # the control plane's, for pods/eviction
 
     # -- plumbing ----------------------------------------------------------------------------
 
@@ -203,6 +207,12 @@ class Server:
             return self._pod_log(rt, namespace or "", name, request.query.get("container"))
         if sub == "scale" and rt.builtin and rt.plural in _SCALABLE and name:
             return await self._scale(request, rt, namespace or "", name)
+        if sub == "eviction" and rt.builtin and rt.plural == "pods" and name and self.disruption is not None:
+            if request.method != "POST":
+                raise ApiError(
+                    405, "MethodNotAllowed", "the server does not allow this method on the requested resource"
+                )
+            return self._json(self.disruption.evict(namespace or "", name, await self._body(request)), 201)
         if sub == "token" and rt.builtin and rt.plural == "serviceaccounts" and name:
             if request.method != "POST":
                 raise ApiError(

@@ -379,7 +379,7 @@ async def test_drain_deletes_with_protobuf_options_and_nothing_lands_on_the_cord
     await kubectl.ok("create", "deployment", "web", "--image=nginx:1.27", "--replicas=2")
     await kubectl.ok("rollout", "status", "deployment/web", "--timeout=20s")
     node = (await kubectl.ok("get", "nodes", "-o", "json")).json()["items"][0]["metadata"]["name"]
-    run = await kubectl.ok("drain", node, "--ignore-daemonsets", "--timeout=20s")
+    run = await kubectl.ok("drain", node, "--ignore-daemonsets", "--disable-eviction", "--timeout=20s")
     assert f"node/{node} drained" in run.out
     deletes = kube_emulator.requests(method="DELETE", path="/pods/")
     assert len(deletes) == 2 and all(r.content_type == protobuf.MEDIA_TYPE for r in deletes)
@@ -407,6 +407,33 @@ async def test_drain_deletes_with_protobuf_options_and_nothing_lands_on_the_cord
     condition = next(c for c in pod["status"]["conditions"] if c["type"] == "PodScheduled")
     assert condition["status"] == "False"
     assert "untolerated taint {dedicated: gpu}" in condition["message"]
+
+
+def _budget(emu: Emulator, name: str) -> dict[str, Any]:
+    return dict((emu.get("policy/v1", "PodDisruptionBudget", name, "default") or {}).get("status") or {})
+
+
+async def test_drain_evicts_within_the_disruption_budget(kubectl: Kubectl, kube_emulator: Emulator) -> None:
+    await kubectl.ok("create", "deployment", "web", "--image=nginx:1.27", "--replicas=2")
+    await kubectl.ok("rollout", "status", "deployment/web", "--timeout=20s")
+    await kubectl.ok("create", "poddisruptionbudget", "all", "--selector=app=web", "--min-available=2")
+    await kube_emulator.wait_for(lambda: _budget(kube_emulator, "all").get("observedGeneration"))
+    status = (await kubectl.ok("get", "pdb", "all", "-o", "json")).json()["status"]
+    assert (status["currentHealthy"], status["desiredHealthy"], status["disruptionsAllowed"]) == (2, 2, 0)
+    node = (await kubectl.ok("get", "nodes", "-o", "json")).json()["items"][0]["metadata"]["name"]
+    run = await kubectl("drain", node, "--ignore-daemonsets", "--timeout=2s")
+    assert run.code != 0 and "Cannot evict pod as it would violate the pod's disruption budget" in run.err
+    assert kube_emulator.requests(method="POST", path="/eviction")
+    assert len(kube_emulator.list("v1", "Pod", "default")) == 2  # nothing was evicted
+    await kubectl.ok("delete", "pdb", "all")
+    await kubectl.ok("uncordon", node)
+    await kubectl.ok("create", "poddisruptionbudget", "half", "--selector=app=web", "--max-unavailable=50%")
+    await kube_emulator.wait_for(lambda: _budget(kube_emulator, "half").get("disruptionsAllowed"))
+    status = (await kubectl.ok("get", "pdb", "half", "-o", "json")).json()["status"]
+    assert (status["expectedPods"], status["desiredHealthy"], status["disruptionsAllowed"]) == (2, 1, 1)
+    # one pod goes; its replacement cannot start on the cordoned node, so the budget holds the other
+    run = await kubectl("drain", node, "--ignore-daemonsets", "--timeout=2s")
+    assert run.code != 0 and run.out.count(" evicted") == 1
 
 
 def _claims(token: str) -> dict[str, Any]:

@@ -628,6 +628,15 @@ PRINTERS: dict[tuple[str, str], tuple[tuple[dict[str, Any], ...], Callable[[dict
         ),
         lambda o: _binding(o),
     ),
+    ("scheduling.k8s.io", "PriorityClass"): (
+        (_col("Value", "integer"), _col("Global-Default", "boolean"), _AGE, _col("PreemptionPolicy")),
+        lambda o: [
+            o.get("value", 0),
+            bool(o.get("globalDefault", False)),
+            _age(o),
+            o.get("preemptionPolicy", "PreemptLowerPriority"),
+        ],
+    ),
     ("policy", "PodDisruptionBudget"): (
         (_col("Min Available"), _col("Max Unavailable"), _col("Allowed Disruptions", "integer"), _AGE),
         lambda o: [

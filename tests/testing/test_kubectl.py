@@ -747,6 +747,10 @@ async def test_more_kinds_print_their_columns(kubectl: Kubectl) -> None:
     rows = _table((await kubectl.ok("get", "rolebindings", "-o", "wide")).out)
     assert rows[0] == ["NAME", "ROLE", "AGE", "USERS", "GROUPS", "SERVICEACCOUNTS"]
     assert rows[1][:2] == ["readers", "Role/reader"] and rows[1][-1] == "default/default"
+    await kubectl.ok("create", "priorityclass", "high", "--value=1000", "--global-default")
+    rows = _table((await kubectl.ok("get", "priorityclasses")).out)
+    assert rows[0] == ["NAME", "VALUE", "GLOBAL-DEFAULT", "AGE", "PREEMPTIONPOLICY"]
+    assert rows[1][:3] == ["high", "1000", "true"] and rows[1][-1] == "PreemptLowerPriority"
 
 
 async def test_two_appliers_share_a_keyed_list(kubectl: Kubectl, kube_emulator: Emulator) -> None:

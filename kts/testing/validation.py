@@ -285,6 +285,10 @@ def apply_defaults(rt: ResourceType, obj: dict[str, Any]) -> None:
         obj.setdefault("status", {}).setdefault("phase", "Pending")
     elif kind == "ServiceAccount":
         pass
+    elif kind == "PriorityClass":
+        obj.setdefault("preemptionPolicy", "PreemptLowerPriority")
+    elif kind == "HorizontalPodAutoscaler" and isinstance(spec, dict):
+        spec.setdefault("minReplicas", 1)
 
 
 def _required(rt: ResourceType, name: str, field: str) -> ApiError:

@@ -355,6 +355,9 @@ async def test_autoscale_sends_protobuf(kubectl: Kubectl, kube_emulator: Emulato
     assert _subset(expected, created) == []
     got = (await kubectl.ok("get", "hpa", "web", "-o", "json")).json()
     assert got["spec"]["scaleTargetRef"] == {"apiVersion": "apps/v1", "kind": "Deployment", "name": "web"}
+    # without --min the API server defaults minReplicas to 1
+    bare = (await kubectl.ok("autoscale", "deployment", "web", "--max=3", "--name=bare", "-o", "json")).json()
+    assert bare["spec"]["minReplicas"] == 1
 
 
 async def test_rollout_undo_returns_to_the_previous_revision(kubectl: Kubectl) -> None:
@@ -751,6 +754,8 @@ async def test_more_kinds_print_their_columns(kubectl: Kubectl) -> None:
     rows = _table((await kubectl.ok("get", "priorityclasses")).out)
     assert rows[0] == ["NAME", "VALUE", "GLOBAL-DEFAULT", "AGE", "PREEMPTIONPOLICY"]
     assert rows[1][:3] == ["high", "1000", "true"] and rows[1][-1] == "PreemptLowerPriority"
+    live = (await kubectl.ok("get", "priorityclass", "high", "-o", "json")).json()
+    assert live["preemptionPolicy"] == "PreemptLowerPriority"  # defaulted by the server
 
 
 async def test_two_appliers_share_a_keyed_list(kubectl: Kubectl, kube_emulator: Emulator) -> None:

@@ -3,6 +3,10 @@
 
 from __future__ import annotations
 
+import importlib.util
+from pathlib import Path
+from typing import Any
+
 from kts.testing import protobuf
 from kts.testing.protobuf_fields import KINDS, LISTS, MESSAGES
 
@@ -38,3 +42,42 @@ def test_an_empty_body_of_every_kind_decodes_to_its_zero_object() -> None:
     for (api_version, kind), message in KINDS.items():
         obj = protobuf.decode_message(message, b"")
         assert isinstance(obj, dict), (api_version, kind)
+
+
+def _generator() -> Any:
+    path = Path(__file__).resolve().parents[2] / "tools" / "gen_protobuf_fields.py"
+    spec = importlib.util.spec_from_file_location("gen_protobuf_fields", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_generator_reads_proto_fields_and_go_struct_tags() -> None:
+    gen = _generator()
+    proto = gen.parse_proto(
+        "message Volume {\n  optional string name = 1;\n  optional VolumeSource volumeSource = 2;\n}\n"
+        "message Spec {\n  optional int32 replicas = 1;\n  repeated string args = 2;\n"
+        "  map<string, .k8s.io.apimachinery.pkg.api.resource.Quantity> limits = 3;\n}\n",
+        "core.v1",
+    )
+    assert proto["Volume"] == [
+        (1, "name", "string", False),
+        (2, "volumeSource", "core.v1.VolumeSource", False),
+    ]
+    assert proto["Spec"][2] == (3, "limits", "map:api.resource.Quantity", False)
+    go = (
+        "type Volume struct {\n"
+        '\tName string `json:"name" protobuf:"bytes,1,opt,name=name"`\n'
+        '\tVolumeSource `json:",inline" protobuf:"bytes,2,opt,name=volumeSource"`\n'
+        "}\n"
+        "type Spec struct {\n"
+        '\tmetav1.TypeMeta `json:",inline"`\n'
+        '\tReplicas *int32 `json:"replicas,omitempty" protobuf:"varint,1,opt,name=replicas"`\n'
+        "}\n"
+        "type ExtraValue []string\n"
+    )
+    structs, slices, kinds = gen.parse_go([go])
+    assert structs["Volume"] == {1: ("name", False), 2: (",inline", False)}
+    assert structs["Spec"] == {1: ("replicas,omitempty", True)}
+    assert slices == {"ExtraValue"} and kinds == {"Spec"}

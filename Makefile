@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 # JupyterHub's own proxy (Node): the pure-Python one buffers the spawn page's event stream.
 PROXY := $(VENV)/node/node_modules/.bin/configurable-http-proxy
 
-.PHONY: demo test lint bench clean browser dist
+.PHONY: demo test test-fast lint bench clean browser dist
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +37,11 @@ test: $(STAMP) $(PROXY) browser
 	$(BIN)/ruff check kts tests benchmarks
 	$(BIN)/mypy --ignore-missing-imports kts
 	$(BIN)/python -m pytest -q -p no:cacheprovider
+
+# The quick loop while developing: everything but the tests marked slow (end to end, kubectl, real
+# KubeSpawner, long hypothesis runs); `make test` and CI still run them.
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -q -p no:cacheprovider -m "not slow"
 
 # The wheel and sdist, for hub images: dist/jupyterhub_kts-<version>-py3-none-any.whl.
 dist: $(STAMP)

@@ -26,6 +26,7 @@ _IMPORT = ("try:\n    import {module}\n"
            "except ImportError as exc:\n    print(type(exc).__name__, exc.name, exc)\n")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("module", "blocked", "extra"), [
     ("kts.kube", ("kubernetes_asyncio",), "kube"),
     ("kts.kube", ("aiohttp",), "kube"),
@@ -45,12 +46,14 @@ def test_import_without_extra_names_it(module: str, blocked: tuple[str, ...], ex
     )
 
 
+@pytest.mark.slow
 def test_kts_defects_are_not_reported_as_missing_extras() -> None:
     out = _run(_IMPORT.format(module="kts.kube"), ("kts.kube.client",))
     assert out.stdout.startswith("ModuleNotFoundError kts.kube.client "), out.stdout + out.stderr
     assert "jupyterhub-kts[" not in out.stdout
 
 
+@pytest.mark.slow
 def test_renderer_needs_no_extra() -> None:
     code = ("import kts\nfrom kts.cli import main\n"
             "assert kts.render_objects('fixtures/charts/basic', release_name='web')\n"
@@ -62,6 +65,7 @@ def test_renderer_needs_no_extra() -> None:
     assert not set(EXTRA_MODULES) & set(loaded)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("command", "blocked", "extra"), [
     ("emulator", ("aiohttp",), "kube"),
     ("emulator", ("kubernetes_asyncio",), "kube"),

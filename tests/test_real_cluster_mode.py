@@ -109,6 +109,7 @@ def _in_areas(nodeid: str) -> bool:
     return nodeid.startswith(tuple(a + "/" for a in AREAS))
 
 
+@pytest.mark.slow
 def test_every_engine_and_spawner_module_is_selected(report: dict[str, Any]) -> None:
     collected = report["collected"]
     for area in AREAS:
@@ -120,6 +121,7 @@ def test_every_engine_and_spawner_module_is_selected(report: dict[str, Any]) -> 
     assert len(runnable) >= 0.8 * len([n for n in collected if _in_areas(n)])
 
 
+@pytest.mark.slow
 def test_emulator_only_tests_are_skipped_with_their_reason(report: dict[str, Any]) -> None:
     collected = report["collected"]
     skipped = {n: v["static_skip"] for n, v in collected.items() if v["static_skip"] is not None}
@@ -134,6 +136,7 @@ def test_emulator_only_tests_are_skipped_with_their_reason(report: dict[str, Any
             assert any(w in outcome["reason"] for w in REASON_WORDS), (nodeid, outcome["reason"])
 
 
+@pytest.mark.slow
 def test_selected_tests_need_nothing_emulator_only(report: dict[str, Any]) -> None:
     collected = report["collected"]
     direct = [
@@ -147,6 +150,7 @@ def test_selected_tests_need_nothing_emulator_only(report: dict[str, Any]) -> No
     )
 
 
+@pytest.mark.slow
 def test_the_subset_passes_against_the_stand_in(report: dict[str, Any], stand_in: Path) -> None:
     outcomes = report["outcomes"]
     failed = {n: o["detail"] for n, o in outcomes.items() if o["outcome"] == "failed"}

@@ -81,6 +81,7 @@ def browser() -> Iterator[WebDriver]:
         driver.quit()
 
 
+@pytest.mark.slow
 def test_spawn_shows_progress_opens_jupyterlab_and_stops(demo: str, browser: WebDriver) -> None:
     wait = WebDriverWait(browser, 30)
     browser.get(f"{demo}/hub/login")

@@ -48,6 +48,7 @@ def _ours(text: str) -> str:
         return "cannot load values.yaml: " + str(exc)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", sorted(DEEP_VALUES))
 def test_deep_values_file_as_helm(name: str) -> None:
     text = DEEP_VALUES[name]
@@ -56,6 +57,7 @@ def test_deep_values_file_as_helm(name: str) -> None:
     assert got == (expected.message if isinstance(expected, HelmFailure) else expected)
 
 
+@pytest.mark.slow
 def test_deep_from_yaml_as_helm() -> None:
     texts = [DEEP_VALUES[name] for name in sorted(DEEP_VALUES)]
     expected = helm_lines("{{ fromYaml $x | toJson }}", texts)
@@ -76,6 +78,7 @@ DEEP_JSON = {
 }
 
 
+@pytest.mark.slow
 def test_deep_from_json_as_helm() -> None:
     objects = ['{"v":' + DEEP_JSON[name] + "}" for name in sorted(DEEP_JSON)]
     arrays = [DEEP_JSON[name] for name in sorted(DEEP_JSON)]
@@ -90,6 +93,7 @@ def test_deep_from_json_as_helm() -> None:
             assert got == want, (template, text[:40])
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("text", [
     "a: " + _flow("[", "]", 4000) + "\n",
     "a: " + _flow("{a: ", "}", 2000, "1") + "\n",
@@ -132,6 +136,7 @@ DEEP_TEMPLATES = {
 }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", sorted(DEEP_TEMPLATES))
 def test_deep_codec_templates_as_helm(tmp_path: Path, name: str) -> None:
     chart = write_chart(tmp_path / "mychart", {"t.yaml": DEEP_TEMPLATES[name]})

@@ -98,6 +98,7 @@ def test_go_types_and_structs() -> None:
         '{"b":"aGk=","i":-3,"v":{"major":1,"Note":null}}'
 
 
+@pytest.mark.slow
 @BATCH_SETTINGS
 @given(st.lists(json_values, min_size=BATCH_SIZE, max_size=BATCH_SIZE))
 def test_random_values_match_helm(values: list[Any]) -> None:
@@ -105,6 +106,7 @@ def test_random_values_match_helm(values: list[Any]) -> None:
          lambda v: gojson.marshal(v) + "|" + gojson.marshal(v, indent="  "), values)
 
 
+@pytest.mark.slow
 @BATCH_SETTINGS
 @given(st.lists(json_values.map(lambda v: gojson.marshal(as_helm_values(v))),
                 min_size=BATCH_SIZE, max_size=BATCH_SIZE))
@@ -130,6 +132,7 @@ VALID_JSON = st.recursive(
     max_leaves=6)
 
 
+@pytest.mark.slow
 @settings(max_examples=500, derandomize=True)
 @given(st.one_of(
     st.lists(st.sampled_from(JSON_PIECES), max_size=14).map("".join),

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -68,6 +69,7 @@ VALUES = st.recursive(
     max_leaves=14)
 
 
+@pytest.mark.slow
 @settings(max_examples=20000 if LONG else 2000, deadline=None, suppress_health_check=list(HealthCheck),
           derandomize=not LONG)
 @given(st.one_of(VALUES, json_values))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -98,12 +99,14 @@ def test_from_yaml_of_to_yaml_matches_helm() -> None:
     _compare(items, "{{ fromYaml (toYaml $x) | toJson }}", _roundtrip)
 
 
+@pytest.mark.slow
 @BATCH_SETTINGS
 @given(st.lists(yaml_safe_values, min_size=BATCH_SIZE, max_size=BATCH_SIZE))
 def test_to_yaml_random_values_match_helm(values: list[Any]) -> None:
     _compare(values)
 
 
+@pytest.mark.slow
 @BATCH_SETTINGS
 @given(st.lists(st.dictionaries(st.text(max_size=4), json_values, max_size=3),
                 min_size=BATCH_SIZE // 2, max_size=BATCH_SIZE // 2))
@@ -123,6 +126,7 @@ def test_to_yaml_pretty_corpus_matches_helm() -> None:
     _compare(items, "{{ toYamlPretty $x }}", _pretty)
 
 
+@pytest.mark.slow
 @BATCH_SETTINGS
 @given(st.lists(yaml_safe_values.filter(lambda v: natural_order_is_total(v, v3=True)),
                 min_size=BATCH_SIZE, max_size=BATCH_SIZE))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -33,6 +34,7 @@ def _general(text: str) -> tuple[str, object]:
         return "error", str(exc)
 
 
+@pytest.mark.slow
 @settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck),
           derandomize=not LONG)
 @given(st.sampled_from(PREFIXES), st.lists(st.sampled_from(PIECES), min_size=1, max_size=12))

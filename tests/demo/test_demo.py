@@ -21,6 +21,7 @@ def _script(path: Path, shebang: str) -> Path:
     return path
 
 
+@pytest.mark.slow
 def test_find_proxy_wants_the_node_proxy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(sys, "prefix", str(tmp_path / "venv"))
     python_one = _script(tmp_path / "bin" / "configurable-http-proxy", "/usr/bin/python3")
@@ -31,6 +32,7 @@ def test_find_proxy_wants_the_node_proxy(tmp_path: Path, monkeypatch: pytest.Mon
     assert find_proxy() == str(node_one)
 
 
+@pytest.mark.slow
 def test_a_port_in_time_wait_is_free() -> None:
     import socket
 
@@ -62,6 +64,7 @@ def _marked(mark: str) -> dict[int, str]:
     return found
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not Path("/proc/self/environ").exists(), reason="finds the demo's processes in /proc")
 @pytest.mark.parametrize("moment", ["jupyterhub", "configurable-http-proxy"])
 def test_sigterm_during_start_up_stops_everything(tmp_path: Path, moment: str) -> None:

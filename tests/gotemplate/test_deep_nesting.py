@@ -55,6 +55,7 @@ CASES = {
 }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", sorted(CASES))
 def test_deep_nesting_as_helm(tmp_path: Path, name: str) -> None:
     chart = write_chart(tmp_path / "mychart", {"t.yaml": CASES[name]})
@@ -93,6 +94,7 @@ PROBED = {
 }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", sorted(PROBED))
 def test_stack_stays_bounded(name: str) -> None:
     """However deep the template, no thread holds more than its share of frames."""
@@ -127,6 +129,7 @@ def test_fresh_threads_carry_the_exception_and_the_context() -> None:
         deep.on_fresh_stack({}.__getitem__, "boom")
 
 
+@pytest.mark.slow
 def test_no_thread_left_behind() -> None:
     before = threading.active_count()
     ts = TemplateSet(sprig_funcs())

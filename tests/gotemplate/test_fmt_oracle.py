@@ -105,18 +105,22 @@ def _grid(verbs: str, values: list[Any]) -> list[tuple[str, tuple[Any, ...]]]:
     return cases
 
 
+@pytest.mark.slow
 def test_printf_ints(tmp_path: Path) -> None:
     check_printf(tmp_path, _grid("vdbOoxXcqUst", INTS))
 
 
+@pytest.mark.slow
 def test_printf_floats(tmp_path: Path) -> None:
     check_printf(tmp_path, _grid("vfFeEgGxXbds", FLOATS))
 
 
+@pytest.mark.slow
 def test_printf_strings(tmp_path: Path) -> None:
     check_printf(tmp_path, _grid("vsqxXdT", STRINGS))
 
 
+@pytest.mark.slow
 def test_printf_misc_values(tmp_path: Path) -> None:
     values = [None, True, False, [1, "a", None, 2.5], {"b": 1, "a": [True]}, [],
               {}, GoSlice(["x", "y z"]), GoMap({"_0": "a", "_1": "b"}, elem="string"),
@@ -226,6 +230,7 @@ def _case(draw: st.DrawFn) -> tuple[str, tuple[Any, ...]]:
 _EXAMPLES = 300 if os.environ.get("KTS_HYPOTHESIS_PROFILE") == "long" else 4
 
 
+@pytest.mark.slow
 @settings(max_examples=_EXAMPLES, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(st.lists(_case(), min_size=150, max_size=150))

@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import time
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -59,6 +60,7 @@ def test_random_text_only_raises_render_error(text):
     _exercise(text)
 
 
+@pytest.mark.slow
 @settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck),
           derandomize=not LONG)
 @given(seed=st.sampled_from(SEEDS), data=st.data())
@@ -75,6 +77,7 @@ def test_mutated_templates_only_raise_render_error(seed, data):
     _exercise(text)
 
 
+@pytest.mark.slow
 def test_pathological_inputs():
     for text in ["{{" * 5000, "}}" * 5000, "(" * 5000, "{{ " + "(" * 5000 + " }}",
                  "{{ if 1 }}" * 1500, "{{ range . }}" * 800 + "{{ end }}" * 800,

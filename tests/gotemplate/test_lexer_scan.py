@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -52,6 +53,7 @@ def test_random_actions_lex_alike(body: str) -> None:
     _check("a {{" + body + "}} b\n{{- " + body[::-1] + " -}}\n c")
 
 
+@pytest.mark.slow
 @settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck),
           derandomize=not LONG)
 @given(seed=st.sampled_from(SEEDS), data=st.data())

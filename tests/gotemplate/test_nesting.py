@@ -42,6 +42,7 @@ DEEP_DATA = {
 }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", sorted(DEEP_DATA))
 def test_deep_data_as_helm(tmp_path: Path, name: str) -> None:
     chart = write_chart(tmp_path / "mychart", {"t.yaml": DEEP_DATA[name]})
@@ -72,6 +73,7 @@ for name, text in texts.items():
 """
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("depth", [DEPTH, 20 * DEPTH])
 def test_deep_templates_fail_cleanly(depth: int) -> None:
     """Far past any real chart, nesting ends in a RenderError or output, not a crashed process."""

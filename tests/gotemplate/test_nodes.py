@@ -60,6 +60,7 @@ def test_field_and_variable_chains_join_identifiers():
     assert [str(n) for n in nodes[1:]] == [".A.b.C", "$x.y.Z", "$.q"]
 
 
+@pytest.mark.slow
 def test_trees_hold_no_reference_cycles():
     """A dropped tree is freed at once, without waiting for the cycle collector."""
     import gc

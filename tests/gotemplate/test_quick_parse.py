@@ -103,6 +103,7 @@ def test_quick_path_builds_the_same_tree(text: str, monkeypatch: pytest.MonkeyPa
     assert _parse(text, True, monkeypatch) == _parse(text, False, monkeypatch)
 
 
+@pytest.mark.slow
 @settings(max_examples=300, deadline=None, derandomize=True,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(text=test_random_diff.template())

@@ -9,6 +9,7 @@ import os
 import tempfile
 from pathlib import Path
 
+import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -134,6 +135,7 @@ def template(draw):
     return main + '{{ define "d" }}' + define + "{{ end }}"
 
 
+@pytest.mark.slow
 @settings(max_examples=EXAMPLES, deadline=None, derandomize=not LONG,
           suppress_health_check=list(HealthCheck))
 @given(text=template(), values=top_values)

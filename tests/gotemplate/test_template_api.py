@@ -270,6 +270,7 @@ def test_typed_values():
 # -- recursion ---------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_deep_template_recursion_is_a_clean_error():
     e = fails('{{ define "l" }}{{ template "l" . }}{{ end }}{{ template "l" . }}', {})
     assert isinstance(e, ExecError)

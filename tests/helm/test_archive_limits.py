@@ -111,12 +111,14 @@ CASES: dict[str, list[Member]] = {
 }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("case", CASES)
 def test_archive_like_helm(tmp_path: Path, case: str) -> None:
     path = _tgz(tmp_path / "bomb-0.1.0.tgz", CASES[case])
     assert _kts(path) == _helm(path)
 
 
+@pytest.mark.slow
 def test_nested_archive_bomb_like_helm(tmp_path: Path) -> None:
     inner = _tgz(tmp_path / "sub.tgz", [*_base("sub"), *(("file", f"sub/f{i}", 4 * MiB) for i in range(30))])
     path = _tgz(tmp_path / "bomb-0.1.0.tgz", [*_base(), ("file", "bomb/charts/sub.tgz", inner.read_bytes())])

@@ -79,6 +79,7 @@ def _exercise(path: Path) -> None:
             not_internal(exc)
 
 
+@pytest.mark.slow
 @settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck),
           derandomize=not LONG)
 @given(name=st.sampled_from(MUTABLE), data=st.data())
@@ -131,6 +132,7 @@ BROKEN = {
 }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("case", sorted(BROKEN))
 def test_cli_never_prints_a_traceback(tmp_path, case):
     files = {k: v.encode() for k, v in {**CHART, **BROKEN[case]}.items()}

@@ -57,6 +57,7 @@ def _assert_freed(refs: list[weakref.ref[Any]]) -> None:
     assert not alive, f"still alive without the cycle collector: {[type(o).__name__ for o in alive]}"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", ["singleuser", "helpers", "nested", "library"])
 def test_dropped_chart_is_freed_without_collector(name: str, no_collector: None) -> None:
     chart = load_chart(FIXTURES / name)
@@ -67,6 +68,7 @@ def test_dropped_chart_is_freed_without_collector(name: str, no_collector: None)
     _assert_freed(refs)
 
 
+@pytest.mark.slow
 def test_chart_with_lookup_and_tpl_clones_is_freed(chart_factory: Any, no_collector: None) -> None:
     path = chart_factory({
         "a.yaml": '{{ tpl "{{ include \\"h\\" . }}" . }}\n{{ tpl .Values.t . }}\n'
@@ -96,6 +98,7 @@ def test_tpl_clone_evicted_during_render_matches_helm(chart_factory: Any) -> Non
     assert load_chart(path).render({}) == expected
 
 
+@pytest.mark.slow
 def test_decision_keys_leaves_no_garbage(no_collector: None) -> None:
     chart = load_chart(FIXTURES / "nested")
     gc.collect()

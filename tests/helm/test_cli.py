@@ -40,6 +40,7 @@ def expected_stream(chart: Path, values: dict, release: str = "release-name", na
     return text
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("chart", "index"), CASES, ids=[f"{c}-{i}" for c, i in CASES])
 def test_template_stream_matches_helm(chart: str, index: int, tmp_path: Path,
                                       capsys: pytest.CaptureFixture[str]) -> None:

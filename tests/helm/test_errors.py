@@ -36,6 +36,7 @@ TEMPLATE_ERRORS = {
 }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("case", sorted(TEMPLATE_ERRORS))
 def test_template_errors_match_helm(case: str, chart_factory) -> None:
     chart = chart_factory({"t.yaml": TEMPLATE_ERRORS[case]}, values="s: text\nn: 1\n")

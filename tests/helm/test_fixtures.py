@@ -11,6 +11,7 @@ from tests.support.oracle import HelmFailure, helm_render
 CASES = [(name, i) for name, sets in VALUE_SETS.items() for i in range(len(sets))]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("chart", "index"), CASES, ids=[f"{c}-{i}" for c, i in CASES])
 def test_fixture_matches_helm(chart: str, index: int) -> None:
     values = VALUE_SETS[chart][index]

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from kts.helm.funcs import static_funcs
 from tests.support.harness import kts_render
 from tests.support.oracle import HelmFailure, helm_render, write_chart
@@ -33,6 +35,7 @@ def defined(render, chart: Path) -> bool:
     return not isinstance(result, (HelmFailure, Exception))
 
 
+@pytest.mark.slow
 def test_function_map_matches_helm(tmp_path: Path) -> None:
     mismatches = []
     for name in candidates():

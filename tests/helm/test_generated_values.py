@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -67,6 +68,7 @@ def check(chart: str, values: dict[str, Any]) -> None:
     assert load_chart(fixture(chart)).render(values) == expected
 
 
+@pytest.mark.slow
 @settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(basic_values)
 def test_basic_chart_knobs(values: dict[str, Any]) -> None:

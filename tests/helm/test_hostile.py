@@ -79,6 +79,7 @@ TEMPLATES = {
 }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("case", TEMPLATES)
 def test_hostile_template(tmp_path: Path, case: str) -> None:
     text, limit = TEMPLATES[case]
@@ -88,6 +89,7 @@ def test_hostile_template(tmp_path: Path, case: str) -> None:
     assert "mychart/templates/t.yaml:1" in out and limit in out, out
 
 
+@pytest.mark.slow
 def test_tarball_bomb(tmp_path: Path) -> None:
     """A few hundred KB that inflate to a gigabyte, plus a nested archive of the same."""
     def bomb(path: Path, top: str, extra: list[tuple[str, bytes]]) -> Path:

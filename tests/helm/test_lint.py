@@ -46,6 +46,7 @@ def kts_lint(path: Path, **kw: Any) -> tuple[list[tuple[int, str, str]], list[st
     return messages, [_stable(e) for e in result.errors], int(result.linted)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("strict", [False, True], ids=["default", "strict"])
 @pytest.mark.parametrize("chart", LINT_FIXTURES + CHART_FIXTURES, ids=lambda p: f"{p.parent.name}/{p.name}")
 def test_lint_matches_helm(chart: Path, strict: bool) -> None:
@@ -197,6 +198,7 @@ def _candidate_kinds() -> list[tuple[str, str]]:
     return sorted(found)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("kube_version", [None, "v1.16.0", "v1.22.0", "v1.29.3", "v1.40.0"])
 def test_deprecated_api_versions(kube_version: str | None, tmp_path: Path) -> None:
     chart = _chart_yaml_with(tmp_path, "version: 0.1.0\nicon: https://example.com/i.png\n")
@@ -245,6 +247,7 @@ def test_unusable_archives_are_reported_like_helm(data: bytes | str, tmp_path: P
     assert not lint_chart(archive).linted
 
 
+@pytest.mark.slow
 @settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
 @given(data=st.data())
 def test_mutated_charts_are_linted_never_crash(data: st.DataObject) -> None:
@@ -264,6 +267,7 @@ def test_mutated_charts_are_linted_never_crash(data: st.DataObject) -> None:
     assert all(isinstance(m.severity, Severity) and m.text for m in result.messages)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("index", range(len(SCAFFOLD_FEATURES)))
 def test_helm_create_scaffold(index: int, tmp_path: Path) -> None:
     helm_python.Chart.create("scaffold", str(tmp_path))

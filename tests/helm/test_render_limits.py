@@ -16,6 +16,7 @@ SLOW_TEMPLATES = ('{{ define "g" }}{{ end }}{{ define "h" }}' + '{{ template "g"
                   '{{ range until 1000000 }}{{ template "h" }}{{ end }}')
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("text", [SLOW, SLOW_TEMPLATES], ids=["function-calls", "template-calls"])
 def test_a_render_past_max_seconds_stops(tmp_path: Path, text: str) -> None:
     chart = write_chart(tmp_path / "mychart", {"t.yaml": text})

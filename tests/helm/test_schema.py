@@ -115,11 +115,13 @@ def _assert_like_helm(chart: Path, values: dict[str, Any] | None) -> None:
         assert got == want
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("schema", MALFORMED)
 def test_malformed_schemas_fail_as_helm_fails(tmp_path, schema):
     _assert_like_helm(_chart(tmp_path, schema), {"a": 1})
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("schema", KEYWORDS)
 def test_validation_failures_are_worded_as_helm_words_them(tmp_path, schema):
     chart = _chart(tmp_path, schema)

@@ -93,6 +93,7 @@ def _format_schema(draft: str | None, fmt: str) -> str:
     return json.dumps(schema)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("draft", DRAFTS)
 @pytest.mark.parametrize("fmt", sorted(FORMAT_VALUES))
 def test_formats_are_checked_as_helm_checks_them(tmp_path, fmt, draft):
@@ -180,6 +181,7 @@ def _at_u(case: dict[str, Any]) -> str:
     return json.dumps({**root, "properties": {"u": inner}})
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("schema", "values"), UNEVALUATED, ids=lambda x: json.dumps(x)[:60])
 def test_unevaluated_keywords_see_what_helm_sees(tmp_path, schema, values):
     chart = _chart(tmp_path, _at_u(schema))
@@ -239,6 +241,7 @@ def _fuzz_value(rnd: random.Random, fmt: str) -> str:
     return "".join(rnd.choice(alphabet) for _ in range(rnd.randint(0, 14)))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("fmt", sorted(_FUZZ_ALPHABETS))
 def test_random_strings_fail_each_format_as_in_helm(tmp_path, fmt):
     rnd = random.Random(f"{fmt}-15")
@@ -287,6 +290,7 @@ def _random_value(rnd: random.Random, depth: int = 2) -> Any:
     return [_random_value(rnd, depth - 1) for _ in range(rnd.randint(0, 4))]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("draft", ["https://json-schema.org/draft/2020-12/schema",
                                    "https://json-schema.org/draft/2019-09/schema"])
 @pytest.mark.parametrize("seed", range(4))

@@ -96,6 +96,7 @@ def test_generated_set_expressions_match_helm(expr: str) -> None:
     assert outcome(strvals.parse_set, expr) == outcome(helm_python.parse_set_string, expr)
 
 
+@pytest.mark.slow
 @settings(max_examples=EXAMPLE_COUNT, deadline=None)
 @given(st.text(alphabet="ab0.=,[]\\", max_size=10))
 def test_generated_literal_expressions_match_helm(expr: str) -> None:

@@ -82,6 +82,7 @@ async def test_schema_500_is_a_manifest_error_not_retried(kube: Kube) -> None:
     assert len(emu.requests(method="PATCH")) == 1
 
 
+@pytest.mark.slow
 async def test_missing_name_and_unknown_kind_fail_before_anything_is_sent(kube: Kube) -> None:
     nameless = {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {}}
     with pytest.raises(Invalid, match=r"metadata\.name"):
@@ -112,6 +113,7 @@ def _crd(group: str, kind: str, plural: str) -> dict:
     }  # fmt: skip
 
 
+@pytest.mark.slow
 async def test_crd_then_custom_resource_in_one_set(kube: Kube) -> None:
     group = f"g{kube.ns.replace('-', '')}.example.com"
     cr = {"apiVersion": f"{group}/v1", "kind": "Gadget", "metadata": {"name": "g1"}, "spec": {"size": 2}}
@@ -159,6 +161,7 @@ async def test_force_can_be_decided_per_object(kube: Kube) -> None:
     assert live and live["data"] == {"a": "1"}
 
 
+@pytest.mark.slow
 async def test_stale_write_conflict_is_retried_but_field_conflicts_are_not(kube: Kube) -> None:
     emu = kube.need_emulator()
     stale = 'Operation cannot be fulfilled on configmaps "r": the object has been modified'

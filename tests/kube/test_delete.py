@@ -19,6 +19,7 @@ def _labelled(name: str, lifecycle: str | None, **meta: object) -> dict:
     return cm(name, labels={"owner": "u1"}, annotations=annotations, **meta)
 
 
+@pytest.mark.slow
 async def test_delete_by_lifecycle(kube: Kube) -> None:
     objs = [
         _labelled("server-a", "server"),
@@ -44,6 +45,7 @@ async def test_delete_by_lifecycle(kube: Kube) -> None:
     assert await kube.client.get("v1", "ConfigMap", "other", kube.ns) is not None
 
 
+@pytest.mark.slow
 async def test_delete_sends_explicit_propagation_by_name(kube: Kube) -> None:
     emu = kube.need_emulator()
     await kube.client.apply(
@@ -64,6 +66,7 @@ async def test_delete_sends_explicit_propagation_by_name(kube: Kube) -> None:
     assert emu.list("v1", "Pod", kube.ns) == []
 
 
+@pytest.mark.slow
 async def test_finalizers_are_waited_for_and_timeouts_name_them(kube: Kube) -> None:
     held = _labelled("held", "server", finalizers=["example.com/hold"])
     await kube.client.apply([held, _labelled("free", "server")], namespace=kube.ns, field_manager="kts-test")

@@ -45,6 +45,7 @@ async def test_polling_the_cache_costs_no_requests(kube: Kube) -> None:
         assert kube.emu.request_count == logged
 
 
+@pytest.mark.slow
 async def test_cache_survives_dropped_watches_and_gone(kube: Kube) -> None:
     emu = kube.need_emulator()
     refl = kube.client.pod_cache(kube.ns, "app=r")

@@ -84,6 +84,7 @@ async def test_dropped_connections_are_retried(kube: Kube, proxied: tuple[KubeCl
     assert client.stats.retries >= proxy.dropped
 
 
+@pytest.mark.slow
 async def test_persistent_outage_becomes_unavailable(
     kube: Kube, proxied: tuple[KubeClient, DroppingProxy]
 ) -> None:

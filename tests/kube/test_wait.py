@@ -17,6 +17,7 @@ async def _apply(kube: Kube, objs: list[dict[str, Any]]) -> list[dict[str, Any]]
     return await kube.client.apply(objs, namespace=kube.ns, field_manager="kts-test")
 
 
+@pytest.mark.slow
 async def test_workloads_become_ready_and_events_stream(kube: Kube) -> None:
     labels = {"app": "ready"}
     objs = [
@@ -64,6 +65,7 @@ async def test_async_event_callback(kube: Kube) -> None:
     assert "Scheduled" in seen
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("mode", "kind", "expect"),
     [
@@ -106,6 +108,7 @@ async def test_failed_job_and_deadline(kube: Kube) -> None:
         await kube.client.wait_ready(out, timeout=20)
 
 
+@pytest.mark.slow
 async def test_deadline_names_what_is_not_ready(kube: Kube) -> None:
     emu = kube.need_emulator()
     emu.fail_pods("image-pull", namespace=kube.ns)
@@ -135,6 +138,7 @@ async def test_load_balancer_and_wait_for_first_consumer(kube: Kube) -> None:
     assert pvc and pvc["status"].get("phase") == "Pending"
 
 
+@pytest.mark.slow
 async def test_custom_resource_conditions(kube: Kube) -> None:
     from tests.kube.test_apply import _crd
 
@@ -188,6 +192,7 @@ async def test_daemonset_rollout(kube: Kube) -> None:
     await kube.client.wait_ready([live], timeout=120)
 
 
+@pytest.mark.slow
 async def test_concurrent_waits_share_one_pod_watch(kube: Kube) -> None:
     import asyncio
 

@@ -23,6 +23,7 @@ def test_packaged_copy_is_the_fixture() -> None:
     assert not sub.left_only and not sub.right_only and not sub.diff_files
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("user", "server", "values"),
     [

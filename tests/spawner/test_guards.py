@@ -103,6 +103,7 @@ async def _install_crd(cluster: Cluster, body: dict[str, Any]) -> None:
     raise AssertionError(f"{body['metadata']['name']} was not established")
 
 
+@pytest.mark.slow
 async def test_cluster_scoped_crd_installed_after_start(kube: KubeTarget, chart_factory) -> None:
     group = f"g{uuid.uuid4().hex[:8]}.kts.test"
     gadget = f"apiVersion: {group}/v1\nkind: Gadget\nmetadata:\n  name: {{{{ .Release.Name }}}}\n" + LABELS
@@ -132,6 +133,7 @@ async def test_cluster_scoped_crd_installed_after_start(kube: KubeTarget, chart_
                                     definition["metadata"]["name"], None)  # fmt: skip
 
 
+@pytest.mark.slow
 async def test_lookup_of_a_cluster_scoped_crd_installed_after_start(kube: KubeTarget, chart_factory) -> None:
     group = f"g{uuid.uuid4().hex[:8]}.kts.test"
     lookup = f'{{{{- $found := lookup "{group}/v1" "Gizmo" .Release.Namespace "" | toJson }}}}\n'
@@ -149,6 +151,7 @@ async def test_lookup_of_a_cluster_scoped_crd_installed_after_start(kube: KubeTa
                                     definition["metadata"]["name"], None)  # fmt: skip
 
 
+@pytest.mark.slow
 async def test_kind_unknown_to_the_cluster_is_refused(kube: KubeTarget, chart_factory) -> None:
     sprocket = "apiVersion: nothere.kts.test/v1\nkind: Sprocket\nmetadata:\n  name: s\n" + LABELS
     chart = chart_factory({"pod.yaml": '{{- $found := "" }}\n' + POD, "sprocket.yaml": sprocket})
@@ -219,6 +222,7 @@ class _Discovering:
         return _Map(list(self.served))
 
 
+@pytest.mark.slow
 async def test_rediscovery_is_rate_limited_and_never_stale() -> None:
     client = _Discovering()
     cluster = Cluster(client)
@@ -243,6 +247,7 @@ async def test_rediscovery_is_rate_limited_and_never_stale() -> None:
 # ----- lookup -------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("call", "rule"),
     [
@@ -274,6 +279,7 @@ async def test_lookup_allowed_by_the_guards(kube: KubeTarget, chart_factory) -> 
     await sp.stop()
 
 
+@pytest.mark.slow
 async def test_lookup_of_unknown_kinds_answers_like_helm(kube: KubeTarget, chart_factory) -> None:
     # A kind its served group version lacks reads as absent.
     call = 'lookup "v1" "Sprocket" .Release.Namespace ""'
@@ -290,6 +296,7 @@ async def test_lookup_of_unknown_kinds_answers_like_helm(kube: KubeTarget, chart
         await spawner(kube, chart=str(chart)).start()
 
 
+@pytest.mark.slow
 async def test_lookups_of_unknown_kinds_rediscover_once_per_render(kube: KubeTarget, chart_factory) -> None:
     probes = '{{- range until 4 }}{{ $_ := lookup "v1" "Sprocket" $.Release.Namespace "" }}{{ end }}\n'
     chart = chart_factory({"pod.yaml": probes + '{{- $found := "" }}\n' + POD})
@@ -361,6 +368,7 @@ def test_list_hooks_apply_to_their_items() -> None:
     assert len(check([*rendered(pod()), tests], RULES).refs) == 1
 
 
+@pytest.mark.slow
 async def test_rendered_list_is_applied_item_by_item(kube: KubeTarget, chart_factory) -> None:
     items = POD.replace("\n", "\n    ").rstrip()
     config_map = ("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Release.Name }}-cm\n" + LABELS

@@ -137,6 +137,7 @@ async def env(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[HubEnv]
                 await emu.runner.stop_all()
 
 
+@pytest.mark.slow
 async def test_spawn_use_restart_hub_stop(env: HubEnv) -> None:
     events = await env.spawn("bob")
     messages = [e.get("message", "") for e in events]
@@ -173,6 +174,7 @@ async def test_spawn_use_restart_hub_stop(env: HubEnv) -> None:
     assert objects_of(env.emu, "bob") == [("PersistentVolumeClaim", "jupyter-bob", "server-deleted")]
 
 
+@pytest.mark.slow
 async def test_named_server_through_a_service_then_removed(env: HubEnv) -> None:
     events = await env.spawn("bob", "svc")
     assert events[-1].get("ready"), events
@@ -188,6 +190,7 @@ async def test_named_server_through_a_service_then_removed(env: HubEnv) -> None:
     assert objects_of(env.emu, "bob") == [("PersistentVolumeClaim", "jupyter-bob", "server-deleted")]
 
 
+@pytest.mark.slow
 async def test_user_deletion_removes_everything(env: HubEnv) -> None:
     status, _ = await env.hub.api("DELETE", "/users/bob")
     assert status == 204
@@ -198,6 +201,7 @@ async def test_user_deletion_removes_everything(env: HubEnv) -> None:
     assert objects_of(env.emu, "bob") == []
 
 
+@pytest.mark.slow
 async def test_image_pull_failure_reaches_the_user(env: HubEnv) -> None:
     env.emu.fail_pods("image-pull", name="jupyter-dave")
     events = await env.spawn("dave")
@@ -213,6 +217,7 @@ async def test_image_pull_failure_reaches_the_user(env: HubEnv) -> None:
     assert not model["servers"]
 
 
+@pytest.mark.slow
 async def test_a_failing_server_shows_the_end_of_its_log(env: HubEnv) -> None:
     events = await env.spawn("erin")
     assert events[-1].get("failed"), events
@@ -224,6 +229,7 @@ async def test_a_failing_server_shows_the_end_of_its_log(env: HubEnv) -> None:
     await env.hub.api("DELETE", "/users/erin")
 
 
+@pytest.mark.slow
 async def test_a_profile_chosen_in_the_spawn_form(env: HubEnv) -> None:
     browser = Browser(env.hub.url)
     try:
@@ -255,6 +261,7 @@ async def test_a_profile_chosen_in_the_spawn_form(env: HubEnv) -> None:
     await env.delete_user("carol")
 
 
+@pytest.mark.slow
 async def test_a_choice_the_form_does_not_offer_is_refused_with_nothing_applied(env: HubEnv) -> None:
     browser = Browser(env.hub.url)
     try:
@@ -280,6 +287,7 @@ async def test_a_choice_the_form_does_not_offer_is_refused_with_nothing_applied(
     await env.delete_user("grace")
 
 
+@pytest.mark.slow
 async def test_a_profile_chosen_through_the_rest_api(env: HubEnv) -> None:
     events = await env.spawn("frank", options={"profile": "datascience", "image": "minimal"})
     assert events[-1].get("ready"), events

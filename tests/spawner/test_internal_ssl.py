@@ -140,6 +140,7 @@ CASES = [
 ]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
 async def test_same_objects_and_url_as_kubespawner(
     kubespawner_env: KubeTarget, hub_certs: HubCerts, case: Case  # noqa: F811
@@ -171,6 +172,7 @@ async def test_same_objects_and_url_as_kubespawner(
     assert_same(_service_as_kubespawner_would(ours.service, their_service, ours_sp), their_service)
 
 
+@pytest.mark.slow
 async def test_services_enabled_connects_by_dns_name(kubespawner_env: KubeTarget) -> None:  # noqa: F811
     kube = kubespawner_env
     case = Case("services", {"services_enabled": True})
@@ -211,6 +213,7 @@ async def _handshake(certs: dict[str, bytes], tmp: Path, client: ssl.SSLContext,
         await server.wait_closed()
 
 
+@pytest.mark.slow
 async def test_the_hub_reaches_the_url_over_tls(
     kube: KubeTarget, hub_certs: HubCerts, tmp_path: Path
 ) -> None:
@@ -233,6 +236,7 @@ async def test_the_hub_reaches_the_url_over_tls(
         await _handshake(files, tmp_path, hub_client, pod["status"]["podIP"])
 
 
+@pytest.mark.slow
 async def test_a_host_the_certificate_lacks_is_refused_before_applying(
     kube: KubeTarget, hub_certs: HubCerts
 ) -> None:

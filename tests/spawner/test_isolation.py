@@ -71,6 +71,7 @@ async def attacker_leaves_victim_alone(attacker: KubeTemplateSpawner, victim: Ku
     assert await snapshot(victim) == {}
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("per_user", [False, True])
 @pytest.mark.parametrize("scheme", ["safe", "escape"])
 async def test_colliding_slugs_cannot_reach_each_other(kube: KubeTarget, scheme: str, per_user: bool) -> None:
@@ -105,6 +106,7 @@ async def test_colliding_slugs_cannot_reach_each_other(kube: KubeTarget, scheme:
     await attacker_leaves_victim_alone(attacker, victim, before)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("state_lost", [False, True])
 @pytest.mark.parametrize("pvc_name", ["claim-{username}", "claim-{user_server}"])
 async def test_colliding_slugs_with_the_kubespawner_chart(
@@ -180,6 +182,7 @@ def _careless_chart(chart_factory: Any, kind: str) -> str:
     return str(chart_factory({"named.yaml": named, "pod.yaml": _POD}))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("kind", ["Secret", "PersistentVolumeClaim"])
 async def test_user_options_cannot_take_over_another_users_object(
     kube: KubeTarget, chart_factory: Any, kind: str
@@ -284,6 +287,7 @@ _NAME = st.one_of(
 )
 
 
+@pytest.mark.slow
 @settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
     first=_NAME, second=_NAME, first_server=st.sampled_from(["", "gpu"]),
@@ -323,6 +327,7 @@ async def test_no_action_of_one_server_touches_another(
     assert await snapshot(a) == {}
 
 
+@pytest.mark.slow
 @real_cluster_skip
 async def test_an_outage_during_a_failed_start_forgets_nothing(
     kube: KubeTarget, monkeypatch: pytest.MonkeyPatch
@@ -356,6 +361,7 @@ async def test_an_outage_during_a_failed_start_forgets_nothing(
     await sp.delete_forever()
 
 
+@pytest.mark.slow
 @real_cluster_skip
 async def test_the_sweep_finds_what_a_hub_restart_forgot(kube: KubeTarget) -> None:
     """A server whose start died before its Pod existed leaves only a Secret: the sweep finds it by
@@ -389,6 +395,7 @@ async def test_the_sweep_finds_what_a_hub_restart_forgot(kube: KubeTarget) -> No
     await crashed.delete_forever()
 
 
+@pytest.mark.slow
 @real_cluster_skip
 async def test_an_unreachable_api_is_reported_as_such(kube: KubeTarget) -> None:
     emu = kube.emulator
@@ -402,6 +409,7 @@ async def test_an_unreachable_api_is_reported_as_such(kube: KubeTarget) -> None:
     emu.clear_faults()
 
 
+@pytest.mark.slow
 @real_cluster_skip
 async def test_a_new_start_ends_the_retries_of_an_old_stop(
     kube: KubeTarget, monkeypatch: pytest.MonkeyPatch
@@ -427,6 +435,7 @@ async def test_a_new_start_ends_the_retries_of_an_old_stop(
     await sp.delete_forever()
 
 
+@pytest.mark.slow
 async def test_a_post_render_hook_is_checked_like_the_chart(kube: KubeTarget) -> None:
     """The hook runs before the contract check: what it adds is held to the same rules."""
     added: list[str] = []

@@ -487,6 +487,7 @@ def assert_same_pvc(created: Created, theirs: dict[str, Any] | None, their_pod: 
     assert_same(_as_kubespawner_would(created.pvc, theirs, contract), _server_fields_dropped(theirs))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
 async def test_same_objects_as_kubespawner(kubespawner_env: KubeTarget, case: Case) -> None:
     if case.service_accounts:
@@ -502,6 +503,7 @@ async def test_same_objects_as_kubespawner(kubespawner_env: KubeTarget, case: Ca
     assert_same_pvc(created, their_pvc, their_pod)
 
 
+@pytest.mark.slow
 async def test_profile_choice_selects_the_override(kubespawner_env: KubeTarget) -> None:
     case = next(c for c in CASES if c.id == "profile-form")
     created = await kts_objects(kubespawner_env, case)
@@ -512,6 +514,7 @@ async def test_profile_choice_selects_the_override(kubespawner_env: KubeTarget) 
     assert created.spawner.user_options == {"profile": "gpu", "image": "base"}
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "options",
     [{"profile": "nope"}, {"profile": "gpu", "image--unlisted-choice": "evil.example.org/x:1"}],
@@ -529,6 +532,7 @@ async def test_invalid_user_options_apply_nothing(
         assert await client.list("v1", "Pod", kubespawner_env.namespace) == []
 
 
+@pytest.mark.slow
 async def test_kubespawner_machinery_never_runs(kube: KubeTarget, monkeypatch: pytest.MonkeyPatch) -> None:
     """No KubeSpawner client, reflector or kubeconfig loading: kts's own engine does the work."""
     import kubespawner.spawner
@@ -547,6 +551,7 @@ async def test_kubespawner_machinery_never_runs(kube: KubeTarget, monkeypatch: p
         await sp._start_watching_pods()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "case", [c for c in CASES if c.id in ("z2jh-defaults", "user-pvc", "profile-api")], ids=str
 )
@@ -565,6 +570,7 @@ async def test_default_chart_renders_like_helm(case: Case, tmp_path: Any) -> Non
     assert ours == theirs
 
 
+@pytest.mark.slow
 async def test_a_server_kubespawner_started_carries_over(kubespawner_env: KubeTarget) -> None:
     """The hub switches spawner_class while KubeSpawner's server runs: kts reads KubeSpawner's saved
     state, polls that server as running, stops it, and the next start adopts its volume."""
@@ -598,6 +604,7 @@ async def test_a_server_kubespawner_started_carries_over(kubespawner_env: KubeTa
         assert await _read(client, "PersistentVolumeClaim", theirs.pvc_name, kube.namespace) is None
 
 
+@pytest.mark.slow
 async def test_after_pod_created_hook_gets_the_created_pod(kube: KubeTarget) -> None:
     seen: list[dict[str, Any]] = []
     case = Case("hooked", {"after_pod_created_hook": lambda spawner, pod: seen.append(pod)})
@@ -605,6 +612,7 @@ async def test_after_pod_created_hook_gets_the_created_pod(kube: KubeTarget) -> 
     assert [p["metadata"]["uid"] for p in seen] == [created.pod["metadata"]["uid"]]
 
 
+@pytest.mark.slow
 async def test_a_failing_after_pod_created_hook_fails_the_spawn_and_leaves_nothing(kube: KubeTarget) -> None:
     def fail(spawner: Any, pod: dict[str, Any]) -> None:
         raise RuntimeError(f"no quota for {pod['metadata']['name']}")
@@ -628,6 +636,7 @@ async def _user_objects(client: KubeClient, sp: KubeTemplateSpawner) -> dict[str
     return out
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("server", ["", "Lab.1"])
 async def test_objects_under_kubespawner_label_slugs_are_stopped_and_deleted(
     kube: KubeTarget, server: str
@@ -659,6 +668,7 @@ async def test_objects_under_kubespawner_label_slugs_are_stopped_and_deleted(
         assert await _user_objects(client, sp) == {}
 
 
+@pytest.mark.slow
 async def test_an_existing_claim_is_left_as_it_is(kubespawner_env: KubeTarget) -> None:
     """KubeSpawner creates the PVC only when it is missing: a later start with other storage
     settings leaves the claim as it is. kts's claim matches KubeSpawner's after the same two starts
@@ -684,6 +694,7 @@ async def test_an_existing_claim_is_left_as_it_is(kubespawner_env: KubeTarget) -
         await _gone(client, "PersistentVolumeClaim", created.spawner.pvc_name, kube.namespace)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("pvc_name", ["claim-{username}", "claim-{user_server}"])
 async def test_a_kept_claim_outlives_its_user(kube: KubeTarget, pvc_name: str) -> None:
     """delete_pvc = False: the claim is never-deleted. Stop, the server's and the user's deletion
@@ -736,6 +747,7 @@ async def _claim_after(kube: KubeTarget, cls: type, case: Case, later: Case) -> 
     return claim
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("pvc_name", ["claim-{username}", "claim-{user_server}"])
 @pytest.mark.parametrize("delete_pvc", [True, False], ids=["switched-on", "switched-off"])
 async def test_delete_pvc_as_set_when_the_user_is_deleted(

@@ -47,6 +47,7 @@ def spawner(kube: KubeTarget, user: str = "alice", server: str = "", **config: A
     return make_spawner(user, server, **kube.spawner_config(**config))
 
 
+@pytest.mark.slow
 async def test_start_poll_stop(kube: KubeTarget) -> None:
     sp = spawner(kube)
     assert await sp.poll() == 0
@@ -71,6 +72,7 @@ async def test_start_poll_stop(kube: KubeTarget) -> None:
     assert await objects(sp) == {}
 
 
+@pytest.mark.slow
 async def test_progress_is_fresh_and_terminates(kube: KubeTarget) -> None:
     sp = spawner(kube)
     await sp.start()
@@ -86,6 +88,7 @@ async def test_progress_is_fresh_and_terminates(kube: KubeTarget) -> None:
     await sp.stop()
 
 
+@pytest.mark.slow
 @real_cluster_skip
 async def test_poll_sends_no_requests(kube: KubeTarget) -> None:
     assert kube.emulator is not None
@@ -105,6 +108,7 @@ async def test_poll_sends_no_requests(kube: KubeTarget) -> None:
     await sp.stop()
 
 
+@pytest.mark.slow
 async def test_reconnect_after_hub_restart(kube: KubeTarget) -> None:
     sp = spawner(kube)
     url = await sp.start()
@@ -119,6 +123,7 @@ async def test_reconnect_after_hub_restart(kube: KubeTarget) -> None:
     assert url
 
 
+@pytest.mark.slow
 async def test_named_server_and_user_deletion(kube: KubeTarget) -> None:
     shared = {"storage": {"perUser": True}}
     named = spawner(kube, server="gpu", values=shared)
@@ -138,6 +143,7 @@ async def test_named_server_and_user_deletion(kube: KubeTarget) -> None:
     assert await objects(default) == {}
 
 
+@pytest.mark.slow
 async def test_named_server_volume_is_server_deleted(kube: KubeTarget) -> None:
     named = spawner(kube, server="scratch")
     await named.start()
@@ -147,6 +153,7 @@ async def test_named_server_volume_is_server_deleted(kube: KubeTarget) -> None:
     assert await objects(named) == {}
 
 
+@pytest.mark.slow
 async def test_an_existing_volume_is_not_reapplied(kube: KubeTarget) -> None:
     """The example chart's claim is create-only: a later start with another capacity leaves the
     claim's spec as it is (rather than fail on an immutable or shrunk spec), and takes only the
@@ -179,6 +186,7 @@ def _failure_values(mode: str) -> dict[str, Any]:
     return values
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("mode", "message"),
     [
@@ -219,6 +227,7 @@ async def test_pod_failures_are_reported_and_rolled_back(kube: KubeTarget, mode:
     await sp.delete_forever()
 
 
+@pytest.mark.slow
 @real_cluster_skip
 async def test_timeout_rolls_back(kube: KubeTarget) -> None:
     assert kube.emulator is not None
@@ -230,6 +239,7 @@ async def test_timeout_rolls_back(kube: KubeTarget) -> None:
     assert await sp.poll() == 0
 
 
+@pytest.mark.slow
 @real_cluster_skip
 async def test_cancelled_start_rolls_back(kube: KubeTarget) -> None:
     assert kube.emulator is not None
@@ -262,6 +272,7 @@ async def test_api_faults_during_start(kube: KubeTarget) -> None:
     assert all(v != "server-stopped" for v in (await objects(sp)).values())
 
 
+@pytest.mark.slow
 @real_cluster_skip
 async def test_api_faults_during_stop_never_lose_the_server(kube: KubeTarget) -> None:
     emu = kube.emulator
@@ -280,6 +291,7 @@ async def test_api_faults_during_stop_never_lose_the_server(kube: KubeTarget) ->
     assert await sp.poll() == 0
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", ["{{ .Values }}", '"; rm -rf /', "yes", "null", "🐧 ünïcode", "a--b", "1"])
 async def test_hostile_usernames_stay_data(kube: KubeTarget, name: str) -> None:
     sp = spawner(kube, user=name)
@@ -326,6 +338,7 @@ async def test_render_error_is_a_spawn_failure(kube: KubeTarget, chart_factory) 
         await spawner(kube, chart=str(chart)).start()
 
 
+@pytest.mark.slow
 async def test_leftovers_of_an_earlier_run_are_removed(kube: KubeTarget) -> None:
     sp = spawner(kube)
     await sp.start()
@@ -343,6 +356,7 @@ async def test_leftovers_of_an_earlier_run_are_removed(kube: KubeTarget) -> None
     await again.stop()
 
 
+@pytest.mark.slow
 async def test_service_connection_url(kube: KubeTarget) -> None:
     sp = spawner(kube, values={"service": {"enabled": True}})
     url = await sp.start()
@@ -374,6 +388,7 @@ async def test_lookup_reads_the_namespace_only(kube: KubeTarget, chart_factory) 
         await spawner(kube, chart=str(bad)).start()
 
 
+@pytest.mark.slow
 @real_cluster_skip
 async def test_orphans_are_swept(kube: KubeTarget) -> None:
     running = spawner(kube, user="bob")
@@ -393,6 +408,7 @@ async def test_orphans_are_swept(kube: KubeTarget) -> None:
     await running.stop()
 
 
+@pytest.mark.slow
 @real_cluster_skip
 async def test_poll_survives_api_outage(kube: KubeTarget, monkeypatch: pytest.MonkeyPatch) -> None:
     from kts.spawner import cluster as cluster_module
@@ -416,6 +432,7 @@ async def test_poll_survives_api_outage(kube: KubeTarget, monkeypatch: pytest.Mo
     assert await again.poll() == 0
 
 
+@pytest.mark.slow
 async def test_progress_asked_before_start_waits_for_this_spawn(kube: KubeTarget) -> None:
     sp = spawner(kube)
     await sp.start()
@@ -449,6 +466,7 @@ async def test_renamed_user_still_finds_the_servers_objects(kube: KubeTarget) ->
     assert await objects(before) == {}
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("remembered", [True, False])
 @pytest.mark.parametrize("chart", ["example", "kubespawner"])
 async def test_a_renamed_server_keeps_its_volume(kube: KubeTarget, chart: str, remembered: bool) -> None:

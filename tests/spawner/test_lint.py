@@ -25,6 +25,7 @@ def _replace(path: Path, old: str, new: str) -> None:
     path.write_text(text.replace(old, new))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("chart", [charts.default_chart_path(), charts.example_chart_path()],
                          ids=["kubespawner", "example"])
 def test_the_shipped_charts_pass(chart: Path) -> None:
@@ -33,6 +34,7 @@ def test_the_shipped_charts_pass(chart: Path) -> None:
     assert result.rendered == len(SAMPLE_SERVERS)
 
 
+@pytest.mark.slow
 def test_an_object_every_server_shares_is_reported(tmp_path: Path) -> None:
     chart = _copy_example(tmp_path)
     _replace(chart / "templates" / "secret.yaml", '{{ include "singleuser.name" . }}', "shared-env")
@@ -43,6 +45,7 @@ def test_an_object_every_server_shares_is_reported(tmp_path: Path) -> None:
     assert all("Secret" in t and "shared-env" in t and 'user "alice", server ""' in t for t in texts)
 
 
+@pytest.mark.slow
 def test_a_name_the_chart_does_not_escape_is_refused(tmp_path: Path) -> None:
     chart = _copy_example(tmp_path)
     _replace(chart / "templates" / "_helpers.tpl",
@@ -77,6 +80,7 @@ def test_profiles_and_their_choices_are_rendered(tmp_path: Path) -> None:
     assert "huge does not fit" in cause
 
 
+@pytest.mark.slow
 def test_the_cli_reports_and_fails(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     chart = _copy_example(tmp_path)
     _replace(chart / "templates" / "secret.yaml", '{{ include "singleuser.name" . }}', "shared-env")
@@ -90,6 +94,7 @@ def test_the_cli_reports_and_fails(tmp_path: Path, capsys: pytest.CaptureFixture
     assert "missing.py: no such file or directory" in capsys.readouterr().err
 
 
+@pytest.mark.slow
 def test_values_flags_reach_the_spawner_chart(tmp_path: Path) -> None:
     chart = _copy_example(tmp_path)
     (chart / "templates" / "check.yaml").write_text('{{- $_ := required "team is required" .Values.team }}\n')

@@ -102,6 +102,7 @@ async def test_builtins_and_extra_vars_still_win() -> None:
     assert v["site"] == {"tier": "extra"} and v["namespace"] == sp.namespace  # ...below them
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "options, message",
     [
@@ -125,6 +126,7 @@ async def test_a_bad_choice_fails_with_400_before_rendering(
         assert await client.list("v1", "Pod", kube.namespace) == []
 
 
+@pytest.mark.slow
 async def test_a_profile_chart_deploys_more_than_the_pod(kube: KubeTarget) -> None:
     sp = spawner(kube, {"profile": "lab", "size": "s"})
     await sp.start()

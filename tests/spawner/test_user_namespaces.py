@@ -70,6 +70,7 @@ def _plain_meta(ns: dict[str, Any]) -> dict[str, Any]:
             "annotations": meta.get("annotations") or {}}  # fmt: skip
 
 
+@pytest.mark.slow
 async def test_the_namespace_and_pod_are_kubespawners(
     kubespawner_env: KubeTarget, namespaces: list[str]  # noqa: F811
 ) -> None:
@@ -104,6 +105,7 @@ async def test_the_namespace_and_pod_are_kubespawners(
     assert ns is not None and pod is None and secret is None
 
 
+@pytest.mark.slow
 async def test_a_namespace_another_user_holds_is_refused(kube: KubeTarget, namespaces: list[str]) -> None:
     first = spawner_for(kube, user_case(kube, "shared", user="alice"), KubeTemplateSpawner)
     namespaces.append(first.namespace)
@@ -121,6 +123,7 @@ async def test_a_namespace_another_user_holds_is_refused(kube: KubeTarget, names
     await first.stop(now=True)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("annotated", [False, True], ids=["unidentified", "annotated-as-the-users"])
 async def test_an_existing_namespace_is_taken_only_when_it_is_the_users(
     kube: KubeTarget, namespaces: list[str], annotated: bool
@@ -158,6 +161,7 @@ def _orphan_secret(name: str, namespace: str, instance: str, user: str) -> dict[
     }  # fmt: skip
 
 
+@pytest.mark.slow
 async def test_the_orphan_sweep_covers_the_user_namespaces_of_its_instance(
     kube: KubeTarget, namespaces: list[str]
 ) -> None:

@@ -8,6 +8,7 @@ import datetime
 import json
 
 import bcrypt as bcrypt_lib
+import pytest
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import dsa, ec, padding, rsa
@@ -19,6 +20,7 @@ FUNCS = {**crypto.FUNCS, **lists.FUNCS}
 q = json.dumps
 
 
+@pytest.mark.slow
 def test_derive_password_matches_helm(tmp_path):
     exprs = ['derivePassword 1 "long" "password" "user" "example.com"',
              'derivePassword 2 "maximum" "pässword" "üser" "site"', 'derivePassword 0 "pin" "" "" ""',
@@ -52,6 +54,7 @@ def test_aes_round_trips_with_helm(tmp_path):
     assert ours[0] != crypto.encryptAES.fn(*cases[0])  # random IV
 
 
+@pytest.mark.slow
 def test_bcrypt_and_htpasswd_interoperate(tmp_path):
     helm_hash, helm_htpasswd = helm_eval(tmp_path, ['bcrypt "s3cret"', 'htpasswd "admin" "s3cret"'])
     ours = crypto.bcrypt.fn("s3cret")
@@ -63,6 +66,7 @@ def test_bcrypt_and_htpasswd_interoperate(tmp_path):
     assert crypto.bcrypt.fn("x" * 73) == helm_eval(tmp_path / "long", [f'bcrypt {q("x" * 73)}'])[0]
 
 
+@pytest.mark.slow
 def test_private_keys_interoperate_with_helm(tmp_path):
     # Helm makes the fast key types itself; RSA keys in Sprig's format come from genCA.
     helm_keys = helm_eval(tmp_path / "gen", ['genPrivateKey "ecdsa"', 'genPrivateKey "ed25519"',
@@ -85,6 +89,7 @@ def test_private_keys_interoperate_with_helm(tmp_path):
         assert crypto.genSelfSignedCertWithKey.fn("k", None, None, 1, pem).Key == pem
 
 
+@pytest.mark.slow
 def test_gen_private_key_sizes(monkeypatch):
     sizes = []
     real = rsa.generate_private_key
@@ -170,6 +175,7 @@ def _ours() -> list[str]:
             leaf2.Cert + "@@" + ca2.Cert, san_only.Cert, wild.Cert]
 
 
+@pytest.mark.slow
 def test_certificates_have_helms_shape_and_verify(tmp_path):
     helm = helm_eval(tmp_path, CERT_TEMPLATES)
     for theirs, mine in zip(helm, _ours(), strict=True):
@@ -193,6 +199,7 @@ def test_certificate_validity_and_keys():
     assert cert.Key.startswith("-----BEGIN RSA PRIVATE KEY-----") and key.key_size == 2048
 
 
+@pytest.mark.slow
 def test_build_custom_cert_matches_helm(tmp_path):
     ca = crypto.genCA.fn("custom", 3)
     b64c, b64k = base64.b64encode(ca.Cert.encode()).decode(), base64.b64encode(ca.Key.encode()).decode()
@@ -227,12 +234,14 @@ TEMPLATE_LINES = [
 ]
 
 
+@pytest.mark.slow
 def test_crypto_in_templates_match_helm(tmp_path):
     from tests.sprig.sprig_oracle import template_mismatches
 
     assert template_mismatches(tmp_path, TEMPLATE_LINES) == []
 
 
+@pytest.mark.slow
 def test_certificate_struct_prints_like_helm(tmp_path):
     from tests.sprig.sprig_oracle import template_mismatches
 
@@ -245,6 +254,7 @@ def test_certificate_struct_prints_like_helm(tmp_path):
     assert template_mismatches(tmp_path, lines) == []
 
 
+@pytest.mark.slow
 def test_pem_blocks_are_found_like_go(tmp_path):
     from tests.sprig.sprig_oracle import template_mismatches
 
@@ -268,6 +278,7 @@ def test_pem_blocks_are_found_like_go(tmp_path):
     assert template_mismatches(tmp_path, lines) == []
 
 
+@pytest.mark.slow
 def test_certificates_chain_across_helm_and_kts(tmp_path):
     # A kts CA signs in Helm, and a Helm CA signs in kts.
     ours = crypto.genCA.fn("kts-ca", 3)

@@ -9,6 +9,7 @@ import re
 import time
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -33,6 +34,7 @@ INSTANTS = ["0", "1700000000", "-1", "951782400", "1710054000", "(int64 17118468
             "-62135596800", "253402300800", "-2208988800", "4102444800", "(int64 -5000000000)"]
 
 
+@pytest.mark.slow
 def test_date_in_zone_matches_helm(tmp_path: Path) -> None:
     exprs = []
     for layout, (zone, inst) in zip(LAYOUTS * 8, itertools.product(ZONES, INSTANTS), strict=False):
@@ -70,6 +72,7 @@ BAD_PARSES = [
 ]
 
 
+@pytest.mark.slow
 def test_to_date_matches_helm(tmp_path: Path) -> None:
     exprs = []
     for layout, value in PARSES:
@@ -150,6 +153,7 @@ _ZONES = ["UTC", "America/New_York", "Europe/Berlin", "Asia/Kolkata", "Australia
 _EXAMPLES = 60 if os.environ.get("KTS_HYPOTHESIS_PROFILE") == "long" else 4
 
 
+@pytest.mark.slow
 @settings(max_examples=_EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.lists(st.tuples(st.lists(st.sampled_from(_LAYOUT_PIECES), min_size=1, max_size=6),
                           st.integers(min_value=-5_000_000_000, max_value=5_000_000_000),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from kts.sprig import defaults, dicts, lists, reflection
 from tests.sprig.sprig_oracle import compare
 
@@ -37,6 +39,7 @@ EXPRS = [
 ]
 
 
+@pytest.mark.slow
 def test_defaults_and_reflection_match_helm(tmp_path):
     assert compare(tmp_path, FUNCS, EXPRS, VALUES) == []
 
@@ -73,6 +76,7 @@ TEMPLATE_LINES = [
 ]
 
 
+@pytest.mark.slow
 def test_defaults_in_templates_match_helm(tmp_path):
     import json
 

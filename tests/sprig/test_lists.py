@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from kts.sprig import defaults, dicts, lists, reflection
 from tests.sprig.sprig_oracle import compare
 
@@ -46,6 +48,7 @@ EXPRS = [
 ]
 
 
+@pytest.mark.slow
 def test_lists_match_helm(tmp_path):
     assert compare(tmp_path, FUNCS, EXPRS, VALUES) == []
 

@@ -104,6 +104,7 @@ def _lines(source: str) -> list[str]:
     return lines
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("source", sorted(_NIL_SOURCES))
 def test_nil_in_every_parameter(tmp_path: Path, source: str) -> None:
     mismatches = template_mismatches(tmp_path, _lines(source), values="n: null\n")
@@ -142,6 +143,7 @@ NIL_MAP_USES = [
 ]
 
 
+@pytest.mark.slow
 def test_nil_maps_and_slices_in_use(tmp_path: Path) -> None:
     lines = [e if "{{" in e else "{{ " + e + " }}" for e in NIL_MAP_USES]
     mismatches = template_mismatches(tmp_path, lines, values="n: null\nm: {a: 1}\n")

@@ -6,6 +6,7 @@ import itertools
 import os
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -95,6 +96,7 @@ _int = st.integers(min_value=-(10**12), max_value=10**12).map(str)
 _EXAMPLES = 100 if os.environ.get("KTS_HYPOTHESIS_PROFILE") == "long" else 3
 
 
+@pytest.mark.slow
 @settings(max_examples=_EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.lists(st.tuples(st.sampled_from(["addf", "subf", "mulf", "divf", "add", "mul", "div", "mod",
                                            "round", "maxf", "minf", "sub", "max", "min"]),

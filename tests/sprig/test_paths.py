@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from kts.sprig import dicts, lists, network, paths, urls
 from tests.sprig.sprig_oracle import compare
 
@@ -62,6 +64,7 @@ def exprs() -> list[str]:
     return out
 
 
+@pytest.mark.slow
 def test_paths_urls_network_match_helm(tmp_path):
     assert compare(tmp_path, FUNCS, exprs()) == []
 

@@ -7,6 +7,7 @@ import os
 import tempfile
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -89,6 +90,7 @@ def test_regex_functions_match_helm(tmp_path):
     assert compare(tmp_path, FUNCS, exprs()) == []
 
 
+@pytest.mark.slow
 def test_bad_patterns_fail_like_go(tmp_path):
     assert compare(tmp_path, FUNCS, bad_exprs()) == []
 
@@ -147,6 +149,7 @@ def test_regex_in_templates_match_helm(tmp_path):
 _SYNTAX = "()[]{}*+?|\\^$.:-,PpdwsQEzCZ<>=!imsU01789aAxX_ "
 
 
+@pytest.mark.slow
 @settings(max_examples=_EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck))
 @given(pats=st.lists(st.text(alphabet=_SYNTAX, min_size=1, max_size=7).filter(
     lambda p: "{{" not in p and "}}" not in p), min_size=5, max_size=5))

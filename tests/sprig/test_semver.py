@@ -7,6 +7,7 @@ import os
 import tempfile
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -43,6 +44,7 @@ def exprs() -> list[str]:
     return out
 
 
+@pytest.mark.slow
 def test_semver_matches_helm(tmp_path):
     assert compare(tmp_path, FUNCS, exprs()) == []
 

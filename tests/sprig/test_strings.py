@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -67,6 +68,7 @@ def test_case_functions_match_helm(tmp_path: Path) -> None:
     assert compare(tmp_path, FUNCS, exprs) == []
 
 
+@pytest.mark.slow
 def test_slicing_functions_match_helm(tmp_path: Path) -> None:
     texts = ["hello world", "h\u00e9llo", "1234 5678 9123", "", "abcdefghijklmnopqrstuvwxyz"]
     exprs = []
@@ -144,6 +146,7 @@ _ALPHABET = (
 _EXAMPLES = 200 if os.environ.get("KTS_HYPOTHESIS_PROFILE") == "long" else 10
 
 
+@pytest.mark.slow
 @settings(max_examples=_EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.lists(st.text(st.sampled_from(_ALPHABET), max_size=10), min_size=40, max_size=40))
 def test_random_text_matches_helm(tmp_path: Path, texts: list[str]) -> None:

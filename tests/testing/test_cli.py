@@ -9,9 +9,11 @@ import sys
 from pathlib import Path
 
 import aiohttp
+import pytest
 import yaml
 
 
+@pytest.mark.slow
 async def test_cli_serves_and_stops(tmp_path: Path) -> None:
     kubeconfig = tmp_path / "kc"
     proc = await asyncio.create_subprocess_exec(

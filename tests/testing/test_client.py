@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
+import pytest
 from kubernetes_asyncio import client, watch
 from kubernetes_asyncio.client.exceptions import ApiException
 from kubernetes_asyncio.dynamic import DynamicClient
@@ -79,6 +80,7 @@ async def test_dynamic_client_discovery_and_apply(kube_env: KubeEnv) -> None:
     await asyncio.wait_for(ready(), 5)
 
 
+@pytest.mark.slow
 async def test_watch_stream(kube_env: KubeEnv) -> None:
     api = client.CoreV1Api(await kube_env.api_client())
     ns = kube_env.namespace

@@ -28,6 +28,7 @@ def _cm(name: str) -> dict[str, object]:
     return {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": name, "namespace": "default"}}
 
 
+@pytest.mark.slow
 @pytest.mark.kube_emulator(bookmark_interval=0.05)
 async def test_gone_clients_leave_no_noise(kube_emulator: Emulator, caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.DEBUG)

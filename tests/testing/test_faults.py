@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import time
 
+import pytest
+
 from kts.testing import Emulator
 from tests.testing.conftest import Http, cm
 
@@ -28,6 +30,7 @@ async def test_fail_with_custom_body(kube_emulator: Emulator, http: Http, ns: st
     assert status == 429 and body["message"] == "slow down"
 
 
+@pytest.mark.slow
 async def test_latency(kube_emulator: Emulator, http: Http, ns: str) -> None:
     kube_emulator.add_latency(0.4, path="/configmaps")
     start = time.monotonic()

@@ -79,6 +79,7 @@ def _configmap(name: str, **data: str) -> dict[str, Any]:
 # -- writes ---------------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 async def test_server_side_apply_with_validation_on(kubectl: Kubectl, kube_emulator: Emulator) -> None:
     run = await kubectl.ok("apply", "--server-side", "-f", "-", stdin=_manifest(_configmap("c1", a="1")))
     assert "configmap/c1 serverside-applied" in run.out
@@ -91,6 +92,7 @@ async def test_server_side_apply_with_validation_on(kubectl: Kubectl, kube_emula
     assert patch.query.get("fieldValidation") == "Strict"
 
 
+@pytest.mark.slow
 async def test_a_namespace_created_by_apply_has_its_applier_recorded(
     kubectl: Kubectl, kube_emulator: Emulator
 ) -> None:
@@ -101,6 +103,7 @@ async def test_a_namespace_created_by_apply_has_its_applier_recorded(
     assert [(e["manager"], e["operation"], e["fieldsV1"]) for e in entries] == [("kubectl", "Apply", {})]
 
 
+@pytest.mark.slow
 async def test_the_server_refuses_what_the_schema_does_not_declare(kubectl: Kubectl) -> None:
     bad = _configmap("c2", a="1")
     bad["spec"] = {"replicas": 1}
@@ -182,6 +185,7 @@ _TYPED_CREATE = {
 }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("args", _TYPED_CREATE.values(), ids=_TYPED_CREATE.keys())
 async def test_typed_create_sends_protobuf_and_the_object_arrives_whole(
     kubectl: Kubectl, kube_emulator: Emulator, args: tuple[str, ...]
@@ -208,6 +212,7 @@ def _pb_field(number: int, payload: bytes) -> bytes:
     return bytes([number << 3 | 2, len(payload)]) + payload
 
 
+@pytest.mark.slow
 async def test_protobuf_for_a_kind_without_a_codec_is_a_415_and_garbage_a_400(
     kubectl: Kubectl, kube_emulator: Emulator, tmp_path: Path
 ) -> None:
@@ -273,6 +278,7 @@ _MUTATIONS = {
 }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("args", _MUTATIONS.values(), ids=_MUTATIONS.keys())
 async def test_imperative_changes_give_what_kubectl_computes_itself(
     kubectl: Kubectl, kube_emulator: Emulator, args: tuple[str, ...]
@@ -295,6 +301,7 @@ async def test_imperative_changes_give_what_kubectl_computes_itself(
     assert _no_nulls(live["spec"]) == _no_nulls(changed["spec"])
 
 
+@pytest.mark.slow
 async def test_scale_through_the_scale_subresource(kubectl: Kubectl, kube_emulator: Emulator) -> None:
     await kubectl.ok("create", "deployment", "web", "--image=nginx:1.27", "--replicas=1")
     await kubectl.ok("scale", "deployment", "web", "--replicas=2")
@@ -309,6 +316,7 @@ async def test_scale_through_the_scale_subresource(kubectl: Kubectl, kube_emulat
     assert live["spec"]["replicas"] == 0
 
 
+@pytest.mark.slow
 async def test_rollout_restart_stamps_the_template_and_rolls_out(kubectl: Kubectl) -> None:
     await kubectl.ok("create", "deployment", "web", "--image=nginx:1.27", "--replicas=1")
     await kubectl.ok("rollout", "status", "deployment/web", "--timeout=20s")
@@ -324,6 +332,7 @@ async def test_rollout_restart_stamps_the_template_and_rolls_out(kubectl: Kubect
     assert len(sets) == 2
 
 
+@pytest.mark.slow
 async def test_run_and_expose(kubectl: Kubectl, kube_emulator: Emulator) -> None:
     run_args = ("run", "pod1", "--image=busybox:1.36", "--labels=app=p,tier=t", "--env=A=1", "--port=80",
                 "--restart=Never")
@@ -344,6 +353,7 @@ async def test_run_and_expose(kubectl: Kubectl, kube_emulator: Emulator) -> None
     assert kube_emulator.get("v1", "Service", "web-svc", "default") is not None
 
 
+@pytest.mark.slow
 async def test_autoscale_sends_protobuf(kubectl: Kubectl, kube_emulator: Emulator) -> None:
     await kubectl.ok("create", "deployment", "web", "--image=nginx:1.27")
     args = ("autoscale", "deployment", "web", "--min=2", "--max=5", "--cpu-percent=80")
@@ -360,6 +370,7 @@ async def test_autoscale_sends_protobuf(kubectl: Kubectl, kube_emulator: Emulato
     assert bare["spec"]["minReplicas"] == 1
 
 
+@pytest.mark.slow
 async def test_rollout_undo_returns_to_the_previous_revision(kubectl: Kubectl) -> None:
     await kubectl.ok("create", "deployment", "web", "--image=nginx:1.27", "--replicas=1")
     await kubectl.ok("rollout", "status", "deployment/web", "--timeout=20s")
@@ -376,6 +387,7 @@ async def test_rollout_undo_returns_to_the_previous_revision(kubectl: Kubectl) -
     assert [row[0] for row in _table(history.out)[2:]] == ["2", "3"]  # revision 1 became 3
 
 
+@pytest.mark.slow
 async def test_drain_deletes_with_protobuf_options_and_nothing_lands_on_the_cordoned_node(
     kubectl: Kubectl, kube_emulator: Emulator
 ) -> None:
@@ -416,6 +428,7 @@ def _budget(emu: Emulator, name: str) -> dict[str, Any]:
     return dict((emu.get("policy/v1", "PodDisruptionBudget", name, "default") or {}).get("status") or {})
 
 
+@pytest.mark.slow
 async def test_drain_evicts_within_the_disruption_budget(kubectl: Kubectl, kube_emulator: Emulator) -> None:
     await kubectl.ok("create", "deployment", "web", "--image=nginx:1.27", "--replicas=2")
     await kubectl.ok("rollout", "status", "deployment/web", "--timeout=20s")
@@ -444,6 +457,7 @@ def _claims(token: str) -> dict[str, Any]:
     return dict(json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4))))
 
 
+@pytest.mark.slow
 async def test_create_token(kubectl: Kubectl, kube_emulator: Emulator) -> None:
     await kubectl.ok("create", "serviceaccount", "robot")
     answer = (await kubectl.ok("create", "token", "robot", "--duration=2h", "-o", "json")).json()
@@ -469,6 +483,7 @@ async def test_create_token(kubectl: Kubectl, kube_emulator: Emulator) -> None:
 # -- reads ----------------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 async def test_explain_reads_the_published_schema(kubectl: Kubectl, kube_emulator: Emulator) -> None:
     defs = schemas_for(kube_emulator.kube_version).defs
     requirements = defs["io.k8s.api.core.v1.ResourceRequirements"]
@@ -480,6 +495,7 @@ async def test_explain_reads_the_published_schema(kubectl: Kubectl, kube_emulato
     assert "rollingUpdate\t<RollingUpdateDeployment>" in run.out
 
 
+@pytest.mark.slow
 async def test_auth_can_i(kubectl: Kubectl) -> None:
     assert (await kubectl.ok("auth", "can-i", "create", "pods")).out.strip() == "yes"
     run = await kubectl.ok("auth", "can-i", "delete", "deployments.apps", "-n", "kube-system")
@@ -514,6 +530,7 @@ def _deployment(name: str, image: str = "nginx:1.27", replicas: int = 1) -> dict
     }
 
 
+@pytest.mark.slow
 async def test_get_prints_the_server_side_columns(kubectl: Kubectl, kube_emulator: Emulator) -> None:
     await kubectl.ok("create", "configmap", "cfg", "--from-literal=a=1", "--from-literal=b=2")
     rows = _table((await kubectl.ok("get", "configmap", "cfg")).out)
@@ -529,6 +546,7 @@ async def test_get_prints_the_server_side_columns(kubectl: Kubectl, kube_emulato
     assert {r[0]: r[1] for r in rows[1:]}["default"] == "Active"
 
 
+@pytest.mark.slow
 async def test_get_pods_wide_and_deployments(kubectl: Kubectl, kube_emulator: Emulator) -> None:
     await kubectl.ok("apply", "--server-side", "-f", "-", stdin=_manifest(_deployment("web", replicas=2)))
     await kubectl.ok("rollout", "status", "deployment/web", "--timeout=30s")
@@ -600,6 +618,7 @@ def _widget(name: str, **spec: Any) -> dict[str, Any]:
     return {"apiVersion": "example.com/v1", "kind": "Widget", "metadata": {"name": name}, "spec": spec}
 
 
+@pytest.mark.slow
 async def test_custom_resources_print_their_crd_columns(kubectl: Kubectl) -> None:
     await kubectl.ok("apply", "--server-side", "-f", "-", stdin=_manifest(_WIDGETS))
     await kubectl.ok("wait", "--for=condition=Established", "crd/widgets.example.com", "--timeout=30s")
@@ -620,6 +639,7 @@ async def test_custom_resources_print_their_crd_columns(kubectl: Kubectl) -> Non
     assert 'spec.replicas in body must be of type integer: "string"' in bad.err
 
 
+@pytest.mark.slow
 async def test_get_watch_prints_rows_as_objects_change(kubectl: Kubectl, kube_emulator: Emulator) -> None:
     assert kube_emulator.kubeconfig_path is not None
     proc = await asyncio.create_subprocess_exec(
@@ -649,6 +669,7 @@ async def test_get_watch_prints_rows_as_objects_change(kubectl: Kubectl, kube_em
 # -- behaviour kubectl relies on --------------------------------------------------------------------
 
 
+@pytest.mark.slow
 async def test_apply_conflicts_and_force_conflicts(kubectl: Kubectl, kube_emulator: Emulator) -> None:
     await kubectl.ok("apply", "--server-side", "-f", "-", stdin=_manifest(_configmap("shared", a="1")))
     run = await kubectl(
@@ -676,6 +697,7 @@ async def test_apply_conflicts_and_force_conflicts(kubectl: Kubectl, kube_emulat
     assert "f:a" in owners["other"]["f:data"] and "f:data" not in owners.get("kubectl", {})
 
 
+@pytest.mark.slow
 async def test_diff_server_side(kubectl: Kubectl) -> None:
     await kubectl.ok("apply", "--server-side", "-f", "-", stdin=_manifest(_configmap("d", a="1")))
     same = await kubectl("diff", "--server-side", "-f", "-", stdin=_manifest(_configmap("d", a="1")))
@@ -685,6 +707,7 @@ async def test_diff_server_side(kubectl: Kubectl) -> None:
     assert '-  a: "1"' in changed.out and '+  a: "2"' in changed.out
 
 
+@pytest.mark.slow
 async def test_wait_delete_by_label_and_events(kubectl: Kubectl, kube_emulator: Emulator) -> None:
     await kubectl.ok("apply", "--server-side", "-f", "-", stdin=_manifest(_deployment("api")))
     await kubectl.ok("wait", "--for=condition=Available", "deployment/api", "--timeout=30s")
@@ -703,6 +726,7 @@ async def test_wait_delete_by_label_and_events(kubectl: Kubectl, kube_emulator: 
     await kubectl.ok("wait", "--for=delete", "pod", "-l", "app=api", "--timeout=30s")
 
 
+@pytest.mark.slow
 async def test_client_side_apply_and_strategic_patch_merge_by_key(
     kubectl: Kubectl, kube_emulator: Emulator
 ) -> None:
@@ -727,6 +751,7 @@ async def test_client_side_apply_and_strategic_patch_merge_by_key(
     assert "kubectl.kubernetes.io/last-applied-configuration" in live["metadata"]["annotations"]
 
 
+@pytest.mark.slow
 async def test_more_kinds_print_their_columns(kubectl: Kubectl) -> None:
     template = _deployment("x")["spec"]["template"]
     cron = {
@@ -758,6 +783,7 @@ async def test_more_kinds_print_their_columns(kubectl: Kubectl) -> None:
     assert live["preemptionPolicy"] == "PreemptLowerPriority"  # defaulted by the server
 
 
+@pytest.mark.slow
 async def test_two_appliers_share_a_keyed_list(kubectl: Kubectl, kube_emulator: Emulator) -> None:
     await kubectl.ok("apply", "--server-side", "-f", "-", stdin=_manifest(_deployment("shared")))
     sidecar = {

@@ -122,6 +122,7 @@ def _pod_events(progress: list[dict[str, Any]], pod_name: str) -> list[dict[str,
     return raw
 
 
+@pytest.mark.slow
 async def test_start_poll_stop_and_delete_forever(
     kube_env: KubeEnv, kubespawner: Callable[..., KubeSpawner]
 ) -> None:
@@ -178,6 +179,7 @@ async def test_start_poll_stop_and_delete_forever(
     await _eventually(pvc_gone, f"PVC {sp.pvc_name} still exists after delete_forever")
 
 
+@pytest.mark.slow
 async def test_a_restarted_spawner_finds_its_running_server(
     kube_env: KubeEnv, kubespawner: Callable[..., KubeSpawner]
 ) -> None:
@@ -195,6 +197,7 @@ async def test_a_restarted_spawner_finds_its_running_server(
     assert await again.poll() == 1
 
 
+@pytest.mark.slow
 @pytest.mark.kube_emulator(run_pods=True)
 async def test_a_server_that_exits_is_reported_with_its_exit_code(
     kube_env: KubeEnv, kubespawner: Callable[..., KubeSpawner]
@@ -229,6 +232,7 @@ async def _start_fails(sp: KubeSpawner) -> tuple[BaseException, list[dict[str, A
     return info.value, progress
 
 
+@pytest.mark.slow
 async def test_an_image_that_cannot_be_pulled_fails_the_start(
     kube_env: KubeEnv, kubespawner: Callable[..., KubeSpawner]
 ) -> None:
@@ -251,6 +255,7 @@ async def test_an_image_that_cannot_be_pulled_fails_the_start(
     assert await _read(core.read_namespaced_pod, sp.pod_name, kube_env.namespace) is None
 
 
+@pytest.mark.slow
 @pytest.mark.kube_emulator(run_pods=True)
 async def test_a_crashing_server_fails_the_start(
     kube_env: KubeEnv, kubespawner: Callable[..., KubeSpawner]

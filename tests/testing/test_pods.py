@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from kts.testing import Emulator
 from tests.testing.conftest import Http
 
@@ -317,6 +319,7 @@ async def test_not_ready(kube_emulator: Emulator, http: Http, ns: str) -> None:
     assert unhealthy()[0]["message"] == "Readiness probe failed: HTTP probe failed with statuscode: 503"
 
 
+@pytest.mark.slow
 async def test_a_pass_steps_only_the_pods_that_changed(
     kube_emulator: Emulator, http: Http, ns: str, monkeypatch: Any
 ) -> None:

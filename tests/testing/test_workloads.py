@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from kts.testing import Emulator
 from tests.testing.conftest import Http, deployment
 
@@ -47,6 +49,7 @@ async def test_deployment_rollout_status(kube_emulator: Emulator, http: Http, ns
     assert images == {"app:2"}
 
 
+@pytest.mark.slow
 async def test_deployment_progress_deadline(kube_emulator: Emulator, http: Http, ns: str) -> None:
     kube_emulator.fail_pods("image-pull", image="bad:tag")
     d = deployment("web", image="bad:tag")
@@ -224,6 +227,7 @@ async def test_deployment_selector_must_match(http: Http, ns: str) -> None:
     assert err["details"]["causes"][0]["field"] == "spec.template.metadata.labels"
 
 
+@pytest.mark.slow
 async def test_settle_and_dump(kube_emulator: Emulator, http: Http, ns: str) -> None:
     await http.post(DEP, deployment("web", replicas=2))
     await kube_emulator.settle()

@@ -931,6 +931,7 @@ class KubeTemplateSpawner(KubeSpawner):  # type: ignore[misc]
             # The hub forgets a server whose stop failed: keep deleting until it works.
             self._retry_deletion()
             raise
+        reaper.cancel(self.identity.server_id)  # this stop did what an earlier failed one left to retry
         self._state.running = False
 
     def _where(self, *, every_slug: bool = False) -> list[tuple[str, dict[str, str]]]:

@@ -30,6 +30,7 @@ from kts.spawner.contract import INSTANCE_LABEL, SERVERNAME_LABEL, USERNAME_LABE
 from kts.spawner.ownership import SERVER_ID_LABEL, USER_ID_LABEL
 from tests.spawner.conftest import KubeTarget
 from tests.spawner.standalone import make_spawner
+from tests.support.kubespawner_clients import close_shared_clients
 
 TOKEN = "secret-token-value"
 HUB = Hub(ip="hub", port=8081)
@@ -323,11 +324,7 @@ async def kubespawner_env(kube: KubeTarget, monkeypatch: pytest.MonkeyPatch) -> 
     finally:
         kubespawner_clients.load_config.cache_clear()
         await KubeSpawner._stop_all_reflectors()
-        loop = asyncio.get_running_loop()
-        for key, client in list(kubespawner_clients._client_cache.items()):
-            if key[0] is loop:
-                kubespawner_clients._client_cache.pop(key, None)
-                await client.api_client.close()
+        await close_shared_clients()
 
 
 async def _read(client: KubeClient, kind: str, name: str, namespace: str) -> dict[str, Any] | None:

@@ -27,6 +27,7 @@ from traitlets.config import Config
 
 from kts.testing.pytest_plugin import KubeEnv
 from tests.spawner.standalone import make_spawner
+from tests.support.kubespawner_clients import close_shared_clients
 
 MISSING_IMAGE = "registry.invalid/kts-tests/never-pulled:1"
 # A notebook server stand-in the emulator's run_pods mode (and any cluster with a python image)
@@ -79,11 +80,7 @@ async def kubespawner(
     finally:
         kubespawner_clients.load_config.cache_clear()
         await KubeSpawner._stop_all_reflectors()
-        loop = asyncio.get_running_loop()
-        for key, api in list(kubespawner_clients._client_cache.items()):
-            if key[0] is loop:
-                kubespawner_clients._client_cache.pop(key, None)
-                await api.api_client.close()
+        await close_shared_clients()
 
 
 async def _core(env: KubeEnv) -> k8s.CoreV1Api:

@@ -12,7 +12,7 @@ from hypothesis import settings
 
 from tests.support.oracle import write_chart
 
-pytest_plugins = ["kts.testing.pytest_plugin"]
+# kts.testing's fixtures come from the package's pytest11 entry point (kts/pytest_entry.py).
 
 # CI replays the same hypothesis examples on every run, so a red build always names a real,
 # reproducible difference; local runs and KTS_HYPOTHESIS_PROFILE=long explore new examples.
